@@ -1,0 +1,25 @@
+/** A benchmark suite run by `phylab bench`: prints its own table and returns its numbers. */
+export interface BenchOptions {
+  /** Fewer iterations, for a rough figure. */
+  quick: boolean;
+}
+
+export interface BenchSuite {
+  /** Short name used by `phylab bench --only=<name>`. */
+  name: string;
+  description: string;
+  run(opts: BenchOptions): Promise<unknown>;
+}
+
+/** Median of wall-clock milliseconds over `iters` runs after `warmup` runs. */
+export async function medianMs(fn: () => unknown | Promise<unknown>, warmup: number, iters: number): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}

@@ -1,0 +1,141 @@
+/**
+ * Run-time choice of the TensorFlow.js backend, in this order:
+ *   1. `tensorflow` on a GPU  (@tensorflow/tfjs-node-gpu: libtensorflow with CUDA)
+ *   2. `tensorflow` on the CPU (@tensorflow/tfjs-node)
+ *   3. `wasm` (+SIMD)          (@tensorflow/tfjs-backend-wasm, always installed)
+ *   4. `cpu`                   (pure JavaScript; ~40x slower than wasm: only when asked for)
+ *
+ * Override with `PHYLAB_BACKEND=auto|tensorflow-gpu|tensorflow|wasm|cpu` or the `backend`
+ * argument. The choice and the reason are printed once per process.
+ * tfjs-node(-gpu) are optional dependencies: offline their install cannot fetch libtensorflow and
+ * they are simply absent (see environment.md).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError } from '../config/profile';
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+export interface BackendInfo {
+  /** What was asked for (`auto` unless overridden). */
+  requested: BackendChoice;
+  /** The tfjs backend name in use: 'tensorflow', 'wasm' or 'cpu'. */
+  name: string;
+  /** Human label, e.g. 'wasm (SIMD, 1 thread)' or 'tensorflow (GPU)'. */
+  label: string;
+  /** Whether a GPU does the work. */
+  gpu: boolean;
+  /** Why this one was picked (what was tried and failed). */
+  reason: string;
+}
+
+let selected: BackendInfo | null = null;
+let pending: Promise<BackendInfo> | null = null;
+
+/** Parse a backend name (from the environment, the CLI or a config); errors list the choices. */
+export function parseBackendChoice(value: string | undefined, param = 'backend'): BackendChoice {
+  if (value === undefined || value === '') return 'auto';
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new ConfigError(`${param}: unknown backend '${value}'; allowed: ${BACKEND_CHOICES.join(', ')}`);
+}
+
+function tryRequire(name: string): { ok: boolean; error?: string } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    require(name);
+    return { ok: true };
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    return { ok: false, error: /Cannot find module/.test(msg) ? 'not installed' : msg };
+  }
+}
+
+async function trySet(name: string): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(name);
+    if (ok) await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+function gpuVisible(): boolean {
+  try {
+    // tfjs-node-gpu exposes no device query; libtensorflow logs its devices. A visible
+    // NVIDIA device node is the practical check.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('node:fs').existsSync('/dev/nvidia0');
+  } catch {
+    return false;
+  }
+}
+
+async function select(requested: BackendChoice): Promise<BackendInfo> {
+  const tried: string[] = [];
+  const want = (c: BackendChoice) => requested === 'auto' || requested === c;
+  if (want('tensorflow-gpu')) {
+    const r = tryRequire('@tensorflow/tfjs-node-gpu');
+    if (r.ok && (await trySet('tensorflow'))) {
+      const gpu = gpuVisible();
+      if (gpu || requested === 'tensorflow-gpu') {
+        return { requested, name: 'tensorflow', label: gpu ? 'tensorflow (GPU)' : 'tensorflow (GPU build, no GPU visible: running on CPU)', gpu, reason: '@tensorflow/tfjs-node-gpu loaded' };
+      }
+      tried.push('tfjs-node-gpu: loaded but no GPU visible');
+    } else tried.push(`tfjs-node-gpu: ${r.error ?? 'backend failed to start'}`);
+  }
+  if (want('tensorflow')) {
+    const r = tryRequire('@tensorflow/tfjs-node');
+    if (r.ok && (await trySet('tensorflow'))) {
+      return { requested, name: 'tensorflow', label: 'tensorflow (CPU)', gpu: false, reason: `@tensorflow/tfjs-node loaded; ${tried.join('; ')}` };
+    }
+    if (tf.findBackend('tensorflow') && (await trySet('tensorflow'))) {
+      return { requested, name: 'tensorflow', label: 'tensorflow (CPU)', gpu: false, reason: `tensorflow backend registered; ${tried.join('; ')}` };
+    }
+    tried.push(`tfjs-node: ${r.error ?? 'backend failed to start'}`);
+  }
+  if (want('wasm')) {
+    require('@tensorflow/tfjs-backend-wasm');
+    if (await trySet('wasm')) {
+      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+      return { requested, name: 'wasm', label: `wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread)`, gpu: false, reason: tried.length ? tried.join('; ') : 'requested' };
+    }
+    tried.push('wasm: failed to start');
+  }
+  if (requested === 'cpu') {
+    await trySet('cpu');
+    return { requested, name: 'cpu', label: 'cpu (pure JavaScript, ~40x slower than wasm)', gpu: false, reason: 'requested explicitly' };
+  }
+  throw new Error(`no TensorFlow.js backend could start for '${requested}' (${tried.join('; ')}). Plain 'cpu' is never picked silently: set PHYLAB_BACKEND=cpu to accept it.`);
+}
+
+/**
+ * Select (once per process) and return the backend. Later calls return the first choice; asking
+ * for a different explicit backend later switches to it.
+ */
+export async function initBackend(opts: { backend?: string; quiet?: boolean } = {}): Promise<BackendInfo> {
+  const requested = parseBackendChoice(opts.backend ?? process.env.PHYLAB_BACKEND, opts.backend ? 'backend' : 'PHYLAB_BACKEND');
+  if (selected && (requested === 'auto' || requested === selected.requested || backendMatches(requested, selected))) return selected;
+  if (pending && requested === 'auto') return pending;
+  pending = select(requested).then((info) => {
+    selected = info;
+    if (!opts.quiet) process.stderr.write(`[phylab] TensorFlow.js backend: ${info.label} — ${info.reason}\n`);
+    return info;
+  });
+  try {
+    return await pending;
+  } finally {
+    pending = null;
+  }
+}
+
+function backendMatches(req: BackendChoice, info: BackendInfo): boolean {
+  if (req === 'tensorflow-gpu') return info.name === 'tensorflow' && info.gpu;
+  if (req === 'tensorflow') return info.name === 'tensorflow' && !info.gpu;
+  return req === info.name;
+}
+
+/** The backend chosen so far, or null before `initBackend`. */
+export function currentBackend(): BackendInfo | null {
+  return selected;
+}
