@@ -1,0 +1,52 @@
+import { strict as assert } from 'node:assert';
+import { CommandSpec, formatHelp, parseArgs, UsageError } from '../../lib/cli/args';
+
+const spec: CommandSpec = {
+  name: 'demo',
+  summary: 'a demo',
+  acceptsOverrides: true,
+  options: [
+    { name: 'count', type: 'integer', help: 'how many', default: 4, min: 1, max: 100 },
+    { name: 'scenario', type: 'string', help: 'which', choices: ['uniform', 'collision'] },
+    { name: 'gif', type: 'boolean', help: 'write gif', default: false },
+    { name: 'seeds', type: 'list', help: 'seeds' },
+  ],
+  async run() {},
+};
+
+describe('cli/args', () => {
+  it('parses --k=v, --k v, flags, lists, positionals and dotted overrides', () => {
+    const a = parseArgs(spec, ['pos', '--count=7', '--scenario', 'collision', '--gif', '--seeds=1,2,3', '--train.steps=500']);
+    assert.equal(a.options.count, 7);
+    assert.equal(a.options.scenario, 'collision');
+    assert.equal(a.options.gif, true);
+    assert.deepEqual(a.options.seeds, ['1', '2', '3']);
+    assert.deepEqual(a.overrides, { 'train.steps': '500' });
+    assert.deepEqual(a.positionals, ['pos']);
+  });
+
+  it('fills defaults and supports --no-flag', () => {
+    const a = parseArgs(spec, ['--no-gif']);
+    assert.equal(a.options.count, 4);
+    assert.equal(a.options.gif, false);
+  });
+
+  it('rejects unknown options, bad choices, out-of-range and non-integer numbers with the allowed values', () => {
+    assert.throws(() => parseArgs(spec, ['--bogus']), (e: Error) => e instanceof UsageError && /allowed: --count, --scenario, --gif, --seeds/.test(e.message));
+    assert.throws(() => parseArgs(spec, ['--scenario=parabolic']), /allowed: uniform, collision/);
+    assert.throws(() => parseArgs(spec, ['--count=0']), /--count must be in \[1, 100\], got 0/);
+    assert.throws(() => parseArgs(spec, ['--count=2.5']), /--count must be an integer/);
+    assert.throws(() => parseArgs(spec, ['--count']), /needs a value/);
+  });
+
+  it('rejects overrides on commands that take none', () => {
+    assert.throws(() => parseArgs({ ...spec, acceptsOverrides: false }, ['--a.b=1']), /takes no config overrides/);
+  });
+
+  it('formats help with every option, its default and range', () => {
+    const h = formatHelp(spec);
+    assert.match(h, /Usage: phylab demo/);
+    assert.match(h, /--count=<integer>.*\[in \[1, 100\]\].*\(default: 4\)/);
+    assert.match(h, /--scenario=<uniform\|collision>/);
+  });
+});
