@@ -1,0 +1,68 @@
+/**
+ * `phylab exp <name>`: run a reproduction experiment headless, with progress and an overall ETA.
+ * Finished units are cached (data/cache/units), so an interrupted sweep resumes where it stopped.
+ */
+import { CommandSpec, UsageError } from '../args';
+import { parseProfile } from '../../config/profile';
+import { applyDotted } from '../../config/overrides';
+import { experimentNames, getExperiment } from '../../experiments/registry';
+import '../../experiments/all';
+import { runExperiment } from '../../experiments/runner';
+import { initBackend } from '../../runtime/backend';
+import { formatDuration } from '../progress';
+
+export function parseSeeds(raw: unknown): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const list = (raw as Array<string | number>).map((s) => Number(s));
+  for (const s of list) if (!Number.isInteger(s) || s < 0) throw new UsageError(`--seeds must be non-negative integers separated by commas, got '${(raw as unknown[]).join(',')}'`);
+  if (list.length === 0) throw new UsageError('--seeds needs at least one seed');
+  return list;
+}
+
+export const command: CommandSpec = {
+  name: 'exp',
+  summary: 'run a reproduction experiment (cached, resumable): ' + experimentNames().join(', '),
+  order: 10,
+  positionals: ['name'],
+  acceptsOverrides: true,
+  options: [
+    { name: 'profile', type: 'string', help: 'scale of the run', choices: ['smoke', 'quick', 'paper'], default: 'quick' },
+    { name: 'seeds', type: 'list', help: 'seeds, comma-separated (default: the profile’s)' },
+    { name: 'out', type: 'string', help: 'summary folder (default data/results/<name>/<profile>)' },
+    { name: 'force', type: 'boolean', help: 'recompute cached units', default: false },
+    { name: 'dry-run', type: 'boolean', help: 'list the units and what is cached; run nothing', default: false },
+    { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes)', min: 0 },
+    { name: 'backend', type: 'string', help: 'TF.js backend', choices: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] },
+    { name: 'print-config', type: 'boolean', help: 'print the resolved config and exit', default: false },
+  ],
+  examples: ['phylab exp id-ood --profile smoke', 'phylab exp id-ood --seeds 1,2,3 --train.steps=2000', 'phylab exp id-ood --dry-run'],
+  async run(args) {
+    const name = args.positionals[0];
+    const names = experimentNames();
+    if (!name) throw new UsageError(`which experiment? one of: ${names.join(', ')}`);
+    const exp = getExperiment(name);
+    if (!exp) throw new UsageError(`unknown experiment '${name}'; allowed: ${names.join(', ')}`);
+    const profile = parseProfile(String(args.options.profile), '--profile');
+    const config = applyDotted(exp.defaultConfig(profile), args.overrides, exp.choices);
+    if (args.options['print-config']) {
+      process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+      return 0;
+    }
+    if (!args.options['dry-run']) await initBackend({ backend: args.options.backend as string | undefined });
+    const budget = args.options['budget-min'] as number | undefined;
+    const res = await runExperiment(exp, config, {
+      profile,
+      seeds: parseSeeds(args.options.seeds),
+      force: !!args.options.force,
+      outDir: args.options.out as string | undefined,
+      dryRun: !!args.options['dry-run'],
+      budgetS: budget !== undefined ? budget * 60 : undefined,
+    });
+    const done = res.units.filter((u) => u.done).length;
+    const secs = res.units.reduce((s, u) => s + (u.seconds ?? 0), 0);
+    process.stdout.write(`${res.name} (${profile}): ${done}/${res.units.length} units done (${formatDuration(secs)} of compute in total)${res.complete ? '' : ' — incomplete: rerun to resume'}\n`);
+    if (args.options['dry-run']) for (const u of res.units) process.stdout.write(`  ${u.done ? 'cached ' : 'to run '} ${u.id}\n`);
+    else process.stdout.write(`summary: ${res.outDir}/summary.json (${res.rows.length} rows)\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,207 @@
+/**
+ * Runs an experiment's units with a results cache, so a rerun or an interrupted sweep resumes:
+ *   data/cache/units/<experiment>/<unit-hash>/{unit.json, result.json, …unit files}
+ * The hash covers the unit's key (resolved config slice + seed) and its code version.
+ * A unit's result.json is written last (atomically), so a killed unit simply runs again.
+ * Summaries go to data/results/<experiment>/<profile>/{summary.json, summary.csv, run.json}.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configHash } from '../config/hash';
+import { Progress, formatDuration } from '../cli/progress';
+import { provenance, REPO_ROOT } from '../runtime/provenance';
+import type { Profile } from '../config/profile';
+import type { Experiment, Json, Row, Unit } from './experiment';
+
+export interface RunOptions {
+  profile: Profile;
+  seeds?: number[];
+  /** Recompute cached units. */
+  force?: boolean;
+  /** Summary folder. Default data/results/<experiment>/<profile>. */
+  outDir?: string;
+  /** Unit cache root. Default data/cache/units (PHYLAB_CACHE overrides). */
+  cacheDir?: string;
+  /** Only plan and report what is cached; run nothing. */
+  dryRun?: boolean;
+  /** Stop after this many seconds (finishing the unit in progress); rows cover what is done. */
+  budgetS?: number;
+  /** Print nothing. */
+  silent?: boolean;
+}
+
+export interface UnitRecord {
+  id: string;
+  hash: string;
+  cached: boolean;
+  seconds: number | null;
+  done: boolean;
+}
+
+export interface ExperimentResult {
+  name: string;
+  profile: Profile;
+  seeds: number[];
+  config: unknown;
+  rows: Row[];
+  units: UnitRecord[];
+  /** Folder with summary.json / summary.csv / run.json. */
+  outDir: string;
+  /** Whether every planned unit has a result. */
+  complete: boolean;
+}
+
+export function defaultCacheDir(): string {
+  return process.env.PHYLAB_CACHE ?? join(REPO_ROOT, 'data', 'cache', 'units');
+}
+
+export function unitHash(unit: Unit): string {
+  return configHash({ key: unit.key, version: unit.version });
+}
+
+function readJson(file: string): Json | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Json;
+  } catch {
+    throw new Error(`corrupt cached result ${file}: delete it (or rerun with --force) to recompute`);
+  }
+}
+
+function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+/** Order units so dependencies come first (stable otherwise). */
+function topoSort(units: Unit[]): Unit[] {
+  const byId = new Map(units.map((u) => [u.id, u]));
+  if (byId.size !== units.length) throw new Error('experiment plan has duplicate unit ids');
+  const out: Unit[] = [];
+  const state = new Map<string, 1 | 2>();
+  const visit = (u: Unit) => {
+    const s = state.get(u.id);
+    if (s === 2) return;
+    if (s === 1) throw new Error(`dependency cycle at unit ${u.id}`);
+    state.set(u.id, 1);
+    for (const d of u.deps ?? []) {
+      const du = byId.get(d);
+      if (!du) throw new Error(`unit ${u.id} depends on unknown unit ${d}`);
+      visit(du);
+    }
+    state.set(u.id, 2);
+    out.push(u);
+  };
+  units.forEach(visit);
+  return out;
+}
+
+export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunOptions): Promise<ExperimentResult> {
+  const seeds = opts.seeds ?? exp.defaultSeeds(opts.profile);
+  const units = topoSort(exp.plan(config, seeds));
+  const cacheRoot = join(opts.cacheDir ?? defaultCacheDir(), exp.name);
+  const outDir = opts.outDir ?? join(REPO_ROOT, 'data', 'results', exp.name, opts.profile);
+  const results: Record<string, Json> = {};
+  const dirs: Record<string, string> = {};
+  const records: UnitRecord[] = [];
+  const hashes = new Map(units.map((u) => [u.id, unitHash(u)]));
+
+  // What is cached already?
+  let cachedCost = 0;
+  let totalCost = 0;
+  for (const u of units) {
+    const dir = join(cacheRoot, hashes.get(u.id)!);
+    dirs[u.id] = dir;
+    totalCost += u.cost;
+    const r = opts.force ? undefined : readJson(join(dir, 'result.json'));
+    if (r !== undefined) {
+      results[u.id] = r;
+      cachedCost += u.cost;
+    }
+  }
+  const todo = units.filter((u) => results[u.id] === undefined);
+  const log = (s: string) => {
+    if (!opts.silent) process.stderr.write(s + '\n');
+  };
+  log(`[phylab] ${exp.name} (${opts.profile}): ${units.length} units, ${units.length - todo.length} cached, ${todo.length} to run; cache ${cacheRoot}`);
+
+  const progress = new Progress({ label: `${exp.name}`, total: totalCost, initial: cachedCost, unit: 'cost', silent: opts.silent || opts.dryRun, intervalMs: 10000 });
+  const t0 = Date.now();
+  let stopped = false;
+  for (const u of units) {
+    const cached = results[u.id] !== undefined && !todo.includes(u);
+    if (cached) {
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, seconds: readSeconds(dirs[u.id]), done: true });
+      continue;
+    }
+    const depsMissing = (u.deps ?? []).filter((d) => results[d] === undefined);
+    if (opts.dryRun || stopped || depsMissing.length > 0) {
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false });
+      continue;
+    }
+    if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 > opts.budgetS) {
+      stopped = true;
+      log(`[phylab] time budget of ${formatDuration(opts.budgetS)} used: stopping before ${u.id}; rerun to resume`);
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false });
+      continue;
+    }
+    const dir = dirs[u.id];
+    mkdirSync(dir, { recursive: true });
+    writeJsonAtomic(join(dir, 'unit.json'), { id: u.id, key: u.key, version: u.version, deps: u.deps ?? [], started: new Date().toISOString() });
+    progress.status(`running ${u.id}`);
+    const deps: Record<string, Json> = {};
+    const depDirs: Record<string, string> = {};
+    for (const d of u.deps ?? []) {
+      deps[d] = results[d];
+      depDirs[d] = dirs[d];
+    }
+    const ts = Date.now();
+    const result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
+    const seconds = (Date.now() - ts) / 1000;
+    writeJsonAtomic(join(dir, 'result.json'), result);
+    writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit: provenance(null).commit });
+    results[u.id] = result;
+    records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true });
+    progress.tick(u.cost, `done ${u.id} in ${formatDuration(seconds)}`);
+  }
+  progress.finish();
+
+  const rows = exp.summarize(config, seeds, results);
+  const complete = records.every((r) => r.done);
+  if (!opts.dryRun) writeSummary(outDir, rows, { experiment: exp.name, profile: opts.profile, seeds, complete, units: records, ...provenance(config) });
+  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete };
+}
+
+function readSeconds(dir: string): number | null {
+  const m = readJson(join(dir, 'meta.json')) as { seconds?: number } | undefined;
+  return m && typeof m.seconds === 'number' ? m.seconds : null;
+}
+
+/** Write summary.json, summary.csv and run.json. */
+export function writeSummary(outDir: string, rows: Row[], run: Record<string, unknown>): void {
+  mkdirSync(outDir, { recursive: true });
+  writeJsonAtomic(join(outDir, 'summary.json'), rows);
+  writeFileSync(join(outDir, 'summary.csv'), toCsv(rows));
+  writeJsonAtomic(join(outDir, 'run.json'), run);
+}
+
+export function toCsv(rows: Row[]): string {
+  const cols: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+  const esc = (v: unknown) => {
+    if (v === null || v === undefined) return '';
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => esc(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** Load a shipped or computed summary (rows + run info), or null when absent. */
+export function loadSummary(name: string, profile: Profile, outDir?: string): { rows: Row[]; run: Record<string, unknown> } | null {
+  const dir = outDir ?? join(REPO_ROOT, 'data', 'results', name, profile);
+  const rows = readJson(join(dir, 'summary.json'));
+  const run = readJson(join(dir, 'run.json'));
+  if (rows === undefined || run === undefined) return null;
+  return { rows: rows as Row[], run: run as Record<string, unknown> };
+}

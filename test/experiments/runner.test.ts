@@ -1,0 +1,96 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Experiment, Json } from '../../lib/experiments/experiment';
+import { loadSummary, runExperiment, toCsv } from '../../lib/experiments/runner';
+
+/** A toy experiment: 'train' squares the seed, 'eval' adds a config offset; counts real runs. */
+function toy(calls: string[], failOn?: string): Experiment<{ offset: number }> {
+  return {
+    name: 'toy',
+    description: 'toy',
+    defaultConfig: () => ({ offset: 10 }),
+    defaultSeeds: () => [1, 2],
+    plan: (config, seeds) =>
+      seeds.flatMap((s) => [
+        {
+          id: `eval/s${s}`,
+          key: { offset: config.offset, seed: s },
+          version: 'toy-eval-v1',
+          deps: [`train/s${s}`],
+          cost: 1,
+          run: async (ctx) => {
+            calls.push(`eval/s${s}`);
+            return ((ctx.deps[`train/s${s}`] as { sq: number }).sq + config.offset) as Json;
+          },
+        },
+        {
+          id: `train/s${s}`,
+          key: { seed: s },
+          version: 'toy-train-v1',
+          cost: 3,
+          run: async () => {
+            calls.push(`train/s${s}`);
+            if (failOn === `train/s${s}`) throw new Error('killed');
+            return { sq: s * s };
+          },
+        },
+      ]),
+    summarize: (config, seeds, results) => seeds.filter((s) => results[`eval/s${s}`] !== undefined).map((s) => ({ seed: s, value: results[`eval/s${s}`] as number })),
+  };
+}
+
+describe('experiments/runner', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'phylab-runner-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs dependencies first, writes summary.json/csv/run.json, and hits the cache on rerun', async () => {
+    const calls: string[] = [];
+    const opts = { profile: 'smoke' as const, cacheDir: join(dir, 'cache'), outDir: join(dir, 'out'), silent: true };
+    const r1 = await runExperiment(toy(calls), { offset: 10 }, opts);
+    assert.deepEqual(calls, ['train/s1', 'eval/s1', 'train/s2', 'eval/s2']);
+    assert.deepEqual(r1.rows, [{ seed: 1, value: 11 }, { seed: 2, value: 14 }]);
+    assert.ok(r1.complete);
+    const summary = loadSummary('toy', 'smoke', join(dir, 'out'));
+    assert.deepEqual(summary?.rows, r1.rows);
+    assert.equal(readFileSync(join(dir, 'out', 'summary.csv'), 'utf8'), 'seed,value\n1,11\n2,14\n');
+    assert.ok(existsSync(join(dir, 'out', 'run.json')));
+
+    const r2 = await runExperiment(toy(calls), { offset: 10 }, opts);
+    assert.equal(calls.length, 4, 'nothing recomputed');
+    assert.deepEqual(r2.rows, r1.rows);
+    assert.ok(r2.units.every((u) => u.cached));
+
+    // A config change re-runs only the units whose key changed.
+    await runExperiment(toy(calls), { offset: 20 }, opts);
+    assert.deepEqual(calls.slice(4), ['eval/s1', 'eval/s2']);
+
+    // --force recomputes everything.
+    await runExperiment(toy(calls), { offset: 20 }, { ...opts, force: true });
+    assert.equal(calls.length, 10);
+  });
+
+  it('resumes after an interrupted sweep: finished units are kept', async () => {
+    const calls: string[] = [];
+    const opts = { profile: 'smoke' as const, cacheDir: join(dir, 'cache'), outDir: join(dir, 'out'), silent: true };
+    await assert.rejects(runExperiment(toy(calls, 'train/s2'), { offset: 10 }, opts), /killed/);
+    assert.deepEqual(calls, ['train/s1', 'eval/s1', 'train/s2']);
+    const r = await runExperiment(toy(calls), { offset: 10 }, opts);
+    assert.deepEqual(calls.slice(3), ['train/s2', 'eval/s2']);
+    assert.ok(r.complete);
+  });
+
+  it('dry runs report what is cached without running', async () => {
+    const calls: string[] = [];
+    const r = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache'), outDir: join(dir, 'out'), silent: true, dryRun: true });
+    assert.deepEqual(calls, []);
+    assert.equal(r.complete, false);
+    assert.ok(!existsSync(join(dir, 'out', 'summary.json')));
+  });
+
+  it('writes CSV with quoting', () => {
+    assert.equal(toCsv([{ a: 'x,y', b: null }, { a: 'q"', c: 1 }]), 'a,b,c\n"x,y",,\n"q""",,1\n');
+  });
+});
