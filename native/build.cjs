@@ -170,8 +170,11 @@ function main() {
   const log = `$ ${process.execPath} ${args.join(' ')}\n${r.stdout || ''}\n${r.stderr || ''}\n${r.error ? String(r.error) : ''}\n`;
   fs.writeFileSync(LOG, log);
   if (r.status !== 0 || !fs.existsSync(ADDON)) {
-    const lines = `${r.stderr || ''}\n${r.stdout || ''}`.split('\n').map((l) => l.trim());
-    const err = lines.find((l) => /error/i.test(l) && !/^gyp (ERR|info)! (stack|cwd|node -v|node-gyp -v|command|System)/.test(l)) || (r.error ? String(r.error) : `exit ${r.status}`);
+    const lines = `${r.stderr || ''}\n${r.stdout || ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+    const err = lines.find((l) => /\berror\b/i.test(l) && !/^gyp /.test(l)) // compiler / linker / make
+      || lines.find((l) => /^gyp: /.test(l)) // gyp itself (e.g. missing headers)
+      || lines.find((l) => /^gyp ERR! /.test(l) && !/^gyp ERR! (stack|cwd|node -v|node-gyp -v|command|System)/.test(l))
+      || (r.error ? String(r.error) : `exit ${r.status}`);
     skip(`node-gyp failed: ${err.slice(0, 160)}; see native/build.log`);
   }
   const t = smokeTest();
