@@ -21,14 +21,29 @@ import { planMatMul, biasMode, BiasMode, MatMulPlan } from './matmul-plan';
 export const NATIVE_ADDON_PATH = path.resolve(__dirname, '..', '..', 'native', 'build', 'Release', 'phylab_blas.node');
 
 export interface NativeMatMulConfig {
-  /** OpenBLAS threads. Default 1 (the second vCPU generates data; 2 threads gain little here). */
+  /**
+   * OpenBLAS threads. Default 1, or `PHYLAB_NATIVE_MATMUL_THREADS`. Here 2 threads double a lone
+   * 1024² sgemm but make a training step 2x slower (OpenBLAS workers spin and take the CPU from the
+   * elementwise kernels), and the second vCPU generates data.
+   */
   threads: number;
+  /**
+   * OpenBLAS kernel family to force (an OPENBLAS_CORETYPE name such as 'SKYLAKEX' or 'HASWELL'),
+   * applied when the library is first loaded and overriding an inherited OPENBLAS_CORETYPE; '' keeps
+   * the environment's / OpenBLAS's own choice. Default '' or `PHYLAB_OPENBLAS_CORETYPE`.
+   * (Here OpenBLAS picks Cooperlake/AVX-512 by itself, ~155 GFLOP/s single-threaded; an inherited
+   * OPENBLAS_CORETYPE=Haswell gives ~95.)
+   */
+  coreType: string;
 }
 
-/** Defaults: 1 thread, or `PHYLAB_NATIVE_MATMUL_THREADS` when set. */
+/** Defaults: 1 thread (or `PHYLAB_NATIVE_MATMUL_THREADS`), coreType '' (or `PHYLAB_OPENBLAS_CORETYPE`). */
 export function defaultNativeMatMulConfig(): NativeMatMulConfig {
   const env = process.env.PHYLAB_NATIVE_MATMUL_THREADS;
-  return { threads: env === undefined || env === '' ? 1 : parseThreads(env, 'PHYLAB_NATIVE_MATMUL_THREADS') };
+  return {
+    threads: env === undefined || env === '' ? 1 : parseThreads(env, 'PHYLAB_NATIVE_MATMUL_THREADS'),
+    coreType: process.env.PHYLAB_OPENBLAS_CORETYPE ?? '',
+  };
 }
 
 export interface NativeMatMulStatus {
@@ -67,6 +82,7 @@ const P = { A_OFF: 0, B_OFF: 1, C_OFF: 2, M: 3, N: 4, K: 5, TRANS_A: 6, TRANS_B:
 
 let addon: Addon | null = null;
 let addonError: string | null = null;
+let coreNote = '';
 let params: Float64Array | null = null;
 let stock: Map<string, tf.KernelConfig> | null = null;
 let status: NativeMatMulStatus = off('not enabled yet');
@@ -82,9 +98,19 @@ function parseThreads(raw: unknown, param: string): number {
   return n;
 }
 
+function parseCoreType(raw: string): string {
+  if (raw !== '' && !/^[A-Za-z0-9_]+$/.test(raw)) throw new ConfigError(`coreType: expected '' or an OpenBLAS core name like 'SKYLAKEX', got '${raw}'`);
+  return raw.toUpperCase();
+}
+
 /** Loads the addon once; null (with the reason kept) when it was not built or fails to load. */
-function loadAddon(): Addon | null {
+function loadAddon(coreType = defaultNativeMatMulConfig().coreType): Addon | null {
   if (addon || addonError) return addon;
+  // OpenBLAS reads OPENBLAS_CORETYPE once, when it is loaded with the addon.
+  const core = parseCoreType(coreType);
+  if (core) process.env.OPENBLAS_CORETYPE = core;
+  const inherited = process.env.OPENBLAS_CORETYPE;
+  if (inherited) coreNote = core ? `; core forced by coreType=${core}` : `; core forced by OPENBLAS_CORETYPE=${inherited} in the environment`;
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     addon = require(NATIVE_ADDON_PATH) as Addon;
@@ -211,12 +237,13 @@ function register(cfg: tf.KernelConfig): void {
 export function enableNativeMatMul(opts: Partial<NativeMatMulConfig> = {}): NativeMatMulStatus {
   const cfg = { ...defaultNativeMatMulConfig(), ...opts };
   const threads = parseThreads(cfg.threads, 'threads');
+  parseCoreType(cfg.coreType);
   if (process.env.PHYLAB_NATIVE_MATMUL === '0') {
     if (status.enabled) disableNativeMatMul();
     return (status = off('PHYLAB_NATIVE_MATMUL=0'));
   }
   if (tf.getBackend() !== 'wasm') return (status = off(`active backend is ${tf.getBackend()}, not wasm`));
-  const lib = loadAddon();
+  const lib = loadAddon(cfg.coreType);
   if (!lib) return (status = off(addonError ?? 'addon not available'));
   const backend = tf.backend() as WasmBackend;
   const heap = backend?.wasm?.HEAPU8?.buffer;
@@ -236,7 +263,10 @@ export function enableNativeMatMul(opts: Partial<NativeMatMulConfig> = {}): Nati
     if (!isNative(tf.getKernel(name, 'wasm'))) register(nativeConfig(name));
   }
   const n = lib.getThreads();
-  return (status = { enabled: true, reason: `OpenBLAS sgemm: ${lib.config()}`, threads: n, blas: lib.config(),
+  const config = lib.config();
+  const version = /OpenBLAS (\S+)/.exec(config)?.[1] ?? '?';
+  const core = /\(core (\S+)\)/.exec(config)?.[1] ?? '?';
+  return (status = { enabled: true, reason: `OpenBLAS ${version} sgemm, core ${core}${coreNote}`, threads: n, blas: config,
     label: `OpenBLAS matmul, ${n} thread${n === 1 ? '' : 's'}` });
 }
 

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {
@@ -127,6 +129,20 @@ describe('engine/native-matmul', function () {
       await tf.setBackend('wasm');
     }
     assert.ok(enableNativeMatMul().enabled);
+  });
+
+  it('forces an OpenBLAS core type from PHYLAB_OPENBLAS_CORETYPE (checked in a child process) and validates it', function () {
+    this.timeout(60000); // a fresh process loads tfjs (~3 s)
+    assert.throws(() => enableNativeMatMul({ coreType: 'x; y' }), /coreType: expected '' or an OpenBLAS core name/);
+    const code = `const tf = require('@tensorflow/tfjs'); require('@tensorflow/tfjs-backend-wasm');
+      const m = require('./lib/engine/native-matmul.ts');
+      tf.setBackend('wasm').then(() => process.stdout.write(m.enableNativeMatMul().reason));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+      cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8', timeout: 60000,
+      env: { ...process.env, PHYLAB_OPENBLAS_CORETYPE: 'haswell', OPENBLAS_CORETYPE: 'SKYLAKEX' },
+    });
+    assert.equal(r.status, 0, r.stderr.slice(-500));
+    assert.match(r.stdout, /core Haswell; core forced by coreType=HASWELL/);
   });
 
   it('matches the stock kernel and a float64 reference on random shapes, transposes and batch broadcasting', () => {
