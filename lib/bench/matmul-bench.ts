@@ -168,7 +168,7 @@ async function benchBlock(c: BlockBenchConfig, opts: BenchOptions, profile: bool
     row[e] = ms;
     process.stdout.write(`    ${e.padEnd(6)} ${ms.toFixed(1).padStart(8)} ms/step  (${(gf / (ms / 1000)).toFixed(1)} GFLOP/s effective)\n`);
     if (profile && e !== 'blas2') {
-      const prof = await profileKernels(() => block.step());
+      const prof = await profileKernels(() => block.step(), opts.quick ? 1 : 3);
       process.stdout.write(`    kernel profile (${e}):\n${formatKernelTable(prof, 10).replace(/^/gm, '    ')}\n`);
     }
     block.dispose();

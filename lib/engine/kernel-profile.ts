@@ -17,40 +17,56 @@ export interface KernelTime {
 }
 
 export interface KernelProfile {
-  /** Sum of all kernel times, ms. */
+  /** Sum of all kernel times, ms (of the per-kernel medians when profiled over several runs). */
   kernelMs: number;
-  /** Wall time of the profiled call, ms (includes JS overhead between kernels). */
+  /** Wall time of the profiled call, ms (median over runs; includes JS work between kernels and profiling overhead). */
   wallMs: number;
   /** Kernels, most expensive first. */
   kernels: KernelTime[];
 }
 
 /**
- * Profiles `fn` once (run it a few times before, to warm up). The result of `fn` is disposed.
- * Error checks of kernel outputs are switched off while profiling so they do not add reads.
+ * Profiles `fn` (warm it up first). With `runs` > 1 each kernel's time is the median over the runs,
+ * which discounts interference from other processes on a shared machine. The results of `fn` are
+ * disposed. Error checks of kernel outputs are switched off while profiling so they add no reads.
  */
-export async function profileKernels(fn: () => tf.TensorContainer): Promise<KernelProfile> {
+export async function profileKernels(fn: () => tf.TensorContainer, runs = 1): Promise<KernelProfile> {
   const env = tf.env();
   const checks = env.getBool('CHECK_COMPUTATION_FOR_ERRORS');
   env.set('CHECK_COMPUTATION_FOR_ERRORS', false);
   try {
-    const t0 = performance.now();
-    const info = await tf.profile(() => fn() as tf.TensorContainer);
-    const wallMs = performance.now() - t0;
-    tf.dispose(info.result as tf.TensorContainer);
-    const by = new Map<string, { ms: number; calls: number }>();
-    for (const k of info.kernels) {
-      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-      const e = by.get(k.name) ?? { ms: 0, calls: 0 };
-      e.ms += ms;
-      e.calls++;
-      by.set(k.name, e);
+    const perRun: Map<string, { ms: number; calls: number }>[] = [];
+    const walls: number[] = [];
+    for (let r = 0; r < Math.max(1, runs); r++) {
+      const t0 = performance.now();
+      const info = await tf.profile(() => fn() as tf.TensorContainer);
+      walls.push(performance.now() - t0);
+      tf.dispose(info.result as tf.TensorContainer);
+      const by = new Map<string, { ms: number; calls: number }>();
+      for (const k of info.kernels) {
+        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        const e = by.get(k.name) ?? { ms: 0, calls: 0 };
+        e.ms += ms;
+        e.calls++;
+        by.set(k.name, e);
+      }
+      perRun.push(by);
     }
-    const kernelMs = [...by.values()].reduce((s, e) => s + e.ms, 0);
-    const kernels = [...by.entries()]
-      .map(([name, e]) => ({ name, ms: e.ms, calls: e.calls, share: kernelMs > 0 ? e.ms / kernelMs : 0 }))
+    const median = (v: number[]) => {
+      const s = [...v].sort((a, b) => a - b);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    const names = new Set(perRun.flatMap((m) => [...m.keys()]));
+    const rows = [...names].map((name) => ({
+      name,
+      ms: median(perRun.map((m) => m.get(name)?.ms ?? 0)),
+      calls: Math.max(...perRun.map((m) => m.get(name)?.calls ?? 0)),
+    }));
+    const kernelMs = rows.reduce((s, k) => s + k.ms, 0);
+    const kernels = rows
+      .map((k) => ({ ...k, share: kernelMs > 0 ? k.ms / kernelMs : 0 }))
       .sort((a, b) => b.ms - a.ms);
-    return { kernelMs, wallMs, kernels };
+    return { kernelMs, wallMs: median(walls), kernels };
   } finally {
     env.set('CHECK_COMPUTATION_FOR_ERRORS', checks);
   }
