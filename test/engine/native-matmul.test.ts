@@ -69,6 +69,7 @@ function stockThenNative<T>(fn: () => T): { stock: T; native: T } {
 
 describe('engine/native-matmul', function () {
   let previous = '';
+  let wasEnabled = false;
 
   before(async function () {
     if (!nativeMatMulAvailable()) {
@@ -78,13 +79,15 @@ describe('engine/native-matmul', function () {
     previous = tf.getBackend();
     await tf.setBackend('wasm');
     await tf.ready();
+    wasEnabled = nativeMatMulStatus().enabled;
     const s = enableNativeMatMul();
     assert.ok(s.enabled, s.reason);
   });
 
   after(async function () {
     if (!previous) return;
-    disableNativeMatMul();
+    if (wasEnabled) enableNativeMatMul({ threads: 1 });
+    else disableNativeMatMul();
     await tf.setBackend(previous);
   });
 
