@@ -1,10 +1,10 @@
 /**
- * A small animated-GIF encoder (GIF89a, one global palette, LZW), enough to look at clips.
+ * A small animated-GIF encoder (GIF89a, LZW), enough to look at clips.
  *
- * Palette: the exact colours when a clip uses at most 256 (white, the pure object colours and
- * their rim blends usually fit), otherwise the 256 most frequent colours with every other colour
- * mapped to its nearest palette entry (squared RGB distance). Frames loop forever
- * (NETSCAPE2.0 extension) with a fixed delay.
+ * Palette: one local colour table per frame holding the frame's exact colours when it uses at
+ * most 256 (a rendered frame has white, the object colours and their rim blends: ~20–200), so
+ * frames are lossless; otherwise the 256 most frequent colours, every other colour mapped to its
+ * nearest entry (squared RGB distance). Frames loop forever (NETSCAPE2.0) with a fixed delay.
  * Format reference: the GIF89a specification (W3C, 1990), sections 18–23 and appendix F (LZW).
  */
 
@@ -23,19 +23,13 @@ export function encodeGif(frames: Uint8Array, t: number, height: number, width: 
   const px = height * width;
   if (frames.length < t * px * 3) throw new Error(`encodeGif: need ${t * px * 3} bytes for ${t}×${height}×${width}×3, got ${frames.length}`);
   if (width > 65535 || height > 65535 || t < 1) throw new Error('encodeGif: bad size');
-  const { palette, index } = buildPalette(frames, t * px);
   const out = new ByteWriter();
   out.ascii('GIF89a');
   out.u16(width);
   out.u16(height);
-  out.byte(0xf7); // global colour table, 8 bits colour resolution, 256 entries (2^(7+1))
+  out.byte(0x70); // no global colour table, 8 bits colour resolution
   out.byte(0); // background colour index
   out.byte(0); // pixel aspect ratio
-  for (let k = 0; k < 256; k++) {
-    out.byte(palette[k * 3]);
-    out.byte(palette[k * 3 + 1]);
-    out.byte(palette[k * 3 + 2]);
-  }
   // NETSCAPE2.0 looping application extension
   out.bytes([0x21, 0xff, 0x0b]);
   out.ascii('NETSCAPE2.0');
@@ -53,8 +47,10 @@ export function encodeGif(frames: Uint8Array, t: number, height: number, width: 
     out.u16(0);
     out.u16(width);
     out.u16(height);
-    out.byte(0); // no local colour table, not interlaced
+    out.byte(0x87); // local colour table of 256 entries (2^(7+1)), not interlaced
     const base = f * px * 3;
+    const { palette, index } = buildPalette(frames.subarray(base, base + px * 3), px);
+    out.bytes(palette);
     for (let p = 0; p < px; p++) {
       const o = base + p * 3;
       indices[p] = index((frames[o] << 16) | (frames[o + 1] << 8) | frames[o + 2]);

@@ -9,9 +9,8 @@ function decodeGif(bytes: Uint8Array): { width: number; height: number; frames: 
   const width = bytes[6] | (bytes[7] << 8);
   const height = bytes[8] | (bytes[9] << 8);
   const flags = bytes[10];
-  const palSize = 2 << (flags & 7);
-  const palette = bytes.subarray(13, 13 + palSize * 3);
-  let p = 13 + palSize * 3;
+  let palette = bytes.subarray(13, flags & 0x80 ? 13 + (2 << (flags & 7)) * 3 : 13);
+  let p = 13 + palette.length;
   const frames: Uint8Array[] = [];
   for (;;) {
     const b = bytes[p++];
@@ -23,7 +22,12 @@ function decodeGif(bytes: Uint8Array): { width: number; height: number; frames: 
       continue;
     }
     assert.equal(b, 0x2c);
+    const local = bytes[p + 8];
     p += 9;
+    if (local & 0x80) {
+      palette = bytes.subarray(p, p + (2 << (local & 7)) * 3);
+      p += palette.length;
+    }
     const minCode = bytes[p++];
     const data: number[] = [];
     while (bytes[p] !== 0) {
@@ -70,7 +74,7 @@ function decodeGif(bytes: Uint8Array): { width: number; height: number; frames: 
 }
 
 describe('render/gif', () => {
-  it('round-trips rendered frames exactly (≤ 256 colours) through LZW', () => {
+  it('round-trips rendered frames exactly (≤ 256 colours per frame) through LZW', () => {
     const objs = [
       { radius: 1.2, shape: 'circle' as const, color: 'red' },
       { radius: 0.8, shape: 'circle' as const, color: 'blue' },
