@@ -29,6 +29,20 @@
  * s < index, post-collision steps s > index (the transition step is skipped). With no
  * post-collision step (e.g. both balls still) the collision errors are NaN; `summarizeErrors`
  * counts and skips them. Momentum/energy errors use m = r² as the code does.
+ *
+ * Measured ground-truth floors (`error`, 300 random ID videos, seed 101, supersample 4; NaN =
+ * collisions with no post-collision step in view). The paper's floors (128 px from 256 px MP4s,
+ * its ×10/W mapping): uniform 0.0099, collision 0.0117, parabola 0.021.
+ *
+ *   | clip            | parser           | uniform | collision      | parabola |
+ *   |-----------------|------------------|---------|----------------|----------|
+ *   | 16 px, 8 frames | mask (paper)     | 0.232   | 0.81 (NaN 5%)  | 0.278    |
+ *   | 16 px, 8 frames | alpha            | 0.037   | 0.134 (NaN 5%) | 0.040    |
+ *   | 32 px, 32 fr.   | mask (paper)     | 0.013   | 0.074          | 0.019    |
+ *   | 32 px, 32 fr.   | alpha            | 0.0018  | 0.010          | 0.0023   |
+ *   | 128 px, 32 fr.  | mask (paper)     | 0.0016  | 0.0084         | 0.0019   |
+ *   | 128 px, 32 fr.  | mask, paper-code | 0.0197  | 0.0232         | 0.0222   |
+ *   | 128 px, 32 fr.  | alpha            | 0.0001  | 0.0007         | 0.0002   |
  */
 import { FRAME_DT, WORLD_SIZE } from '../sim/constants';
 import { ObjectInfo, STATE_DIM } from '../sim/types';
