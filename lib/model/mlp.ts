@@ -1,0 +1,64 @@
+/**
+ * The transformer MLP, fc1 → GELU(tanh approximation, as in DiT) → fc2, as one op with
+ * hand-written gradients.
+ *
+ * GELU_tanh(u) = ½u(1 + tanh(z)), z = √(2/π)(u + 0.044715u³) (Hendrycks & Gimpel 2016, eq. for
+ * the tanh approximation). Since ½(1 + tanh z) = σ(2z), it is computed as u·σ(2z): on wasm sigmoid
+ * costs ~1 ns/element and tanh ~18. The cube is u·u·u (pow is slow).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { colSum, customOp, flat2d, mm } from './fast-ops';
+
+const GELU_A = 0.044715;
+/** 2·√(2/π). */
+const GELU_K = 2 * Math.sqrt(2 / Math.PI);
+
+/** GELU (tanh approximation) with autograd, for references and small tensors. */
+export function gelu(u: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const z2 = tf.mul(tf.mul(u, tf.add(tf.mul(tf.mul(u, u), GELU_A), 1)), GELU_K); // 2z
+    return tf.mul(u, tf.sigmoid(z2));
+  });
+}
+
+const mlpOp = customOp((h: tf.Tensor3D, w1: tf.Tensor2D, b1: tf.Tensor1D, w2: tf.Tensor2D, b2: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  const h2 = flat2d(h); // (M, W)
+  const u = tf.fused.matMul({ a: h2, b: w1, bias: b1 }); // (M, F)
+  const u2 = tf.mul(u, u);
+  const s = tf.sigmoid(tf.mul(tf.mul(u, tf.add(tf.mul(u2, GELU_A), 1)), GELU_K)); // σ(2z) (M, F)
+  const a = tf.mul(u, s); // GELU(u) (M, F)
+  const y = tf.fused.matMul({ a, b: w2, bias: b2 }); // (M, W)
+  save([h2, u, u2, s, a, w1, w2]);
+  return {
+    value: tf.reshape(y, h.shape),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [hs, us, u2s, ss, as, w1s, w2s] = saved as tf.Tensor2D[];
+      const dy2 = flat2d(dy); // (M, W)
+      const dw2 = mm(as, dy2, true, false); // (F, W)
+      const db2 = colSum(dy2);
+      const da = mm(dy2, w2s, false, true); // (M, F)
+      // GELU'(u) = σ(2z) + u·σ(2z)(1 − σ(2z))·2z',  2z' = K(1 + 3A·u²)
+      const dz2 = tf.mul(tf.add(tf.mul(u2s, 3 * GELU_A), 1), GELU_K);
+      const gp = tf.add(ss, tf.mul(tf.mul(tf.mul(us, ss), tf.sub(1, ss)), dz2));
+      const du = tf.mul(da, gp) as tf.Tensor2D; // (M, F)
+      const dw1 = mm(hs, du, true, false); // (W, F)
+      const db1 = colSum(du);
+      const dh = tf.reshape(mm(du, w1s, false, true), h.shape); // (B, N, W)
+      return [dh, dw1, db1, dw2, db2];
+    },
+  };
+});
+
+/** MLP(h) = GELU(h·w1 + b1)·w2 + b2. h: (B, N, W); w1: (W, F); w2: (F, W). */
+export function mlp(h: tf.Tensor3D, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor): tf.Tensor3D {
+  return mlpOp(h, w1, b1, w2, b2) as tf.Tensor3D;
+}
+
+/** Reference with plain ops and autograd (tests compare the two). */
+export function mlpReference(h: tf.Tensor3D, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor): tf.Tensor3D {
+  return tf.tidy(() => {
+    const u = tf.add(tf.matMul(flat2d(h), w1 as tf.Tensor2D), b1);
+    const y = tf.add(tf.matMul(gelu(u) as tf.Tensor2D, w2 as tf.Tensor2D), b2);
+    return tf.reshape(y, h.shape) as tf.Tensor3D;
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The DiT's parameters: names, shapes and seeded initialisation (DiT `initialize_weights`):
+ * Xavier-uniform linear weights, zero biases, N(0, 0.02) timestep MLP and learned positions,
+ * zero adaLN modulation and zero final layer (adaLN-Zero: every block starts as the identity).
+ *
+ * Values are drawn in JS from `rngFor(seed, 'dit-init', name)`, so a parameter's initial value
+ * depends only on (seed, name, shape): identical on every backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { rngFor } from '../rng/rng';
+import { DiTConfig, tokenGeometry } from './dit-config';
+
+/** Parameters by name (e.g. 'blocks.0.attn.wq'). */
+export type ParamMap = Record<string, tf.Tensor>;
+
+export type InitKind = 'xavier' | 'zeros' | 'normal02';
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: InitKind;
+  /** Whether AdamW's weight decay applies (matrices yes; biases, tables and positions no). */
+  decay: boolean;
+}
+
+/** All parameter specs of a config, in a fixed order (the checkpoint order). */
+export function paramSpecs(cfg: DiTConfig): ParamSpec[] {
+  const g = tokenGeometry(cfg);
+  const d = cfg.hidden;
+  const out: ParamSpec[] = [];
+  const lin = (name: string, i: number, o: number, init: InitKind = 'xavier') => {
+    out.push({ name: `${name}.w`, shape: [i, o], init, decay: true });
+    out.push({ name: `${name}.b`, shape: [o], init: 'zeros', decay: false });
+  };
+  lin('x_embed', g.inDim, d);
+  if (cfg.pos === 'learned') out.push({ name: 'pos', shape: [g.tokens, d], init: 'normal02', decay: false });
+  lin('t_embed.fc1', cfg.timeFreqDim, d, 'normal02');
+  lin('t_embed.fc2', d, d, 'normal02');
+  if (cfg.adaln === 'single') lin('adaln', d, 6 * d, 'zeros');
+  for (let i = 0; i < cfg.depth; i++) {
+    const p = `blocks.${i}`;
+    if (cfg.adaln === 'single') out.push({ name: `${p}.adaln_table`, shape: [6 * d], init: 'zeros', decay: false });
+    else lin(`${p}.adaln`, d, 6 * d, 'zeros');
+    lin(`${p}.attn.q`, d, d);
+    lin(`${p}.attn.k`, d, d);
+    lin(`${p}.attn.v`, d, d);
+    lin(`${p}.attn.o`, d, d);
+    lin(`${p}.mlp.fc1`, d, g.mlpHidden);
+    lin(`${p}.mlp.fc2`, g.mlpHidden, d);
+  }
+  if (cfg.adaln === 'single') out.push({ name: 'final.adaln_table', shape: [2 * d], init: 'zeros', decay: false });
+  else lin('final.adaln', d, 2 * d, 'zeros');
+  lin('final.linear', d, g.outDim, 'zeros');
+  return out;
+}
+
+/** Number of scalar parameters of a config (no tensors allocated). */
+export function countParams(cfg: DiTConfig): number {
+  return paramSpecs(cfg).reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+/** Seeded initial values of one parameter. */
+export function initialValues(spec: ParamSpec, seed: number): Float32Array {
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  if (spec.init === 'zeros') return v;
+  const rng = rngFor(seed, 'dit-init', spec.name);
+  if (spec.init === 'normal02') {
+    for (let i = 0; i < n; i++) v[i] = 0.02 * rng.normal();
+    return v;
+  }
+  const [fanIn, fanOut] = spec.shape;
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  for (let i = 0; i < n; i++) v[i] = rng.range(-limit, limit);
+  return v;
+}
+
+/** Fresh parameter tensors for a config (caller owns them). */
+export function initParams(cfg: DiTConfig, seed: number): ParamMap {
+  const out: ParamMap = {};
+  for (const s of paramSpecs(cfg)) out[s.name] = tf.tensor(initialValues(s, seed), s.shape);
+  return out;
+}
+
+export function disposeParams(p: ParamMap): void {
+  for (const t of Object.values(p)) t.dispose();
+}
+
+/** Copies of every tensor (e.g. EMA initialisation). */
+export function cloneParams(p: ParamMap): ParamMap {
+  const out: ParamMap = {};
+  for (const [k, t] of Object.entries(p)) out[k] = tf.clone(t);
+  return out;
+}

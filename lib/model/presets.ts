@@ -1,0 +1,71 @@
+/**
+ * Named DiT sizes (the DiT `models.py` preset-table pattern). Presets fix the architecture; the
+ * latent clip shape comes from the data and the autoencoder (`modelConfigFor`).
+ *
+ * - `tiny` (smoke): plumbing only.
+ * - `q64` / `q96` / `q128` (quick): 16 px, 8 frames, 4×4 patches = 128 tokens, depth 4, head dim 32;
+ *   the sizes the CPU calibration found trainable (environment-facts.md, last section).
+ * - `DiT-S/B/L/XL` (paper): layers/width/heads of paper Tab 1. With 'single' adaLN (PixArt-α) and
+ *   the paper token shape below they have 22.46M / 89.42M / 309.97M / 455.99M parameters
+ *   (paper: 22.5M / 89.5M / 310M / 456M). Per-block adaLN-Zero would add 6·D² per block
+ *   (DiT-S: 31.9M), so the paper's counts imply a shared modulation.
+ */
+import { Profile } from '../config/profile';
+import { ConfigError } from '../config/profile';
+import { DiTConfig, defaultDiTConfig, validateDiTConfig } from './dit-config';
+
+/** The architecture part of a DiTConfig. */
+export type DiTPreset = Pick<DiTConfig, 'hidden' | 'depth' | 'heads' | 'patch' | 'adaln' | 'pos' | 'mlpRatio'>;
+
+export const DIT_PRESETS: Readonly<Record<string, DiTPreset>> = {
+  tiny: { hidden: 32, depth: 2, heads: 1, patch: [1, 4, 4], adaln: 'block', pos: 'rope', mlpRatio: 4 },
+  q64: { hidden: 64, depth: 4, heads: 2, patch: [1, 4, 4], adaln: 'block', pos: 'rope', mlpRatio: 4 },
+  q96: { hidden: 96, depth: 4, heads: 3, patch: [1, 4, 4], adaln: 'block', pos: 'rope', mlpRatio: 4 },
+  q128: { hidden: 128, depth: 4, heads: 4, patch: [1, 4, 4], adaln: 'block', pos: 'rope', mlpRatio: 4 },
+  'DiT-S': { hidden: 384, depth: 12, heads: 6, patch: [1, 2, 2], adaln: 'single', pos: 'rope', mlpRatio: 4 },
+  'DiT-B': { hidden: 768, depth: 12, heads: 12, patch: [1, 2, 2], adaln: 'single', pos: 'rope', mlpRatio: 4 },
+  'DiT-L': { hidden: 1024, depth: 24, heads: 16, patch: [1, 2, 2], adaln: 'single', pos: 'rope', mlpRatio: 4 },
+  'DiT-XL': { hidden: 1152, depth: 28, heads: 16, patch: [1, 2, 2], adaln: 'single', pos: 'rope', mlpRatio: 4 },
+};
+
+export const PRESET_NAMES = Object.keys(DIT_PRESETS);
+
+/** Presets that belong to each profile; the first is the profile's default. */
+export const PROFILE_PRESETS: Readonly<Record<Profile, ReadonlyArray<string>>> = {
+  smoke: ['tiny'],
+  quick: ['q64', 'q96', 'q128'],
+  paper: ['DiT-S', 'DiT-B', 'DiT-L', 'DiT-XL'],
+};
+
+/**
+ * The paper's latent clip as assumed here (the paper does not state it, paper-spec §9): 32 frames
+ * of 128 px through a VAE with 8× spatial and 4× temporal compression and 4 channels (SD-1.5
+ * heritage) = 8 × 16 × 16 × 4; with 1×2×2 patches (DiT/2) that is 512 tokens of 36 input values.
+ */
+export const PAPER_LATENT_SHAPE: [number, number, number, number] = [8, 16, 16, 4];
+
+/** Parameter counts of paper Tab 1, for the presets of the same name. */
+export const PAPER_PARAM_COUNTS: Readonly<Record<string, number>> = {
+  'DiT-S': 22.5e6,
+  'DiT-B': 89.5e6,
+  'DiT-L': 310.0e6,
+  'DiT-XL': 456.0e6,
+};
+
+export function defaultPresetFor(profile: Profile): string {
+  return PROFILE_PRESETS[profile][0];
+}
+
+export function getPreset(name: string, param = 'preset'): DiTPreset {
+  const p = DIT_PRESETS[name];
+  if (!p) throw new ConfigError(`${param}: unknown model preset '${name}'; allowed: ${PRESET_NAMES.join(', ')}`);
+  return p;
+}
+
+/** A full model config: preset architecture on the given latent clip, then field overrides. */
+export function modelConfigFor(preset: string, latentShape: [number, number, number, number], overrides: Partial<DiTConfig> = {}): DiTConfig {
+  const p = getPreset(preset);
+  const cfg: DiTConfig = { ...defaultDiTConfig(), ...structuredClone(p), latentShape: [...latentShape] as [number, number, number, number], ...structuredClone(overrides) };
+  validateDiTConfig(cfg);
+  return cfg;
+}
