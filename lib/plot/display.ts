@@ -1,7 +1,8 @@
 /**
  * Rich output for notebooks run by the tslab kernel (JupyterLab and classic Notebook), safe
- * everywhere else: outside a tslab cell every show*() is a no-op returning false (never throws,
- * never loads tslab), so experiment code can call them in CLI runs too.
+ * everywhere else: outside a tslab cell every show*() is a no-op (never throws, never loads
+ * tslab), so experiment code can call them in CLI runs too; inNotebook() tells which case holds.
+ * show*() return nothing, so a show call as a cell's last line adds no echoed value.
  *
  * tslab's own `display.raw(mime, data)` sends one MIME type per message. Here a whole MIME bundle
  * goes in one `display_data` message, through the same hook tslab's display uses
@@ -78,20 +79,20 @@ export function displayBundle(bundle: MimeBundle, metadata: Record<string, unkno
   return true;
 }
 
-export function showMarkdown(markdown: string): boolean {
-  return displayBundle({ 'text/markdown': markdown, 'text/plain': markdown });
+export function showMarkdown(markdown: string): void {
+  displayBundle({ 'text/markdown': markdown, 'text/plain': markdown });
 }
 
-export function showHtml(html: string): boolean {
-  return displayBundle({ 'text/html': html, 'text/plain': '[HTML]' });
+export function showHtml(html: string): void {
+  displayBundle({ 'text/html': html, 'text/plain': '[HTML]' });
 }
 
-export function showText(text: string): boolean {
-  return displayBundle({ 'text/plain': text });
+export function showText(text: string): void {
+  displayBundle({ 'text/plain': text });
 }
 
-export function showSvg(svg: string): boolean {
-  return displayBundle({ 'image/svg+xml': svg, 'text/plain': '[SVG image]' });
+export function showSvg(svg: string): void {
+  displayBundle({ 'image/svg+xml': svg, 'text/plain': '[SVG image]' });
 }
 
 export interface ImageOptions {
@@ -104,11 +105,11 @@ export interface ImageOptions {
 }
 
 /** Show PNG bytes (e.g. a rendered filmstrip of video frames). */
-export function showPng(png: Uint8Array, opts: ImageOptions = {}): boolean {
+export function showPng(png: Uint8Array, opts: ImageOptions = {}): void {
   const meta: Record<string, number> = {};
   if (opts.width !== undefined) meta.width = opts.width;
   if (opts.height !== undefined) meta.height = opts.height;
-  return displayBundle({ 'image/png': png, 'text/plain': opts.alt ?? '[PNG image]' }, Object.keys(meta).length ? { 'image/png': meta } : {});
+  displayBundle({ 'image/png': png, 'text/plain': opts.alt ?? '[PNG image]' }, Object.keys(meta).length ? { 'image/png': meta } : {});
 }
 
 export interface ShowFigureOptions {
@@ -125,8 +126,8 @@ export interface ShowFigureOptions {
 let figureCounter = 0;
 
 /** Display a plotly figure: interactive in JupyterLab and classic Notebook (see the module comment). */
-export function showFigure(fig: Figure, opts: ShowFigureOptions = {}): boolean {
-  if (!tslabHook()) return false;
+export function showFigure(fig: Figure, opts: ShowFigureOptions = {}): void {
+  if (!tslabHook()) return;
   const spec = toPlotlyJSON(fig);
   const bundle: MimeBundle = {
     [PLOTLY_MIME]: spec,
@@ -134,7 +135,7 @@ export function showFigure(fig: Figure, opts: ShowFigureOptions = {}): boolean {
     'text/plain': describeFigure(spec),
   };
   if (opts.png) bundle['image/png'] = opts.png;
-  return displayBundle(bundle);
+  displayBundle(bundle);
 }
 
 /** One line describing a figure, e.g. "Figure 'velocity error' (2 panels, 4 traces, 660×320 px)". */
@@ -214,10 +215,10 @@ export interface ShowTableOptions extends TableFormatOptions {
 }
 
 /** Display an arquero table (or rows / columns object) as an HTML table with a plain-text fallback. */
-export function showTable(table: TableInput, opts: ShowTableOptions = {}): boolean {
-  if (!tslabHook()) return false;
+export function showTable(table: TableInput, opts: ShowTableOptions = {}): void {
+  if (!tslabHook()) return;
   const t = asTable(table);
-  return displayBundle({
+  displayBundle({
     'text/html': formatTableHtml(t, opts),
     'text/plain': formatTableText(t, opts),
   });

@@ -62,9 +62,8 @@ export interface ExportResult {
   files: Partial<Record<ExportFormat, string>>;
   /** The sidecar `<base>.json`. */
   sidecar: string;
-  svg?: string;
+  /** The PNG bytes when a PNG was written (e.g. for showFigure's static fallback). SVG and PDF are only in the files. */
   png?: Buffer;
-  pdf?: Buffer;
   width: number;
   height: number;
   scale: number;
@@ -207,10 +206,11 @@ export class Exporter {
         contents[fmt] = data;
       };
       let t = Date.now();
+      let svg = '';
       if (formats.includes('svg') || formats.includes('pdf')) {
-        res.svg = await this.renderSvg(spec, { width, height });
+        svg = await this.renderSvg(spec, { width, height });
         ms.svg = Date.now() - t;
-        if (formats.includes('svg')) write('svg', `${b}.svg`, res.svg);
+        if (formats.includes('svg')) write('svg', `${b}.svg`, svg);
       }
       if (formats.includes('png')) {
         t = Date.now();
@@ -220,9 +220,9 @@ export class Exporter {
       }
       if (formats.includes('pdf')) {
         t = Date.now();
-        res.pdf = await this.renderPdf(res.svg!, { width, height });
+        const pdf = await this.renderPdf(svg, { width, height });
         ms.pdf = Date.now() - t;
-        write('pdf', `${b}.pdf`, res.pdf);
+        write('pdf', `${b}.pdf`, pdf);
       }
       if (formats.includes('json')) write('json', `${b}.plotly.json`, JSON.stringify(spec) + '\n');
       const title = (spec.layout.title as { text?: string } | undefined)?.text;
@@ -337,7 +337,7 @@ export class Exporter {
     page.setDefaultTimeout(this.opts.timeoutMs);
     await page.goto(pathToFileURL(pageFile).href, { waitUntil: 'load' });
     const plotly = await page.evaluate(() => {
-      const P = (window as unknown as { Plotly?: { version: string } }).Plotly;
+      const P = (globalThis as unknown as { Plotly?: { version: string } }).Plotly;
       return P ? P.version : null;
     });
     if (!plotly) throw new Error('plotly.js did not load in the export page (node_modules/plotly.js-dist missing?)');
@@ -369,7 +369,7 @@ export class Exporter {
       return await this.withTimeout(
         `rendering ${format}`,
         page.evaluate(
-          ({ f, o }) => (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly.toImage(f, o),
+          ({ f, o }) => (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly.toImage(f, o),
           { f: spec as unknown as Record<string, unknown>, o: { format, width, height, scale } },
         ),
       );

@@ -4,7 +4,7 @@
  * input has a sidecar next to it (`<base>.json`), its config and seed are carried over.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { CommandSpec, UsageError } from '../args';
 import { asFigure } from '../../plot/figure';
 import { Exporter, ExportFormat } from '../../plot/export';
@@ -68,6 +68,14 @@ export const command: CommandSpec = {
       return { path, fig, prior };
     });
     const out = args.options.out as string;
+    // Never write over an input (e.g. --in fig.json --out . would put the sidecar on fig.json).
+    const inputsResolved = new Set(figs.flatMap(({ path }) => [resolve(path), resolve(path.replace(/\.plotly\.json$/i, '.json'))]));
+    for (const { path } of figs) {
+      const base = join(out, name ?? baseName(path));
+      const targets = [...formats.map((f) => `${base}.${f === 'json' ? 'plotly.json' : f}`), `${base}.json`];
+      const clash = targets.find((t) => inputsResolved.has(resolve(t)));
+      if (clash) throw new UsageError(`--out: writing ${clash} would overwrite an input; choose another --out or --name`);
+    }
     const ex = new Exporter();
     try {
       for (const { path, fig, prior } of figs) {
