@@ -57,6 +57,8 @@ export interface VideoMaker {
   placement(i: number): { params: VideoParams; initial: BodySpec[]; ok: boolean };
   /** The full video i; writes frames/states into the given buffers when provided. */
   make(i: number, framesOut?: Uint8Array, statesOut?: Float32Array): VideoSample;
+  /** Frames of several videos stacked, (B, T, H, W, 3), generated on the fly (streaming without a cache). */
+  batch(indices: ArrayLike<number>, out?: Uint8Array): Uint8Array;
 }
 
 /** Validate `cfg` once and return a maker for its videos. */
@@ -75,6 +77,17 @@ export function createVideoMaker(cfg: DatasetConfig, seed: number): VideoMaker {
     const placed = placeScene(params.scene, timing, rngFor(seed, ...streamKey(frozen), 'place', i));
     return { params, initial: placed.scene.bodies.map((b) => ({ ...b })), ok: placed.ok, scene: placed.scene };
   };
+  const make = (i: number, framesOut?: Uint8Array, statesOut?: Float32Array): VideoSample => {
+    const p = placement(i);
+    const traj = simulate(p.scene, T);
+    let states = traj.states;
+    if (statesOut) {
+      statesOut.set(states.subarray(0, T * nObj * STATE_DIM));
+      states = statesOut;
+    }
+    const frames = renderFrames(traj.states, traj.objects, T, render, framesOut);
+    return { index: i, frames, frameShape: [T, S, S, 3], states, objects: traj.objects, params: p.params, initial: p.initial, placementOk: p.ok };
+  };
   return {
     cfg: frozen,
     seed,
@@ -86,16 +99,13 @@ export function createVideoMaker(cfg: DatasetConfig, seed: number): VideoMaker {
       const p = placement(i);
       return { params: p.params, initial: p.initial, ok: p.ok };
     },
-    make(i, framesOut, statesOut) {
-      const p = placement(i);
-      const traj = simulate(p.scene, T);
-      let states = traj.states;
-      if (statesOut) {
-        statesOut.set(states.subarray(0, T * nObj * STATE_DIM));
-        states = statesOut;
-      }
-      const frames = renderFrames(traj.states, traj.objects, T, render, framesOut);
-      return { index: i, frames, frameShape: [T, S, S, 3], states, objects: traj.objects, params: p.params, initial: p.initial, placementOk: p.ok };
+    make,
+    batch(indices, out) {
+      const vb = T * S * S * 3;
+      const buf = out ?? new Uint8Array(indices.length * vb);
+      if (buf.length < indices.length * vb) throw new RangeError(`batch: out holds ${buf.length} bytes, need ${indices.length * vb}`);
+      for (let k = 0; k < indices.length; k++) make(indices[k], buf.subarray(k * vb, (k + 1) * vb));
+      return buf;
     },
   };
 }

@@ -51,6 +51,15 @@ describe('data/make-video', () => {
     assert.ok(v.placementOk);
   });
 
+  it('maker.batch streams (B, T, H, W, 3) without a cache', () => {
+    const cfg = { ...defaultDatasetConfig('smoke', 'parabola', 'id'), count: 10 };
+    const m = createVideoMaker(cfg, 2);
+    const b = m.batch([9, 2]);
+    const vb = 8 * 16 * 16 * 3;
+    assert.equal(b.length, 2 * vb);
+    assert.deepEqual(Buffer.from(b.subarray(vb)), Buffer.from(makeVideo(cfg, 2, 2).frames));
+  });
+
   it('index outside the dataset and bad configs are ConfigErrors', () => {
     const cfg = { ...defaultDatasetConfig('smoke'), count: 4 };
     assert.throws(() => makeVideo(cfg, 1, 4), (e: Error) => e instanceof ConfigError && /video index must be an integer in \[0, 3\], got 4/.test(e.message));
