@@ -45,7 +45,16 @@ export function getBox2D(): Box2DModule {
       return inst.exports;
     },
   };
+  // The emscripten glue installs process-wide 'uncaughtException' / 'unhandledRejection'
+  // handlers that rethrow; a library must not change how the host process handles errors
+  // (e.g. a notebook kernel), so remove whatever it added.
+  const before = {
+    uncaughtException: process.listeners('uncaughtException'),
+    unhandledRejection: process.listeners('unhandledRejection'),
+  };
   const ready = factory(moduleArg) as Promise<unknown> | undefined;
+  for (const l of process.listeners('uncaughtException')) if (!before.uncaughtException.includes(l)) process.removeListener('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection')) if (!before.unhandledRejection.includes(l)) process.removeListener('unhandledRejection', l);
   // The returned promise settles later; we never need it, but must not leave a rejection unhandled.
   if (ready && typeof (ready as Promise<unknown>).catch === 'function') (ready as Promise<unknown>).catch(() => undefined);
   const m = moduleArg as unknown as Box2DModule;
