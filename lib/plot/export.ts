@@ -4,9 +4,11 @@
  * (config, seed, commit, date, sizes, checksums; see sidecar.ts) and, by default, the figure spec
  * itself (`<base>.plotly.json`) so `phylab export-figure` can re-export it later.
  *
- * Starting the browser and parsing plotly.js costs ~4.5 s, then each figure ~0.1–0.3 s: keep one
- * Exporter for a batch, and close() it (it also closes itself after `idleCloseMs` without work,
- * and the browser never outlives the process).
+ * Starting the browser and parsing plotly.js costs ~5–6 s here (2 vCPUs; more under load), then a
+ * figure ~0.25 s (one panel) to ~0.7 s (four panels) for SVG+PNG+PDF: keep one Exporter for a
+ * batch and close() it. It also closes its browser after `idleCloseMs` without work, and the
+ * browser never outlives the process (playwright kills it on 'exit'; Chromium quits when its
+ * pipe closes if the process is killed).
  *
  *   const ex = new Exporter();
  *   try { await ex.save(fig, 'out/fig2', { config, seed, scale: 3 }); } finally { await ex.close(); }
@@ -15,7 +17,8 @@
  * Outputs are deterministic: trace uids and plotly's random element ids are fixed, and the PDF
  * creation date is zeroed (the real date is in the sidecar), so the same figure gives the same bytes.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,16 +78,20 @@ const PAGE_HTML = (plotlySrc: string) => `<!doctype html>
 <html><head><meta charset="utf-8"><script src="${plotlySrc}"></script></head><body></body></html>
 `;
 
-const open = new Set<Exporter>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Playwright kills the browser on 'exit'; here only the temp page files are removed.
-  process.once('exit', () => {
-    for (const ex of open) ex.removeTempFiles();
-  });
+/**
+ * The export page (a few hundred bytes: a <script src> to plotly.js) at a fixed per-user path,
+ * rewritten atomically on each start. Nothing to clean up, even when a kernel is killed.
+ */
+function writeExportPage(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  const dir = join(tmpdir(), `phylab-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const plotly = require.resolve('plotly.js-dist');
+  const file = join(dir, `plot-page-${createHash('sha1').update(plotly).digest('hex').slice(0, 12)}.html`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, PAGE_HTML(pathToFileURL(plotly).href));
+  renameSync(tmp, file);
+  return file;
 }
 
 function checkScale(scale: number): number {
@@ -141,7 +148,6 @@ export class Exporter {
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
   private idleTimer: NodeJS.Timeout | null = null;
-  private tmpDir: string | null = null;
   private readonly opts: { executablePath?: string; idleCloseMs: number; timeoutMs: number };
   /** Versions, known after the first rendering: { chromium, plotly }. */
   versions: { chromium: string; plotly: string } | null = null;
@@ -261,16 +267,6 @@ export class Exporter {
     this.pdfPage = null;
     this.starting = null;
     if (b) await b.close().catch(() => undefined);
-    this.removeTempFiles();
-    open.delete(this);
-  }
-
-  /** @internal Remove the temporary page file (also run on process exit). */
-  removeTempFiles(): void {
-    if (this.tmpDir) {
-      rmSync(this.tmpDir, { recursive: true, force: true });
-      this.tmpDir = null;
-    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -318,11 +314,7 @@ export class Exporter {
   private async startBrowser(): Promise<void> {
     const t0 = Date.now();
     const exe = this.opts.executablePath ?? requireChromium();
-    installExitHook();
-    open.add(this);
-    this.tmpDir = mkdtempSync(join(tmpdir(), 'phylab-plot-'));
-    const pageFile = join(this.tmpDir, 'plot.html');
-    writeFileSync(pageFile, PAGE_HTML(pathToFileURL(require.resolve('plotly.js-dist')).href));
+    const pageFile = writeExportPage();
     const browser = await launchChromium(exe, this.opts.timeoutMs);
     this.browser = browser;
     browser.on('disconnected', () => {
