@@ -224,3 +224,23 @@ export function groundTruthFloor(scenario: Scenario, videos: Iterable<GroundTrut
   for (const v of videos) results.push(velocityError(scenario, v.frames, v.frameShape, v, cfg));
   return { ...summarizeErrors(results), perVideo: results.map((r) => r.error) };
 }
+
+/** Groups of the paper's evaluation code (§3.3): ID, OOD by radius / velocity / both, zero velocity, or dropped. */
+export type PaperGroup = 'id' | 'r' | 'v' | 'rv' | 'zero' | 'dropped';
+
+/**
+ * The evaluation code's grouping of one video by its parameters (evaluate.py): videos with a
+ * small radius are dropped (uniform/parabola r < 0.6, collision r1 or r2 ≤ 0.5: "disappearing
+ * balls"), v = 0 is its own group, otherwise ID when every radius and speed lies in the ID range
+ * (uniform/parabola r ∈ [0.7, 1.4], collision [0.5, 1.5]; v ∈ [1, 4]). Note the drop rule removes
+ * most of the small-radius OOD band from the scores, as in the paper.
+ */
+export function paperGroup(scenario: Scenario, radii: ReadonlyArray<number>, speeds: ReadonlyArray<number>): PaperGroup {
+  const collision = scenario === 'collision';
+  if (collision ? radii.some((r) => r <= 0.5) : radii[0] < 0.6) return 'dropped';
+  if (speeds.some((v) => v === 0)) return 'zero';
+  const [rlo, rhi] = collision ? [0.5, 1.5] : [0.7, 1.4];
+  const rIn = radii.every((r) => r >= rlo && r <= rhi);
+  const vIn = speeds.every((v) => Math.abs(v) >= 1 && Math.abs(v) <= 4);
+  return rIn && vIn ? 'id' : !rIn && vIn ? 'r' : rIn ? 'v' : 'rv';
+}

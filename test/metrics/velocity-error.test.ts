@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { defaultDatasetConfig } from '../../lib/data/dataset-config';
 import { createVideoMaker, VideoSample } from '../../lib/data/make-video';
-import { defaultVelocityErrorConfig, groundTruthFloor, summarizeErrors, validFrames, velocityError } from '../../lib/metrics/velocity-error';
+import { defaultVelocityErrorConfig, groundTruthFloor, paperGroup, summarizeErrors, validFrames, velocityError } from '../../lib/metrics/velocity-error';
 
 const videos = (scenario: 'uniform' | 'collision' | 'parabola', size: number, frames: number, n: number, seed = 21): VideoSample[] => {
   const m = createVideoMaker({ ...defaultDatasetConfig('quick', scenario, 'id'), size, frames, count: n }, seed);
@@ -86,5 +86,19 @@ describe('metrics/velocity-error', () => {
     ]);
     assert.deepEqual(s, { error: 2, perFrame: 3, meanVelocity: 2, n: 3, nanCount: 1 });
     assert.equal(defaultVelocityErrorConfig().conditionFrames, 3);
+  });
+});
+
+describe('metrics/velocity-error paperGroup', () => {
+  it('groups like the evaluation code (drops small balls, v = 0 apart)', () => {
+    assert.equal(paperGroup('uniform', [1], [2]), 'id');
+    assert.equal(paperGroup('uniform', [0.55], [2]), 'dropped');
+    assert.equal(paperGroup('uniform', [1.8], [2]), 'r');
+    assert.equal(paperGroup('uniform', [1], [5]), 'v');
+    assert.equal(paperGroup('parabola', [1.8], [0.5]), 'rv');
+    assert.equal(paperGroup('uniform', [1], [0]), 'zero');
+    assert.equal(paperGroup('collision', [0.5, 1], [2, 2]), 'dropped');
+    assert.equal(paperGroup('collision', [0.6, 1.5], [2, 4]), 'id');
+    assert.equal(paperGroup('collision', [1.8, 1], [2, 5]), 'rv');
   });
 });
