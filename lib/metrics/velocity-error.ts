@@ -124,7 +124,10 @@ export function velocityError(scenario: Scenario, frames: Uint8Array, frameShape
   const n = gt.objects.length;
   const tGt = gt.states.length / (n * STATE_DIM);
   if (!Number.isInteger(tGt)) throw new ConfigError(`ground-truth states hold ${gt.states.length} floats, not a multiple of ${n} objects × ${STATE_DIM}`);
-  const parsed = parseVideo(frames, frameShape, gt.objects.map((o) => o.color), defaultAbsentX(scenario, n), cfg.parser);
+  // Absent rule: the left ball goes to x = 0, the right one (and single balls) to x = 10; for a
+  // mirrored collision (ball 1 on the right) the sides follow the ground truth at frame 0.
+  const absentX = scenario === 'collision' && n === 2 && gt.states[0] > gt.states[STATE_DIM] ? [WORLD_SIZE, 0] : defaultAbsentX(scenario, n);
+  const parsed = parseVideo(frames, frameShape, gt.objects.map((o) => o.color), absentX, cfg.parser);
   const T = Math.min(parsed.frames, tGt);
   const valid = validFrames(scenario, gt, T, cfg.conditionFrames);
   // velocity steps between consecutive valid frames
