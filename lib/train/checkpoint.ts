@@ -37,8 +37,8 @@ export interface CheckpointMeta {
   /** Generator state: all training randomness is rngFor(seed, stream, step). */
   rng: { kind: 'counter'; seed: number; step: number };
   optimizer: { kind: 'adamw'; t: number };
-  /** Data the weights were trained on. */
-  data: { description: string; count: number; frameShape: number[] };
+  /** Data the weights were trained on; `source` is the data config when the CLI made it (data-source.ts). */
+  data: { description: string; count: number; frameShape: number[]; source?: unknown };
   /** Loss of the last completed step (NaN-free), or null. */
   lastLoss: number | null;
   /** Tensors in each .bin file, in order. */

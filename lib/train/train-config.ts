@@ -66,7 +66,7 @@ export function defaultTrainConfig(): TrainConfig {
 /** Per-profile training defaults. */
 export function trainConfigFor(profile: Profile): TrainConfig {
   const base = defaultTrainConfig();
-  if (profile === 'smoke') return { ...base, steps: 30, batchSize: 4, warmupSteps: 5, condFrames: [2], checkpointEvery: 0, emaDecay: 0.9 };
+  if (profile === 'smoke') return { ...base, steps: 30, batchSize: 4, warmupSteps: 5, condFrames: [3], checkpointEvery: 0, emaDecay: 0.9 };
   if (profile === 'paper') return { ...base, steps: 100000, batchSize: 256, lr: 1e-4, warmupSteps: 1000, emaDecay: 0.9999, checkpointEvery: 5000 };
   return { ...base, steps: 15000 };
 }

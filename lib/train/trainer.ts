@@ -62,6 +62,8 @@ export interface TrainerOptions {
   resume?: boolean;
   /** Append one JSON line per step here. */
   logFile?: string | null;
+  /** How the source was made (stored in checkpoints so `phylab sample` can find matching test clips). */
+  dataConfig?: unknown;
 }
 
 export interface TrainOptions {
@@ -105,6 +107,8 @@ export class DiTTrainer {
   readonly autoencoder: FrameAutoencoder;
   private readonly names: string[];
   private perm: { epoch: number; order: number[] } | null = null;
+  /** Stored in checkpoints (TrainerOptions.dataConfig). */
+  dataConfig: unknown = undefined;
 
   private constructor(readonly source: VideoSource, config: DiTRunConfig, model: DiT, ema: ParamMap, optimizer: AdamW, step: number, lastLoss: number | null, readonly checkpointDir: string | null, readonly logFile: string | null) {
     this.config = config;
@@ -136,15 +140,23 @@ export class DiTTrainer {
       const meta: CheckpointMeta = readCheckpointMeta(ckDir);
       const diffs = configMismatch(meta.config, cfg);
       if (diffs.length) throw new ConfigError(`cannot resume from '${found}': the config differs (${diffs.join('; ')}). Use another --out folder or the same settings.`);
+      const src = opts.source;
+      const sameData = meta.data.count === src.count && meta.data.frameShape.join(',') === src.frameShape.join(',') &&
+        (opts.dataConfig === undefined || meta.data.source === undefined || stableStringify(opts.dataConfig) === stableStringify(meta.data.source));
+      if (!sameData) throw new ConfigError(`cannot resume from '${found}': it was trained on ${meta.data.description}, not on ${src.description ?? `${src.count} clips of [${src.frameShape}]`}. Use another --out folder or the same data.`);
       const ld = loadCheckpoint(ckDir);
       const model = new DiT(cfg.model, ld.params as ParamMap);
       const opt = new AdamW(model.params, cfg.train, decayed, ld.adam);
-      return new DiTTrainer(opts.source, cfg, model, ld.ema, opt, meta.step, meta.lastLoss, ckDir, opts.logFile ?? null);
+      const tr = new DiTTrainer(opts.source, cfg, model, ld.ema, opt, meta.step, meta.lastLoss, ckDir, opts.logFile ?? null);
+      tr.dataConfig = opts.dataConfig;
+      return tr;
     }
     const model = DiT.create(cfg.model, cfg.seed);
     const ema = cloneParams(model.params);
     const opt = new AdamW(model.params, cfg.train, decayed);
-    return new DiTTrainer(opts.source, cfg, model, ema, opt, 0, null, ckDir, opts.logFile ?? null);
+    const tr = new DiTTrainer(opts.source, cfg, model, ema, opt, 0, null, ckDir, opts.logFile ?? null);
+    tr.dataConfig = opts.dataConfig;
+    return tr;
   }
 
   /** Clip indices of step `s` (epoch-wise shuffles, see module comment). */
@@ -258,7 +270,7 @@ export class DiTTrainer {
       params: this.model.params,
       ema: this.ema,
       adam: { m: this.optimizer.m, v: this.optimizer.v, t: this.optimizer.t },
-      data: { description: this.source.description ?? 'unnamed source', count: this.source.count, frameShape: [...this.source.frameShape] },
+      data: { description: this.source.description ?? 'unnamed source', count: this.source.count, frameShape: [...this.source.frameShape], source: this.dataConfig },
       lastLoss: this.lastLoss,
     });
     if (dir === this.checkpointDir) this.lastCheckpointStep = this.step;

@@ -1,0 +1,149 @@
+/**
+ * `phylab train`: train the frame-conditioned video DiT on simulator clips (or the synthetic
+ * square), with checkpoints in <out>/checkpoint that a re-run of the same command resumes.
+ */
+import { join, resolve } from 'node:path';
+import { CommandSpec, UsageError } from '../args';
+import { applyDotted, Choices } from '../../config/overrides';
+import { ConfigError, PROFILES, Profile, parseProfile } from '../../config/profile';
+import { enableNativeMatMul } from '../../engine/native-matmul';
+import { AUTOENCODER_KINDS, createAutoencoder } from '../../model/autoencoder';
+import { DiTConfig } from '../../model/dit-config';
+import { PRESET_NAMES, defaultPresetFor, modelConfigFor } from '../../model/presets';
+import { DiffusionConfig, defaultDiffusionConfig } from '../../diffusion/schedule';
+import { initBackend } from '../../runtime/backend';
+import { writeRunInfo } from '../../runtime/provenance';
+import { DataSourceConfig, SCENARIOS, Scenario, dataFrameShape, defaultDataSourceConfig, openVideoSource } from '../../train/data-source';
+import { DiTRunConfig, TrainConfig, trainConfigFor } from '../../train/train-config';
+import { DiTTrainer, NonFiniteLossError } from '../../train/trainer';
+import { AutoencoderConfig, defaultAutoencoderConfig } from '../../model/autoencoder';
+
+/** The resolved configuration of `phylab train` (what --a.b=v overrides address). */
+export interface TrainCommandConfig {
+  profile: Profile;
+  seed: number;
+  preset: string;
+  data: DataSourceConfig;
+  model: DiTConfig;
+  diffusion: DiffusionConfig;
+  autoencoder: AutoencoderConfig;
+  train: TrainConfig;
+}
+
+export const TRAIN_CHOICES: Choices = {
+  'data.kind': ['dataset', 'synthetic'],
+  'data.dataset.scenario': SCENARIOS as string[],
+  'model.pos': ['rope', 'learned'],
+  'model.adaln': ['block', 'single'],
+  'diffusion.schedule': ['cosine', 'linear'],
+  'diffusion.sampler': ['ddim', 'ancestral'],
+  'autoencoder.kind': AUTOENCODER_KINDS as string[],
+  'train.lrSchedule': ['constant', 'cosine'],
+};
+
+/** Defaults for a profile/preset/scenario, then dotted overrides; the latent shape follows the data. */
+export function resolveTrainConfig(profile: Profile, preset: string, scenario: Scenario, seed: number, overrides: Record<string, string>): TrainCommandConfig {
+  if ('model.latentShape' in overrides) throw new ConfigError('model.latentShape is derived from the data (data.dataset.frames/size) and the autoencoder; set those instead');
+  const data = defaultDataSourceConfig(profile, scenario);
+  const base: TrainCommandConfig = {
+    profile,
+    seed,
+    preset,
+    data,
+    model: modelConfigFor(preset, dataFrameShape(data)),
+    diffusion: defaultDiffusionConfig(),
+    autoencoder: defaultAutoencoderConfig(),
+    train: trainConfigFor(profile),
+  };
+  const cfg = applyDotted(base, overrides, TRAIN_CHOICES);
+  if (cfg.data.kind === 'synthetic' && !('data.synthetic.count' in overrides)) cfg.data.synthetic.count = cfg.data.dataset.count;
+  const ae = createAutoencoder(cfg.autoencoder);
+  cfg.model = modelConfigFor(preset, ae.latentShape(dataFrameShape(cfg.data)), { ...cfg.model, latentShape: ae.latentShape(dataFrameShape(cfg.data)) });
+  return cfg;
+}
+
+export function runConfigOf(c: TrainCommandConfig): DiTRunConfig {
+  return { seed: c.seed, preset: c.preset, model: c.model, diffusion: c.diffusion, autoencoder: c.autoencoder, train: c.train };
+}
+
+/** Select the backend and, on wasm, the OpenBLAS matmul when it is built (prints one line). */
+export async function initDitBackend(): Promise<void> {
+  const info = await initBackend();
+  if (info.name === 'wasm') {
+    const s = enableNativeMatMul();
+    process.stderr.write(`[phylab] matmul: ${s.enabled ? s.label : `stock wasm (${s.reason})`}\n`);
+  }
+}
+
+export const command: CommandSpec = {
+  name: 'train',
+  summary: 'train the frame-conditioned video DiT (checkpoints resume after a kill)',
+  order: 30,
+  description: [
+    'Trains a DiT preset on clips of a basic scenario (lib/data, generated and cached on first use) or on the',
+    'synthetic moving square (--data.kind=synthetic). Writes <out>/run.json, <out>/train-log.jsonl and',
+    '<out>/checkpoint/ (config.json with the model config, weights.bin, ema.bin, optimizer.bin). Running the',
+    'same command again resumes from the checkpoint; a changed config is refused. Stops with a message',
+    'if the loss becomes NaN/Inf, keeping the last good checkpoint.',
+    `Presets: ${PRESET_NAMES.join(', ')} (profile defaults: smoke tiny, quick q64, paper DiT-S).`,
+  ].join('\n'),
+  acceptsOverrides: true,
+  options: [
+    { name: 'profile', type: 'string', choices: PROFILES, help: 'scale: smoke (seconds), quick (CPU), paper (GPU)', default: 'quick' },
+    { name: 'preset', type: 'string', choices: PRESET_NAMES, help: 'model size (default: the profile\'s first preset)' },
+    { name: 'scenario', type: 'string', choices: SCENARIOS as string[], help: 'training clips', default: 'uniform' },
+    { name: 'seed', type: 'integer', min: 0, help: 'training seed (init, data order, noise)', default: 0 },
+    { name: 'out', type: 'string', help: 'run folder (required)' },
+    { name: 'steps', type: 'integer', min: 1, help: 'total optimizer steps (same as --train.steps)' },
+    { name: 'resume', type: 'boolean', help: 'resume from <out>/checkpoint when present', default: true },
+    { name: 'progress', type: 'boolean', help: 'show a progress bar', default: true },
+  ],
+  examples: [
+    'phylab train --profile smoke --out /tmp/dit-smoke',
+    'phylab train --profile quick --preset q128 --out runs/q128-uniform --train.steps=5000 --train.lr=5e-4',
+    'phylab train --profile quick --out runs/sq --data.kind=synthetic --model.pos=learned',
+  ],
+  async run(args) {
+    const o = args.options;
+    if (!o.out) throw new UsageError('--out is required (the run folder; re-running with the same folder resumes)');
+    const profile = parseProfile(o.profile as string);
+    const preset = (o.preset as string | undefined) ?? defaultPresetFor(profile);
+    const overrides = { ...args.overrides };
+    if (o.steps !== undefined) overrides['train.steps'] = String(o.steps);
+    const cfg = resolveTrainConfig(profile, preset, o.scenario as Scenario, o.seed as number, overrides);
+    const out = resolve(String(o.out));
+    await initDitBackend();
+    const opened = await openVideoSource(cfg.data, { progress: !!o.progress });
+    try {
+      writeRunInfo(out, cfg, cfg.seed, { command: 'train' });
+      const trainer = DiTTrainer.create({
+        config: runConfigOf(cfg),
+        source: opened.source,
+        checkpointDir: join(out, 'checkpoint'),
+        resume: !!o.resume,
+        logFile: join(out, 'train-log.jsonl'),
+        dataConfig: cfg.data,
+      });
+      const m = cfg.model;
+      process.stderr.write(
+        `[phylab] ${preset}: ${trainer.model.numParams().toLocaleString('en-US')} params, ${trainer.model.geometry.tokens} tokens (${m.latentShape.join('×')} / patch ${m.patch.join('×')}), ` +
+          `data: ${opened.source.description}${trainer.step > 0 ? `; resuming at step ${trainer.step}` : ''}\n`,
+      );
+      try {
+        const r = await trainer.train({ progress: !!o.progress });
+        process.stdout.write(`trained ${r.step} steps; last loss ${trainer.lastLoss?.toFixed(5) ?? 'n/a'}; checkpoint ${join(out, 'checkpoint')}\n`);
+        process.stdout.write(`next: phylab sample --checkpoint ${out} --out ${join(out, 'samples')}\n`);
+      } catch (e) {
+        if (e instanceof NonFiniteLossError) {
+          process.stderr.write(`phylab train: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      } finally {
+        trainer.dispose();
+      }
+    } finally {
+      opened.close();
+    }
+  },
+};
