@@ -113,27 +113,40 @@ function drawDisc(buf: Uint8Array, base: number, size: number, x: number, y: num
   const R = radius * scale;
   const R2 = R * R;
   const inv = 1 / (EDGE * R2);
+  const full2 = R2 * (1 - EDGE); // alpha = 1 for every sample point within this squared distance
   const s = offs.length;
-  const reach = s > 1 ? Math.SQRT2 * Math.abs(offs[0]) : 0; // farthest sub-sample from the pixel centre
-  const innerFull = Math.sqrt(R2 * (1 - EDGE)) - reach; // alpha = 1 for all sub-samples inside this
-  const innerFull2 = innerFull > 0 ? innerFull * innerFull : -1;
-  const outer = R + reach;
-  const outer2 = outer * outer;
-  const c0 = Math.max(0, Math.floor(cx - outer));
-  const c1 = Math.min(size - 1, Math.ceil(cx + outer));
-  const r0 = Math.max(0, Math.floor(cy - outer));
-  const r1 = Math.min(size - 1, Math.ceil(cy + outer));
+  const h = s > 1 ? Math.abs(offs[0]) : 0; // sample points lie within ±h of the pixel centre on each axis
   const ss = s * s;
+  const r0 = Math.max(0, Math.ceil(cy - R - h));
+  const r1 = Math.min(size - 1, Math.floor(cy + R + h));
   for (let i = r0; i <= r1; i++) {
     const dy = i - cy;
+    const ady = Math.abs(dy);
+    const dyMin = Math.max(0, ady - h);
+    const dyMax = ady + h;
+    if (dyMin * dyMin >= R2) continue;
+    // columns whose sample points can reach the disc
+    const xr = Math.sqrt(R2 - dyMin * dyMin) + h;
+    const c0 = Math.max(0, Math.ceil(cx - xr));
+    const c1 = Math.min(size - 1, Math.floor(cx + xr));
+    // columns whose sample points all lie inside the full-alpha radius
+    const in2 = full2 - dyMax * dyMax;
+    const xi = in2 > 0 ? Math.sqrt(in2) - h : -1;
+    const f0 = xi >= 0 ? Math.ceil(cx - xi) : 1;
+    const f1 = xi >= 0 ? Math.floor(cx + xi) : 0;
+    const row = base + i * size * 3;
     for (let j = c0; j <= c1; j++) {
+      const p = row + j * 3;
+      if (j >= f0 && j <= f1) {
+        buf[p] = c[0];
+        buf[p + 1] = c[1];
+        buf[p + 2] = c[2];
+        continue;
+      }
       const dx = j - cx;
-      const d2 = dx * dx + dy * dy;
-      if (d2 >= outer2) continue;
       let a: number;
-      if (d2 <= innerFull2) a = 1;
-      else if (s === 1) {
-        a = (R2 - d2) * inv;
+      if (s === 1) {
+        a = (R2 - (dx * dx + dy * dy)) * inv; // the paper's (r² − d²)/(0.03·r²)
         a = a < 0 ? 0 : a > 1 ? 1 : a;
       } else {
         let sum = 0;
@@ -148,7 +161,7 @@ function drawDisc(buf: Uint8Array, base: number, size: number, x: number, y: num
         }
         a = sum / ss;
       }
-      blend(buf, base + (i * size + j) * 3, a, c);
+      blend(buf, p, a, c);
     }
   }
 }
