@@ -95,11 +95,16 @@ export function simulate(scene: SceneSpec, frames: number, opts: SimulateOptions
       body.CreateFixture(fixtureDef); // copies the shape
       bodies.push(body);
     }
-    const totalSteps = (frames - 1) * STRIDE + 1;
+    // local copies: imported constants are property reads through module getters under tsx
+    const dt = DT;
+    const stride = STRIDE;
+    const velIters = VELOCITY_ITERATIONS;
+    const posIters = POSITION_ITERATIONS;
+    const totalSteps = (frames - 1) * stride + 1;
     let t = 0;
     for (let i = 0; i < totalSteps; i++) {
-      world.Step(DT, VELOCITY_ITERATIONS, POSITION_ITERATIONS);
-      if (i % STRIDE === 0) {
+      world.Step(dt, velIters, posIters);
+      if (i % stride === 0) {
         for (let j = 0; j < n; j++) {
           const p = bodies[j].GetPosition();
           const v = bodies[j].GetLinearVelocity();
