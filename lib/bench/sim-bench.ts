@@ -11,7 +11,7 @@
  * Best-of-N timings: other processes share these 2 vCPUs and inflate single runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchOptions, BenchSuite } from './suite';
 import { defaultDatasetConfig, DatasetConfig } from '../data/dataset-config';
@@ -75,7 +75,7 @@ export const suite: BenchSuite = {
       }
     }
     const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1)).padStart(8);
-    process.stdout.write(`box2d-wasm build: ${box2dBuild}; one thread, best of ${opts.quick ? 1 : 3}\n\n`);
+    process.stdout.write(`box2d-wasm build: ${box2dBuild}; one thread, best of ${opts.quick ? 1 : 3}; load average ${loadavg()[0].toFixed(1)} (other processes slow these figures down)\n\n`);
     process.stdout.write('| scenario  | clip        | videos/s | physics only | render only |\n|-----------|-------------|----------|--------------|-------------|\n');
     for (const r of rows) process.stdout.write(`| ${r.scenario.padEnd(9)} | ${r.clip.padEnd(11)} | ${fmt(r.videosPerSec)} | ${fmt(r.physicsPerSec)}     | ${fmt(r.renderPerSec)}    |\n`);
 
