@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/profile';
+import { enableNativeMatMul, NativeMatMulStatus } from '../engine/native-matmul';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -27,6 +28,8 @@ export interface BackendInfo {
   gpu: boolean;
   /** Why this one was picked (what was tried and failed). */
   reason: string;
+  /** wasm only: whether matMul runs on OpenBLAS (lib/engine/native-matmul.ts) and why (not). */
+  matmul?: NativeMatMulStatus;
 }
 
 let selected: BackendInfo | null = null;
@@ -98,7 +101,11 @@ async function select(requested: BackendChoice): Promise<BackendInfo> {
     require('@tensorflow/tfjs-backend-wasm');
     if (await trySet('wasm')) {
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-      return { requested, name: 'wasm', label: `wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread)`, gpu: false, reason: tried.length ? tried.join('; ') : 'requested' };
+      // OpenBLAS sgemm for MatMul/BatchMatMul/_FusedMatMul when the addon is built (PHYLAB_NATIVE_MATMUL=0: off).
+      const matmul = enableNativeMatMul();
+      const mm = matmul.enabled ? matmul.label : 'stock matmul';
+      const why = [tried.length ? tried.join('; ') : 'requested', `matmul: ${matmul.reason}`].join('; ');
+      return { requested, name: 'wasm', label: `wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread; ${mm})`, gpu: false, reason: why, matmul };
     }
     tried.push('wasm: failed to start');
   }
