@@ -22,7 +22,7 @@ import { REPO_ROOT } from '../runtime/provenance';
 import { Progress } from '../cli/progress';
 import { DatasetConfig, validateDatasetConfig } from './dataset-config';
 import { createVideoMaker, VideoMaker, VideoSample } from './make-video';
-import { ChunkInfo, DatasetFileError, DatasetHeader, encodeChunk, encodeHeader, openForRead, readChunkData, readHeader, scanChunks } from './format';
+import { CHUNK_HEADER_BYTES, ChunkInfo, DatasetFileError, DatasetHeader, encodeChunk, encodeHeader, openForRead, readChunkData, readHeader, scanChunks } from './format';
 import { STATE_DIM } from '../sim/types';
 
 /** Bump when the simulator, renderer or samplers change the bytes a config produces. */
@@ -328,13 +328,14 @@ export async function generateDatasetFile(cfg: DatasetConfig, seed: number, file
         }
       }
       const kept = chunks.slice(0, good);
-      pos = good === chunks.length ? end : kept.length ? kept[kept.length - 1].offset + 24 + kept[kept.length - 1].payloadBytes : got.dataStart;
+      pos = good === chunks.length ? end : kept.length ? kept[kept.length - 1].offset + CHUNK_HEADER_BYTES + kept[kept.length - 1].payloadBytes : got.dataStart;
       ftruncateSync(fd, pos);
       done = kept.reduce((a, c) => a + c.videos, 0);
       chunkIndex = kept.length;
     } catch (e) {
       closeSync(fd);
       if (!(e instanceof DatasetFileError)) throw e;
+      if (opts.progress !== false && process.env.PHYLAB_QUIET !== '1') process.stderr.write(`discarding an unusable partial file and starting over: ${e.message.replace(/ Delete the file to regenerate it\.$/, '')}\n`);
       rmSync(partial, { force: true });
       fd = openSync(partial, 'w+');
       done = 0;
