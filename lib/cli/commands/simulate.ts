@@ -38,7 +38,7 @@ export const command: CommandSpec = {
     { name: 'out', type: 'string', help: 'output folder (created)' },
     { name: 'gif', type: 'boolean', help: 'also write video.gif (animated, 10 frames/s)', default: false },
     { name: 'filmstrip', type: 'boolean', help: 'also write filmstrip.png (up to 16 frames side by side)', default: false },
-    { name: 'no-png', type: 'boolean', help: 'skip the per-frame PNGs', default: false },
+    { name: 'png', type: 'boolean', help: 'write the per-frame PNGs (--no-png: only states.json, GIF, filmstrip)', default: true },
   ],
   examples: [
     'phylab simulate --scenario collision --split id --count 3 --seed 1 --size 128 --out /tmp/sim --gif --filmstrip',
@@ -79,7 +79,7 @@ export const command: CommandSpec = {
       const v = maker.make(i);
       const dir = join(out, `video-${String(i).padStart(3, '0')}`);
       mkdirSync(dir, { recursive: true });
-      if (!o['no-png']) {
+      if (o.png) {
         for (let t = 0; t < T; t++) {
           writeFileSync(join(dir, `frame-${String(t).padStart(3, '0')}.png`), encodePng(v.frames.subarray(t * H * W * 3, (t + 1) * H * W * 3), H, W));
         }
