@@ -2,7 +2,7 @@
  * The frame-conditioned video diffusion transformer (paper-spec §2; DiT, Peebles & Xie 2023):
  *
  *   input (B, T, H, W, 2C+1) = [noisy latent | conditioning latent (first c frames, zero after) | mask]
- *   → spacetime patches → linear embedding (+ learned positions, or 3-D RoPE inside attention)
+ *   → spacetime patches → linear embedding of the concatenation (+ learned positions, or 3-D RoPE inside attention)
  *   → depth × adaLN-Zero block:  x += g1·Attn(LN(x)(1+s1)+b1);  x += g2·MLP(LN(x)(1+s2)+b2)
  *     with (b1, s1, g1, b2, s2, g2) from the timestep embedding
  *   → final LN with modulation → linear → v prediction (B, T, H, W, C).
@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { attention } from './attention';
 import { DiTConfig, TokenGeometry, tokenGeometry, validateDiTConfig } from './dit-config';
-import { dense, silu } from './fast-ops';
+import { dense, linear, silu } from './fast-ops';
 import { layerNormModulate } from './layer-norm';
 import { mlp } from './mlp';
 import { ParamMap, countParams, disposeParams, initParams, paramSpecs } from './params';
@@ -79,8 +79,15 @@ export class DiT {
     }
     return tf.tidy(() => {
       const d = cfg.hidden;
-      const inp = tf.concat([input.xt, input.cond, input.mask], -1) as tf.Tensor5D; // (B, T, H, W, 2C+1)
-      let x = dense(patchify(inp, cfg.patch), p['x_embed.w'], p['x_embed.b']) as tf.Tensor3D; // (B, N, D)
+      // Linear embedding of [x_t | cond | mask] concatenated on channels, computed as the sum of
+      // three linear maps of the separately patchified parts (identical maths; the wasm concat of
+      // 3+3+1 channels costs more than the model's first layer). Rows of x_embed.w are
+      // [x_t patch (P·C) | cond patch (P·C) | mask patch (P)].
+      const { outDim: pc, patchVolume: pv } = this.geometry;
+      const we = p['x_embed.w'];
+      let x = dense(patchify(input.xt, cfg.patch), tf.slice(we, [0, 0], [pc, d]), p['x_embed.b']) as tf.Tensor3D; // (B, N, D)
+      x = tf.add(x, linear(patchify(input.cond, cfg.patch), tf.slice(we, [pc, 0], [pc, d])));
+      x = tf.add(x, linear(patchify(input.mask, cfg.patch), tf.slice(we, [2 * pc, 0], [pv, d])));
       if (cfg.pos === 'learned') x = tf.add(x, p.pos);
       // timestep embedding c (B, D)
       const tf0 = timestepFeatures(input.t, cfg.timeFreqDim); // (B, 256)

@@ -132,6 +132,24 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return denseOp(x, w, b);
 }
 
+const linearOp = customOp((x: tf.Tensor, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  const x2 = flat2d(x); // (M, K)
+  save([x2, w]);
+  return {
+    value: tf.reshape(tf.matMul(x2, w), [...x.shape.slice(0, -1), w.shape[1]]),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const dy2 = flat2d(dy);
+      return [tf.reshape(mm(dy2, ws, false, true), x.shape), mm(xs, dy2, true, false)];
+    },
+  };
+});
+
+/** y = x·w without bias over the last axis of x: (..., K) · (K, O) → (..., O). */
+export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  return linearOp(x, w);
+}
+
 /** SiLU x·σ(x) (sigmoid is fast on wasm; exp and tanh are ~10x slower). */
 export function silu(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(x, tf.sigmoid(x)));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { strict as assert } from 'node:assert';
 import { attention, attentionReference } from '../../lib/model/attention';
-import { colSum, dense, mm, setTransposeMode, transpose2d } from '../../lib/model/fast-ops';
+import { colSum, dense, linear, mm, setTransposeMode, transpose2d } from '../../lib/model/fast-ops';
 import { layerNormModulate, layerNormModulateReference } from '../../lib/model/layer-norm';
 import { mlp, mlpReference } from '../../lib/model/mlp';
 import { ropeTables } from '../../lib/model/rope';
@@ -37,6 +37,12 @@ describe('model/fast ops (hand-written gradients vs autograd references)', () =>
       it('dense', () => {
         const xs = [randn([2, 5, 7], 1), randn([7, 3], 2), randn([3], 3)];
         checkOpAgainstReference(dense, (x, w, b) => tf.add(tf.matMul(tf.reshape(x, [10, 7]), w as tf.Tensor2D), b).reshape([2, 5, 3]), xs, 1e-4, 'dense');
+        tf.dispose(xs);
+      });
+
+      it('linear (no bias)', () => {
+        const xs = [randn([3, 4, 6], 21), randn([6, 5], 22)];
+        checkOpAgainstReference(linear, (x, w) => tf.matMul(tf.reshape(x, [12, 6]), w as tf.Tensor2D).reshape([3, 4, 5]), xs, 1e-4, 'linear');
         tf.dispose(xs);
       });
 

@@ -1,0 +1,163 @@
+/**
+ * `phylab bench --only=dit`: the video DiT's training step and sampling forward pass for each
+ * `quick` preset (16 px, 8 frames, 4×4 patches = 128 tokens, batch 32) on the selected TF.js
+ * backend, next to the PyTorch CPU reference of the same shape run in the same process tree
+ * (../shared/bench/torch_dit_step.py; override with PHYLAB_TORCH_BENCH=<path>), and the ratio.
+ *
+ * On wasm it times both matmul engines: the stock kernels and, when built, the OpenBLAS kernels
+ * of lib/engine/native-matmul.ts. The train step is a full DiTTrainer step (batch assembly,
+ * noise, forward, backward, clipping, AdamW, EMA, loss read-back); PyTorch's is forward, MSE,
+ * backward and AdamW. The reference's patch embedding maps in_dim → in_dim, ours in_dim → out_dim.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { disableNativeMatMul, enableNativeMatMul, nativeMatMulAvailable, nativeMatMulStatus } from '../engine/native-matmul';
+import { DiT } from '../model/dit';
+import { tokenGeometry } from '../model/dit-config';
+import { countParams } from '../model/params';
+import { PROFILE_PRESETS, modelConfigFor } from '../model/presets';
+import { initBackend } from '../runtime/backend';
+import { REPO_ROOT } from '../runtime/provenance';
+import { defaultRunParts, trainConfigFor } from '../train/train-config';
+import { DiTTrainer } from '../train/trainer';
+import { SyntheticSquareSource, defaultSyntheticSquareConfig } from '../train/video-source';
+import { BenchOptions, BenchSuite } from './suite';
+
+const PYTHON = '/usr/bin/python3';
+const UNAVAILABLE = 'PyTorch peer unavailable: apt-get install python3-torch libopenblas0-pthread';
+
+/** Path of the PyTorch reference script: PHYLAB_TORCH_BENCH, else ../shared/bench/torch_dit_step.py from the repo root. */
+export function torchScriptPath(): string {
+  return process.env.PHYLAB_TORCH_BENCH || resolve(REPO_ROOT, '..', 'shared', 'bench', 'torch_dit_step.py');
+}
+
+export interface TorchResult {
+  train_step_ms: number;
+  sample_forward_ms: number;
+  torch: string;
+  threads: number;
+  params: number;
+}
+
+/** Runs the reference once for a shape; null (with a printed reason) when PyTorch is missing. */
+export function runTorchPeer(shape: { batch: number; tokens: number; inDim: number; width: number; depth: number; heads: number }, iters: number, warmup: number): TorchResult | string {
+  const script = torchScriptPath();
+  if (!existsSync(script)) return `PyTorch peer unavailable: no script at ${script} (set PHYLAB_TORCH_BENCH)`;
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    return UNAVAILABLE;
+  }
+  const args = [script, '--batch', shape.batch, '--tokens', shape.tokens, '--in-dim', shape.inDim, '--width', shape.width, '--depth', shape.depth, '--heads', shape.heads, '--iters', iters, '--warmup', warmup].map(String);
+  try {
+    const out = execFileSync(PYTHON, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30 * 60 * 1000 });
+    const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    if (!line) return `PyTorch peer printed no JSON: ${out.slice(0, 200)}`;
+    return JSON.parse(line) as TorchResult;
+  } catch (e) {
+    return `PyTorch peer failed: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+interface TfjsTiming {
+  engine: string;
+  trainMs: number;
+  trainMinMs: number;
+  sampleMs: number;
+  sampleMinMs: number;
+}
+
+async function timeTfjs(preset: string, batch: number, warmup: number, iters: number, engine: string): Promise<TfjsTiming> {
+  const model = modelConfigFor(preset, [8, 16, 16, 3]);
+  const src = new SyntheticSquareSource({ ...defaultSyntheticSquareConfig(), count: 4 * batch }, 1);
+  const trainer = DiTTrainer.create({ config: { seed: 1, preset, model, ...defaultRunParts(), train: { ...trainConfigFor('quick'), batchSize: batch } }, source: src });
+  try {
+    const train: number[] = [];
+    for (let i = 0; i < warmup + iters; i++) {
+      const info = await trainer.trainStep();
+      if (i >= warmup) train.push(info.ms);
+    }
+    // sampling forward: one denoiser call at batch `batch` (EMA weights), read back
+    const dit: DiT = trainer.model;
+    const [t, h, w, c] = model.latentShape;
+    const xt = tf.randomNormal([batch, t, h, w, c], 0, 1, 'float32', 1) as tf.Tensor5D;
+    const cond = tf.randomNormal([batch, t, h, w, c], 0, 1, 'float32', 2) as tf.Tensor5D;
+    const mask = tf.ones([batch, t, h, w, 1]) as tf.Tensor5D;
+    const ts = tf.fill([batch], 500) as tf.Tensor1D;
+    const sample: number[] = [];
+    for (let i = 0; i < warmup + iters; i++) {
+      const t0 = performance.now();
+      const y = dit.apply(trainer.ema, { xt, cond, mask, t: ts });
+      await y.data();
+      y.dispose();
+      if (i >= warmup) sample.push(performance.now() - t0);
+    }
+    tf.dispose([xt, cond, mask, ts]);
+    return { engine, trainMs: median(train), trainMinMs: Math.min(...train), sampleMs: median(sample), sampleMinMs: Math.min(...sample) };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+function fmt(x: number | null | undefined, d = 1): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d);
+}
+
+export const suite: BenchSuite = {
+  name: 'dit',
+  description: 'video DiT train step and sampling forward per quick preset (batch 32, 128 tokens) vs the PyTorch CPU reference',
+  async run(opts: BenchOptions) {
+    const info = await initBackend();
+    const batch = 32;
+    const warmup = 1;
+    const iters = opts.quick ? 2 : 5;
+    const engines: string[] = [];
+    const before = info.name === 'wasm' ? nativeMatMulStatus() : null;
+    if (info.name === 'wasm') {
+      engines.push('stock');
+      if (nativeMatMulAvailable()) engines.push('openblas');
+      else process.stdout.write(`  (OpenBLAS matmul not available: ${enableNativeMatMul().reason})\n`);
+    } else engines.push(info.name);
+    const rows: Array<Record<string, unknown>> = [];
+    let torchNote: string | null = null;
+    process.stdout.write(`  backend ${info.label}; batch ${batch}; median of ${iters} runs after ${warmup} warm-up (ms); ratio = tfjs / pytorch\n`);
+    process.stdout.write(`  ${'preset'.padEnd(6)} ${'params'.padStart(9)} ${'engine'.padEnd(9)} ${'train'.padStart(8)} ${'sample'.padStart(8)} ${'torch tr'.padStart(9)} ${'torch sa'.padStart(9)} ${'ratio tr'.padStart(9)} ${'ratio sa'.padStart(9)}\n`);
+    try {
+      for (const preset of PROFILE_PRESETS.quick) {
+        const cfg = modelConfigFor(preset, [8, 16, 16, 3]);
+        const g = tokenGeometry(cfg);
+        const torch = runTorchPeer({ batch, tokens: g.tokens, inDim: g.inDim, width: cfg.hidden, depth: cfg.depth, heads: cfg.heads }, iters, warmup);
+        if (typeof torch === 'string') {
+          if (torchNote !== torch) process.stdout.write(`  ${torch}\n`);
+          torchNote = torch;
+        }
+        const tr = typeof torch === 'string' ? null : torch;
+        for (const engine of engines) {
+          if (engine === 'stock') disableNativeMatMul();
+          if (engine === 'openblas') enableNativeMatMul();
+          const r = await timeTfjs(preset, batch, warmup, iters, engine);
+          const row = {
+            preset, params: countParams(cfg), tokens: g.tokens, inDim: g.inDim, ...r,
+            torchTrainMs: tr?.train_step_ms ?? null, torchSampleMs: tr?.sample_forward_ms ?? null,
+            ratioTrain: tr ? r.trainMs / tr.train_step_ms : null, ratioSample: tr ? r.sampleMs / tr.sample_forward_ms : null,
+          };
+          rows.push(row);
+          process.stdout.write(`  ${preset.padEnd(6)} ${String(row.params).padStart(9)} ${engine.padEnd(9)} ${fmt(r.trainMs).padStart(8)} ${fmt(r.sampleMs).padStart(8)} ${fmt(tr?.train_step_ms).padStart(9)} ${fmt(tr?.sample_forward_ms).padStart(9)} ${fmt(row.ratioTrain, 2).padStart(9)} ${fmt(row.ratioSample, 2).padStart(9)}\n`);
+        }
+      }
+    } finally {
+      if (before) {
+        if (before.enabled) enableNativeMatMul({ threads: before.threads });
+        else disableNativeMatMul();
+      }
+    }
+    return { backend: info.label, batch, iters, torch: torchNote ?? 'ok', rows };
+  },
+};
