@@ -23,9 +23,17 @@ let cached: Box2DModule | null = null;
 /** Which build was loaded ('simd' or 'plain'); null before the first `getBox2D()`. */
 export let box2dBuild: 'simd' | 'plain' | null = null;
 
+/** The few WebAssembly globals used here (typed locally: the tslab build has no DOM types). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (mod: object, imports: object) => { exports: object };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 function hasWasmSimd(): boolean {
   // Smallest module using a v128 op (from wasm-feature-detect, as box2d-wasm's own entry does).
-  return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+  return wasm.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
 }
 
 /** The process-wide box2d-wasm module, loaded on first use (~30 ms), then cached. */
@@ -38,9 +46,9 @@ export function getBox2D(): Box2DModule {
   const bytes = readFileSync(require.resolve(`${base}.wasm`));
   const moduleArg: Record<string, unknown> = {
     wasmBinary: bytes,
-    instantiateWasm(imports: WebAssembly.Imports, done: (inst: WebAssembly.Instance, mod: WebAssembly.Module) => void) {
-      const mod = new WebAssembly.Module(bytes);
-      const inst = new WebAssembly.Instance(mod, imports);
+    instantiateWasm(imports: object, done: (inst: object, mod: object) => void) {
+      const mod = new wasm.Module(bytes);
+      const inst = new wasm.Instance(mod, imports);
       done(inst, mod);
       return inst.exports;
     },
