@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Experiment, Json } from '../../lib/experiments/experiment';
+import type { Experiment, Json, Unit } from '../../lib/experiments/experiment';
 import { loadSummary, runExperiment, toCsv } from '../../lib/experiments/runner';
 
 /** A toy experiment: 'train' squares the seed, 'eval' adds a config offset; counts real runs. */
@@ -13,7 +13,7 @@ function toy(calls: string[], failOn?: string): Experiment<{ offset: number }> {
     defaultConfig: () => ({ offset: 10 }),
     defaultSeeds: () => [1, 2],
     plan: (config, seeds) =>
-      seeds.flatMap((s) => [
+      seeds.flatMap((s): Unit[] => [
         {
           id: `eval/s${s}`,
           key: { offset: config.offset, seed: s },
