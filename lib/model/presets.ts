@@ -44,6 +44,18 @@ export const PROFILE_PRESETS: Readonly<Record<Profile, ReadonlyArray<string>>> =
  */
 export const PAPER_LATENT_SHAPE: [number, number, number, number] = [8, 16, 16, 4];
 
+/**
+ * Patch for a paper preset on raw pixels (autoencoder 'pixel'): the one that gives the same 8×8×8
+ * token grid as the paper latent with 1×2×2 patches (128 px × 32 frames → 4×16×16), or null when
+ * the clip does not divide evenly. The embedding then has P·7 inputs per token instead of 36, so
+ * the parameter count is above Tab 1 (DiT-S: +12%).
+ */
+export function pixelPatchForPaperGrid(frameShape: readonly [number, number, number, number]): [number, number, number] | null {
+  const [t, h, w] = frameShape;
+  if (t % 8 !== 0 || h % 8 !== 0 || w % 8 !== 0) return null;
+  return [t / 8, h / 8, w / 8];
+}
+
 /** Parameter counts of paper Tab 1, for the presets of the same name. */
 export const PAPER_PARAM_COUNTS: Readonly<Record<string, number>> = {
   'DiT-S': 22.5e6,

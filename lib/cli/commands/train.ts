@@ -9,7 +9,7 @@ import { ConfigError, PROFILES, Profile, parseProfile } from '../../config/profi
 import { enableNativeMatMul } from '../../engine/native-matmul';
 import { AUTOENCODER_KINDS, createAutoencoder } from '../../model/autoencoder';
 import { DiTConfig } from '../../model/dit-config';
-import { PRESET_NAMES, defaultPresetFor, modelConfigFor } from '../../model/presets';
+import { PRESET_NAMES, defaultPresetFor, modelConfigFor, pixelPatchForPaperGrid } from '../../model/presets';
 import { DiffusionConfig, defaultDiffusionConfig } from '../../diffusion/schedule';
 import { initBackend } from '../../runtime/backend';
 import { writeRunInfo } from '../../runtime/provenance';
@@ -58,7 +58,13 @@ export function resolveTrainConfig(profile: Profile, preset: string, scenario: S
   const cfg = applyDotted(base, overrides, TRAIN_CHOICES);
   if (cfg.data.kind === 'synthetic' && !('data.synthetic.count' in overrides)) cfg.data.synthetic.count = cfg.data.dataset.count;
   const ae = createAutoencoder(cfg.autoencoder);
-  cfg.model = modelConfigFor(preset, ae.latentShape(dataFrameShape(cfg.data)), { ...cfg.model, latentShape: ae.latentShape(dataFrameShape(cfg.data)) });
+  const latent = ae.latentShape(dataFrameShape(cfg.data));
+  if (preset.startsWith('DiT-') && cfg.autoencoder.kind === 'pixel' && !('model.patch' in overrides)) {
+    // paper presets patch VAE latents 1×2×2; on pixels keep the paper's 8×8×8 token grid instead
+    const pp = pixelPatchForPaperGrid(latent);
+    if (pp) cfg.model.patch = pp;
+  }
+  cfg.model = modelConfigFor(preset, latent, { ...cfg.model, latentShape: latent });
   return cfg;
 }
 
