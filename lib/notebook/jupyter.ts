@@ -56,7 +56,11 @@ export interface ExecuteOptions {
   env?: Record<string, string>;
 }
 
-/** Execute a notebook top to bottom; stops at the first failing cell (nbconvert's default). */
+/**
+ * Execute a notebook top to bottom. Errors are recorded in the executed copy (allow_errors) so
+ * the first failing cell's message can be reported; tslab aborts the cells after it, so only the
+ * first error is meaningful.
+ */
 export function executeNotebook(notebookPath: string, opts: ExecuteOptions = {}): NotebookRun {
   const jupyter = findJupyter();
   if (!jupyter) throw new Error(JUPYTER_INSTALL_HINT);
@@ -67,7 +71,7 @@ export function executeNotebook(notebookPath: string, opts: ExecuteOptions = {})
   const t0 = Date.now();
   const r = spawnSync(
     jupyter,
-    ['nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${opts.cellTimeoutS ?? 1200}`, '--ExecutePreprocessor.kernel_name=phylab', `--output-dir=${outDir}`, basename(src)],
+    ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.allow_errors=True', `--ExecutePreprocessor.timeout=${opts.cellTimeoutS ?? 1200}`, '--ExecutePreprocessor.kernel_name=phylab', `--output-dir=${outDir}`, basename(src)],
     { cwd: dirname(src), env: jupyterEnv({ PHYLAB_PROFILE: opts.profile ?? 'smoke', PHYLAB_QUIET: '1', ...(opts.env ?? {}) }), stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 },
   );
   const seconds = (Date.now() - t0) / 1000;
@@ -80,7 +84,12 @@ export function executeNotebook(notebookPath: string, opts: ExecuteOptions = {})
   const notebook = JSON.parse(readFileSync(outPath, 'utf8')) as NotebookRun['notebook'];
   const errors: CellError[] = [];
   notebook.cells.forEach((c, i) => {
-    for (const o of c.outputs ?? []) if (o.output_type === 'error') errors.push({ cell: i, ename: String(o.ename), evalue: String(o.evalue) });
+    for (const o of c.outputs ?? []) {
+      if (o.output_type !== 'error') continue;
+      // tslab puts compile errors in the traceback and leaves evalue empty
+      const trace = Array.isArray(o.traceback) ? (o.traceback as string[]).join('\n').replace(/\x1b\[[0-9;]*m/g, '') : '';
+      errors.push({ cell: i, ename: String(o.ename), evalue: String(o.evalue) || trace });
+    }
   });
   return { notebook, outPath, errors, seconds, log };
 }
