@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { CommandSpec, UsageError } from '../args';
 import { applyDotted, Choices } from '../../config/overrides';
 import { ConfigError, PROFILES, Profile, parseProfile } from '../../config/profile';
-import { enableNativeMatMul } from '../../engine/native-matmul';
 import { AUTOENCODER_KINDS, createAutoencoder } from '../../model/autoencoder';
 import { DiTConfig } from '../../model/dit-config';
 import { PRESET_NAMES, defaultPresetFor, modelConfigFor, pixelPatchForPaperGrid } from '../../model/presets';
@@ -72,13 +71,9 @@ export function runConfigOf(c: TrainCommandConfig): DiTRunConfig {
   return { seed: c.seed, preset: c.preset, model: c.model, diffusion: c.diffusion, autoencoder: c.autoencoder, train: c.train };
 }
 
-/** Select the backend and, on wasm, the OpenBLAS matmul when it is built (prints one line). */
+/** Select the backend (initBackend also turns on the OpenBLAS matmul on wasm when it is built). */
 export async function initDitBackend(): Promise<void> {
-  const info = await initBackend();
-  if (info.name === 'wasm') {
-    const s = enableNativeMatMul();
-    process.stderr.write(`[phylab] matmul: ${s.enabled ? s.label : `stock wasm (${s.reason})`}\n`);
-  }
+  await initBackend();
 }
 
 export const command: CommandSpec = {
