@@ -11,7 +11,7 @@
  * so a run resumed from a checkpoint at step s continues exactly as an uninterrupted one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../config/profile';
 import { stableStringify } from '../config/hash';
 import { buildConditioning } from '../diffusion/conditioning';
@@ -73,6 +73,20 @@ export interface TrainOptions {
   progress?: boolean;
   /** Called after every step. */
   onStep?: (info: StepInfo) => void;
+}
+
+/** Drop log lines of steps after `step` (written before a kill; they are redone on resume). */
+function truncateLog(file: string, step: number): void {
+  if (!existsSync(file)) return;
+  const keep = readFileSync(file, 'utf8').split('\n').filter((l) => {
+    if (!l.trim()) return false;
+    try {
+      return (JSON.parse(l) as StepInfo).step <= step;
+    } catch {
+      return false;
+    }
+  });
+  writeFileSync(file, keep.map((l) => l + '\n').join(''));
 }
 
 /** Keys that may differ between a checkpoint and a resumed run (more steps, other save cadence). */
@@ -147,6 +161,7 @@ export class DiTTrainer {
       const ld = loadCheckpoint(ckDir);
       const model = new DiT(cfg.model, ld.params as ParamMap);
       const opt = new AdamW(model.params, cfg.train, decayed, ld.adam);
+      if (opts.logFile) truncateLog(opts.logFile, meta.step);
       const tr = new DiTTrainer(opts.source, cfg, model, ld.ema, opt, meta.step, meta.lastLoss, ckDir, opts.logFile ?? null);
       tr.dataConfig = opts.dataConfig;
       return tr;

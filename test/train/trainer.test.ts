@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -41,14 +41,18 @@ describe('train/trainer', function () {
     const straight = DiTTrainer.create({ config: cfg, source: tinySource() });
     const l1 = (await straight.train()).losses;
     const ck = join(dir, 'checkpoint');
-    const a = DiTTrainer.create({ config: cfg, source: tinySource(), checkpointDir: ck });
+    const log = join(dir, 'log.jsonl');
+    const a = DiTTrainer.create({ config: cfg, source: tinySource(), checkpointDir: ck, logFile: log });
     const la = (await a.train({ untilStep: 3 })).losses;
-    a.dispose(); // the "kill"
+    await a.trainStep(); // a step after the checkpoint, lost in the "kill"
+    a.dispose();
     assert.equal(readCheckpointMeta(ck).step, 3);
-    const b = DiTTrainer.create({ config: cfg, source: tinySource(), checkpointDir: ck });
+    const b = DiTTrainer.create({ config: cfg, source: tinySource(), checkpointDir: ck, logFile: log });
+    assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 3, 'log lines after the checkpoint are dropped on resume');
     assert.equal(b.step, 3);
     const lb = (await b.train()).losses;
     assert.deepEqual([...la, ...lb], l1);
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss), l1);
     assert.deepEqual(bytes(b.model.params), bytes(straight.model.params));
     assert.deepEqual(bytes(b.ema), bytes(straight.ema));
     assert.deepEqual(bytes(b.optimizer.m), bytes(straight.optimizer.m));
