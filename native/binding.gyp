@@ -6,8 +6,8 @@
   "targets": [
     {
       "target_name": "phylab_blas",
-      "sources": ["phylab_blas.cc"],
-      "cflags_cc": ["-O2", "-std=c++17", "-fno-exceptions"],
+      "sources": ["phylab_blas.cc", "phylab_kernels.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-fno-math-errno", "-fno-trapping-math"],
       "conditions": [
         ["openblas_include!=''", {
           "include_dirs": ["<(openblas_include)"]

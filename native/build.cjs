@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds the optional OpenBLAS matmul addon (native/phylab_blas.cc) with node-gyp, for
+// Builds the optional native addon (native/phylab_blas.cc: OpenBLAS matmul; native/phylab_kernels.cc:
+// reductions, transpose, slice, tile, exp/tanh/sigmoid, softmax) with node-gyp, for
 // `npm install`. It never fails the install: when a C++ compiler, OpenBLAS's cblas.h / libopenblas,
 // node-gyp or the Node headers are missing, or the build fails, it prints ONE line saying so and
-// exits 0; TF.js then keeps the stock wasm kernels (lib/engine/native-matmul.ts).
+// exits 0; TF.js then keeps the stock wasm kernels (lib/engine/native-matmul.ts, native-kernels.ts).
 //
 //   node native/build.cjs            build unless an up-to-date addon that loads is already there
 //   node native/build.cjs --force    always rebuild
@@ -17,14 +18,14 @@ const HERE = __dirname;
 const BUILD_DIR = path.join(HERE, 'build');
 const ADDON = path.join(BUILD_DIR, 'Release', 'phylab_blas.node');
 const LOG = path.join(HERE, 'build.log');
-const SOURCES = ['phylab_blas.cc', 'binding.gyp'].map((f) => path.join(HERE, f));
+const SOURCES = ['phylab_blas.cc', 'phylab_kernels.cc', 'phylab_kernels.h', 'binding.gyp'].map((f) => path.join(HERE, f));
 
 function say(line) {
   process.stdout.write(`phylab: ${line}\n`);
 }
 
 function skip(why) {
-  say(`native OpenBLAS matmul not built (${why}); using the stock wasm kernels`);
+  say(`native OpenBLAS matmul and kernels not built (${why}); using the stock wasm kernels`);
   process.exit(0);
 }
 
@@ -131,6 +132,12 @@ function smokeTest() {
     p[6] = 1; p[7] = 1; p[3] = 3; p[4] = 3; p[5] = 2; m.gemm(heap, p, null, null); // A^T B^T: (3x2)(2x3)
     const want2 = [39, 49, 59, 54, 68, 82, 69, 87, 105];
     for (let i = 0; i < 9; i++) if (f[16 + i] !== want2[i]) { console.error('bad transposed result', Array.from(f.slice(16, 25))); process.exit(1); }
+    m.transpose(heap, new Float64Array([4, 0, 128, 2, 2, 3, 1, 0])); // (2,3) -> (3,2)
+    m.reduce(heap, new Float64Array([0, 0, 192, 1, 2, 2, 3])); // column sums
+    m.unary(heap, new Float64Array([0, 192, 224, 1])); // exp(5)
+    const got = [...f.slice(32, 38), ...f.slice(48, 51)], want3 = [1, 4, 2, 5, 3, 6, 5, 7, 9];
+    if (got.some((v, i) => v !== want3[i])) { console.error('bad kernel result', got.join(' ')); process.exit(1); }
+    if (Math.abs(f[56] / Math.exp(5) - 1) > 1e-6) { console.error('bad exp', f[56]); process.exit(1); }
     process.stdout.write(m.config());`;
   const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60000 });
   return r.status === 0 ? { ok: true, config: r.stdout.trim() } : { ok: false, error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').pop() };
@@ -148,7 +155,7 @@ function main() {
   if (!force && upToDate()) {
     const t = smokeTest();
     if (t.ok) {
-      say(`native OpenBLAS matmul up to date (native/build/Release/phylab_blas.node; ${t.config})`);
+      say(`native OpenBLAS matmul and kernels up to date (native/build/Release/phylab_blas.node; ${t.config})`);
       return;
     }
   }
@@ -182,7 +189,7 @@ function main() {
     fs.rmSync(ADDON, { force: true });
     skip(`the built addon failed its self-test: ${t.error.slice(0, 160)}`);
   }
-  say(`native OpenBLAS matmul built in ${((Date.now() - t0) / 1000).toFixed(0)} s (native/build/Release/phylab_blas.node; ${t.config})`);
+  say(`native OpenBLAS matmul and kernels built in ${((Date.now() - t0) / 1000).toFixed(0)} s (native/build/Release/phylab_blas.node; ${t.config})`);
 }
 
 try {

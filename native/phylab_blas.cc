@@ -9,11 +9,14 @@
 //       C_i = act(op(A_ai) · op(B_bi) + bias)
 //     with ai = aIdx ? aIdx[i] : i * aStrideMats (likewise bi), op() = transpose when asked.
 //   setThreads(n), getThreads(), config() -> string (openblas_get_config + core name)
+//   unary, softmax, reduce, transpose, slice, tile: see phylab_kernels.cc
 //
 // Every offset and index is bounds-checked against the ArrayBuffer before any BLAS call;
 // a bad call throws a JS error instead of touching memory outside the heap.
 #include <node_api.h>
 #include <cblas.h>
+
+#include "phylab_kernels.h"
 
 #include <cmath>
 #include <cstdint>
@@ -258,7 +261,7 @@ napi_value Init(napi_env env, napi_value exports) {
   if (napi_create_int32(env, GEMM_NPARAMS, &nparams) != napi_ok) return nullptr;
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   if (napi_set_named_property(env, exports, "GEMM_NPARAMS", nparams) != napi_ok) return nullptr;
-  return exports;
+  return RegisterKernels(env, exports);  // non-matmul kernels (phylab_kernels.cc)
 }
 
 }  // namespace
