@@ -11,14 +11,19 @@
  * Cases the native path does not handle fall back to the stock wasm kernel (non-float32, rank < 2,
  * prelu, biases that are not a scalar / row / matrix / full output). `PHYLAB_NATIVE_MATMUL=0`
  * disables it; `PHYLAB_NATIVE_MATMUL_THREADS=<n>` sets OpenBLAS threads (default 1).
+ *
+ * `enableNativeMatMul()` is the single entry point for the native engine (what `initBackend()`
+ * calls on wasm): it also registers the non-matmul native kernels of native-kernels.ts (Sum, Mean,
+ * Max, Min, Transpose, Exp, Tanh, Sigmoid, Softmax, Slice, SplitV, Tile, Identity) unless
+ * `kernels: false` or `PHYLAB_NATIVE_KERNELS=0`; `disableNativeMatMul()` puts every stock kernel back.
  */
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/profile';
 import { planMatMul, biasMode, BiasMode, MatMulPlan } from './matmul-plan';
+import { NATIVE_ADDON_PATH, NativeAddon, loadNativeAddon, nativeAddonCoreNote, nativeAddonError, parseCoreType } from './native-addon';
+import { NativeKernelsStatus, disableNativeKernels, enableNativeKernels, nativeKernelsStatus } from './native-kernels';
 
-/** Path of the addon built by native/build.cjs. */
-export const NATIVE_ADDON_PATH = path.resolve(__dirname, '..', '..', 'native', 'build', 'Release', 'phylab_blas.node');
+export { NATIVE_ADDON_PATH };
 
 export interface NativeMatMulConfig {
   /**
@@ -35,14 +40,20 @@ export interface NativeMatMulConfig {
    * OPENBLAS_CORETYPE=Haswell gives ~95.)
    */
   coreType: string;
+  /**
+   * Also register the native non-matmul kernels (lib/engine/native-kernels.ts). Default true;
+   * `PHYLAB_NATIVE_KERNELS=0` turns them off whatever this says.
+   */
+  kernels: boolean;
 }
 
-/** Defaults: 1 thread (or `PHYLAB_NATIVE_MATMUL_THREADS`), coreType '' (or `PHYLAB_OPENBLAS_CORETYPE`). */
+/** Defaults: 1 thread (or `PHYLAB_NATIVE_MATMUL_THREADS`), coreType '' (or `PHYLAB_OPENBLAS_CORETYPE`), kernels true. */
 export function defaultNativeMatMulConfig(): NativeMatMulConfig {
   const env = process.env.PHYLAB_NATIVE_MATMUL_THREADS;
   return {
     threads: env === undefined || env === '' ? 1 : parseThreads(env, 'PHYLAB_NATIVE_MATMUL_THREADS'),
     coreType: process.env.PHYLAB_OPENBLAS_CORETYPE ?? '',
+    kernels: true,
   };
 }
 
@@ -55,17 +66,13 @@ export interface NativeMatMulStatus {
   threads: number;
   /** openblas_get_config() of the loaded library, or null. */
   blas: string | null;
-  /** Short text for the backend line, e.g. 'OpenBLAS matmul, 1 thread'. */
+  /** Short text for the backend line, e.g. 'OpenBLAS matmul, 1 thread; 13 native kernels'. */
   label: string;
+  /** The non-matmul native kernels (enabled or not, independently of the matmul). */
+  kernels: NativeKernelsStatus;
 }
 
-interface Addon {
-  GEMM_NPARAMS: number;
-  gemm(heap: ArrayBuffer, params: Float64Array, aIdx: Uint32Array | null, bIdx: Uint32Array | null): void;
-  setThreads(n: number): void;
-  getThreads(): number;
-  config(): string;
-}
+type Addon = NativeAddon;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type WasmBackend = any;
@@ -81,15 +88,20 @@ const P = { A_OFF: 0, B_OFF: 1, C_OFF: 2, M: 3, N: 4, K: 5, TRANS_A: 6, TRANS_B:
   A_COUNT: 11, B_COUNT: 12, BIAS_OFF: 13, BIAS_MODE: 14, ACT: 15, ACT_ALPHA: 16 } as const;
 
 let addon: Addon | null = null;
-let addonError: string | null = null;
-let coreNote = '';
 let params: Float64Array | null = null;
 let stock: Map<string, tf.KernelConfig> | null = null;
 let status: NativeMatMulStatus = off('not enabled yet');
 const counters = { native: 0, fallback: 0 };
 
 function off(reason: string, blas: string | null = null): NativeMatMulStatus {
-  return { enabled: false, reason, threads: 0, blas, label: `stock wasm matmul (${reason})` };
+  const kernels = nativeKernelsStatus();
+  const k = kernels.enabled ? `; ${kernels.kernels.length} native kernels` : '';
+  return { enabled: false, reason, threads: 0, blas, label: `stock wasm matmul (${reason})${k}`, kernels };
+}
+
+/** Enables or disables the non-matmul kernels as asked; their status. */
+function applyKernels(want: boolean): NativeKernelsStatus {
+  return want ? enableNativeKernels() : disableNativeKernels();
 }
 
 function parseThreads(raw: unknown, param: string): number {
@@ -98,27 +110,10 @@ function parseThreads(raw: unknown, param: string): number {
   return n;
 }
 
-function parseCoreType(raw: string): string {
-  if (raw !== '' && !/^[A-Za-z0-9_]+$/.test(raw)) throw new ConfigError(`coreType: expected '' or an OpenBLAS core name like 'SKYLAKEX', got '${raw}'`);
-  return raw.toUpperCase();
-}
-
 /** Loads the addon once; null (with the reason kept) when it was not built or fails to load. */
 function loadAddon(coreType = defaultNativeMatMulConfig().coreType): Addon | null {
-  if (addon || addonError) return addon;
-  // OpenBLAS reads OPENBLAS_CORETYPE once, when it is loaded with the addon.
-  const core = parseCoreType(coreType);
-  if (core) process.env.OPENBLAS_CORETYPE = core;
-  const inherited = process.env.OPENBLAS_CORETYPE;
-  if (inherited) coreNote = core ? `; core forced by coreType=${core}` : `; core forced by OPENBLAS_CORETYPE=${inherited} in the environment`;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    addon = require(NATIVE_ADDON_PATH) as Addon;
-    params = new Float64Array(addon.GEMM_NPARAMS);
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    addonError = /Cannot find module|no such file/i.test(msg) ? 'addon not built (run `node native/build.cjs`; needs g++ and libopenblas-dev)' : `addon failed to load: ${msg}`;
-  }
+  addon = loadNativeAddon(coreType);
+  if (addon && !params) params = new Float64Array(addon.GEMM_NPARAMS);
   return addon;
 }
 
@@ -239,12 +234,13 @@ export function enableNativeMatMul(opts: Partial<NativeMatMulConfig> = {}): Nati
   const threads = parseThreads(cfg.threads, 'threads');
   parseCoreType(cfg.coreType);
   if (process.env.PHYLAB_NATIVE_MATMUL === '0') {
-    if (status.enabled) disableNativeMatMul();
+    if (status.enabled) disableMatMulKernels();
+    applyKernels(cfg.kernels);
     return (status = off('PHYLAB_NATIVE_MATMUL=0'));
   }
   if (tf.getBackend() !== 'wasm') return (status = off(`active backend is ${tf.getBackend()}, not wasm`));
   const lib = loadAddon(cfg.coreType);
-  if (!lib) return (status = off(addonError ?? 'addon not available'));
+  if (!lib) return (status = off(nativeAddonError() ?? 'addon not available'));
   const backend = tf.backend() as WasmBackend;
   const heap = backend?.wasm?.HEAPU8?.buffer;
   if (!(heap instanceof ArrayBuffer)) return (status = off('wasm memory is not a plain ArrayBuffer (threaded wasm build?)', lib.config()));
@@ -262,26 +258,33 @@ export function enableNativeMatMul(opts: Partial<NativeMatMulConfig> = {}): Nati
   for (const name of KERNELS) {
     if (!isNative(tf.getKernel(name, 'wasm'))) register(nativeConfig(name));
   }
+  const kernels = applyKernels(cfg.kernels);
   const n = lib.getThreads();
   const config = lib.config();
   const version = /OpenBLAS (\S+)/.exec(config)?.[1] ?? '?';
   const core = /\(core (\S+)\)/.exec(config)?.[1] ?? '?';
-  return (status = { enabled: true, reason: `OpenBLAS ${version} sgemm, core ${core}${coreNote}`, threads: n, blas: config,
-    label: `OpenBLAS matmul, ${n} thread${n === 1 ? '' : 's'}` });
+  const k = kernels.enabled ? `; ${kernels.kernels.length} native kernels` : `; stock non-matmul kernels (${kernels.reason})`;
+  return (status = { enabled: true, reason: `OpenBLAS ${version} sgemm, core ${core}${nativeAddonCoreNote()}${k}`, threads: n, blas: config,
+    label: `OpenBLAS matmul, ${n} thread${n === 1 ? '' : 's'}${kernels.enabled ? `; ${kernels.kernels.length} native kernels` : ''}`, kernels });
 }
 
-/** Puts the stock wasm BatchMatMul/_FusedMatMul kernels back. Idempotent. */
-export function disableNativeMatMul(): NativeMatMulStatus {
+function disableMatMulKernels(): void {
   if (stock) {
     for (const name of KERNELS) {
       const cfg = stock.get(name);
       if (cfg && isNative(tf.getKernel(name, 'wasm'))) register(cfg);
     }
   }
+}
+
+/** Puts the stock wasm BatchMatMul/_FusedMatMul kernels back, and the stock non-matmul kernels. Idempotent. */
+export function disableNativeMatMul(): NativeMatMulStatus {
+  disableMatMulKernels();
+  disableNativeKernels();
   return (status = off('disabled', addon ? addon.config() : null));
 }
 
 /** The current state, as returned by the last enable/disable call. */
 export function nativeMatMulStatus(): NativeMatMulStatus {
-  return { ...status };
+  return { ...status, kernels: nativeKernelsStatus() };
 }
