@@ -114,6 +114,12 @@ export function parseArgs(spec: CommandSpec, argv: ReadonlyArray<string>): Parse
       name = name.slice(3);
       raw = 'false';
     }
+    if (!opt && spec.acceptsOverrides) {
+      // a top-level config key (`--scenarios=uniform`): checked strictly by applyDotted
+      if (raw === undefined) raw = argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : '';
+      out.overrides[name] = raw;
+      continue;
+    }
     if (!opt) {
       const allowed = spec.options.map((o) => `--${o.name}`).join(', ');
       throw new UsageError(`unknown option --${name} for 'phylab ${spec.name}'; allowed: ${allowed || '(none)'}${spec.acceptsOverrides ? ', or dotted config keys like --train.steps=500' : ''}`);

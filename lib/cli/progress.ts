@@ -107,7 +107,8 @@ export class Progress {
     const width = 24;
     const filled = Math.round(pct * width);
     const bar = this.total > 0 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(pct * 100).toFixed(0).padStart(3)}% ` : '';
-    const count = this.total > 0 ? `${this.done_}/${this.total}` : `${this.done_}`;
+    const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(0));
+    const count = this.total > 0 ? `${fmt(this.done_)}/${fmt(this.total)}` : `${fmt(this.done_)}`;
     const rate = this.rate;
     const rateText = rate >= 1 || rate === 0 ? `${rate.toFixed(1)} ${this.unit}/s` : `${(1 / rate).toFixed(2)} s/${this.unit.replace(/s$/, '')}`;
     const eta = this.finished || this.done_ >= this.total ? `took ${formatDuration(this.elapsed)}` : `ETA ${formatDuration(this.eta)}`;

@@ -1,4 +1,4 @@
 /** Registers every experiment with the registry (imported by the CLI and notebooks). */
 import { registerExperiment } from './registry';
 
-void registerExperiment;
+registerExperiment('id-ood', () => require('./id-ood').experiment);

@@ -54,6 +54,8 @@ export interface Experiment<C> {
   plan(config: C, seeds: number[]): Unit[];
   /** Turn unit results into summary rows. */
   summarize(config: C, seeds: number[], results: Record<string, Json>): Row[];
+  /** Optional: write files derived from the results (e.g. example filmstrips) into the summary folder. */
+  exportArtifacts?(config: C, seeds: number[], results: Record<string, Json>, outDir: string): void;
   /** Default seeds for a profile. */
   defaultSeeds(profile: Profile): number[];
 }

@@ -169,7 +169,10 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
 
   const rows = exp.summarize(config, seeds, results);
   const complete = records.every((r) => r.done);
-  if (!opts.dryRun) writeSummary(outDir, rows, { experiment: exp.name, profile: opts.profile, seeds, complete, units: records, ...provenance(config) });
+  if (!opts.dryRun) {
+    writeSummary(outDir, rows, { experiment: exp.name, profile: opts.profile, seeds, complete, units: records, ...provenance(config) });
+    exp.exportArtifacts?.(config, seeds, results, outDir);
+  }
   return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete };
 }
 

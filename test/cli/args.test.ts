@@ -32,11 +32,16 @@ describe('cli/args', () => {
   });
 
   it('rejects unknown options, bad choices, out-of-range and non-integer numbers with the allowed values', () => {
-    assert.throws(() => parseArgs(spec, ['--bogus']), (e: Error) => e instanceof UsageError && /allowed: --count, --scenario, --gif, --seeds/.test(e.message));
+    const noOverrides = { ...spec, acceptsOverrides: false };
+    assert.throws(() => parseArgs(noOverrides, ['--bogus']), (e: Error) => e instanceof UsageError && /allowed: --count, --scenario, --gif, --seeds/.test(e.message));
     assert.throws(() => parseArgs(spec, ['--scenario=parabolic']), /allowed: uniform, collision/);
     assert.throws(() => parseArgs(spec, ['--count=0']), /--count must be in \[1, 100\], got 0/);
     assert.throws(() => parseArgs(spec, ['--count=2.5']), /--count must be an integer/);
     assert.throws(() => parseArgs(spec, ['--count']), /needs a value/);
+  });
+
+  it('passes unknown top-level keys as config overrides on commands that take overrides (checked by applyDotted)', () => {
+    assert.deepEqual(parseArgs(spec, ['--scenarios=uniform', '--presets', 'q64']).overrides, { scenarios: 'uniform', presets: 'q64' });
   });
 
   it('rejects overrides on commands that take none', () => {

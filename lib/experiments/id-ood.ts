@@ -1,0 +1,266 @@
+/**
+ * Experiment `id-ood` (paper §3, Fig 3; findings.md §1): in-distribution vs out-of-distribution
+ * scaling. For each scenario, each model preset is trained on each training-set size drawn from
+ * the ID ranges, then conditioned on the first frames of held-out ID videos and of each OOD level
+ * (paper-spec §1.4) and scored by the velocity error of the pixel parser (paper-spec §3). The
+ * parser run on the ground-truth videos gives the floor, reported beside every number.
+ *
+ * Units (cached, resumable): `floor/<scenario>`, `train/<scenario>/<preset>/n<size>/s<seed>`,
+ * `eval/…` (depends on its train unit). The plan lists them in priority order, so a sweep that
+ * is stopped early has the most informative cells: the headline cells (largest model at the
+ * smallest and largest data size, every seed) first, then the rest of the grid.
+ *
+ * Deviations at `quick` scale (findings.md): 16 px, 8-frame clips; training steps far below the
+ * paper's 100K; the pixel parser uses the coverage-weighted centroid ('alpha') by default because
+ * at 16 px the paper's thresholded mask has a floor of ≈ 0.23 u/s (alpha: ≈ 0.04); the paper's
+ * parser is reported alongside (`velocityErrorMask`).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Profile } from '../config/profile';
+import { DatasetConfig, defaultDatasetConfig, loadOrGenerateDataset, makeVideo, OOD_LEVELS, trainSizes, VideoSample } from '../data/index';
+import { defaultVelocityErrorConfig, summarizeErrors, velocityError, VelocityErrorConfig } from '../metrics/velocity-error';
+import { ParserConfig } from '../metrics/parse-state';
+import { PROFILE_PRESETS } from '../model/presets';
+import { encodePng, filmstrip } from '../render/png';
+import { loadModelForSampling } from '../sample/load-model';
+import { sampleVideos } from '../sample/sample-videos';
+import type { Scenario } from '../sim/scenes';
+import { ditRunConfig, trainDiT } from '../train/run-dit';
+import { TrainConfig, trainConfigFor } from '../train/train-config';
+import type { Experiment, Json, Row, Unit } from './experiment';
+
+export interface IdOodConfig {
+  /** Scenarios, in priority order. Default: uniform, collision, parabola. */
+  scenarios: Scenario[];
+  /** Model presets (lib/model/presets.ts), smallest first. Default: the profile's presets. */
+  presets: string[];
+  /** Training-set sizes, smallest first. Default: the profile's sizes (quick 1K/4K/16K). */
+  dataSizes: number[];
+  /** Seed of the simulated data (training and evaluation sets). Default 0. */
+  dataSeed: number;
+  /** Clip frames T (quick 8, paper 32). */
+  frames: number;
+  /** Clip side in pixels (quick 16, paper 128). */
+  size: number;
+  /** Conditioning frames given to the model (paper 3). */
+  condFrames: number;
+  /** Training settings (steps, batch, lr …); `condFrames` is set from the field above. */
+  train: TrainConfig;
+  /** DDIM steps when sampling. Default 20. */
+  sampleSteps: number;
+  /** Held-out ID videos per evaluation. */
+  idCount: number;
+  /** Videos per OOD level. */
+  oodCount: number;
+  /** Pixel parser centroid for the reported error: 'alpha' (coverage-weighted) or 'mask' (the paper's). */
+  parser: ParserConfig['centroid'];
+  /** Generated clips kept per evaluation set for filmstrips. Default 3. */
+  examples: number;
+}
+
+const QUICK_STEPS = 6000;
+
+export function defaultIdOodConfig(profile: Profile): IdOodConfig {
+  const d = defaultDatasetConfig(profile, 'uniform', 'train');
+  const train = trainConfigFor(profile);
+  const quick = profile === 'quick';
+  return {
+    scenarios: ['uniform', 'collision', 'parabola'],
+    presets: quick ? ['q64', 'q128'] : [...PROFILE_PRESETS[profile]].slice(0, profile === 'paper' ? 3 : 1),
+    dataSizes: profile === 'smoke' ? [16, 32] : trainSizes(profile, 'uniform'),
+    dataSeed: 0,
+    frames: d.frames,
+    size: d.size,
+    condFrames: profile === 'smoke' ? 2 : 3,
+    train: { ...train, steps: quick ? QUICK_STEPS : train.steps, condFrames: [profile === 'smoke' ? 2 : 3], checkpointEvery: quick ? 1000 : train.checkpointEvery },
+    sampleSteps: profile === 'smoke' ? 4 : 20,
+    idCount: profile === 'smoke' ? 6 : profile === 'quick' ? 128 : 1050,
+    oodCount: profile === 'smoke' ? 4 : profile === 'quick' ? 96 : 800,
+    parser: profile === 'paper' ? 'mask' : 'alpha',
+    examples: profile === 'smoke' ? 1 : 3,
+  };
+}
+
+/** Evaluation sets: 'id' and one per OOD level ('ood-r', 'ood-v', 'ood-r+v', collision: six). */
+export function evalSets(scenario: Scenario): Array<{ name: string; split: 'id' | 'ood'; level: number }> {
+  return [{ name: 'id', split: 'id', level: 0 }, ...OOD_LEVELS[scenario].map((l) => ({ name: `ood-${l.name}`, split: 'ood' as const, level: l.level }))];
+}
+
+function dataConfig(c: IdOodConfig, scenario: Scenario, split: 'train' | 'id' | 'ood', count: number, level = 0): DatasetConfig {
+  return { ...defaultDatasetConfig('quick', scenario, split), frames: c.frames, size: c.size, count, oodLevel: level };
+}
+
+function errorConfig(c: IdOodConfig, centroid: ParserConfig['centroid']): VelocityErrorConfig {
+  const e = defaultVelocityErrorConfig();
+  return { ...e, conditionFrames: c.condFrames, parser: { ...e.parser, centroid } };
+}
+
+function evalVideos(c: IdOodConfig, scenario: Scenario, set: { split: 'id' | 'ood'; level: number }): VideoSample[] {
+  const count = set.split === 'id' ? c.idCount : c.oodCount;
+  const cfg = dataConfig(c, scenario, set.split, count, set.level);
+  return Array.from({ length: count }, (_, i) => makeVideo(cfg, c.dataSeed, i));
+}
+
+interface SetScore {
+  error: number;
+  errorMask: number;
+  perFrame: number;
+  n: number;
+  nanCount: number;
+}
+
+function score(c: IdOodConfig, scenario: Scenario, videos: VideoSample[], frames: Uint8Array[]): SetScore {
+  const main = videos.map((v, i) => velocityError(scenario, frames[i], v.frameShape, v, errorConfig(c, c.parser)));
+  const mask = videos.map((v, i) => velocityError(scenario, frames[i], v.frameShape, v, errorConfig(c, 'mask')));
+  const s = summarizeErrors(main);
+  return { error: s.error, errorMask: summarizeErrors(mask).error, perFrame: s.perFrame, n: s.n, nanCount: s.nanCount };
+}
+
+const toB64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
+function cells(c: IdOodConfig, seeds: number[]): Array<{ scenario: Scenario; preset: string; n: number; seed: number }> {
+  const out: Array<{ scenario: Scenario; preset: string; n: number; seed: number }> = [];
+  const largest = c.presets[c.presets.length - 1];
+  const headSizes = [c.dataSizes[0], c.dataSizes[c.dataSizes.length - 1]];
+  for (const scenario of c.scenarios) {
+    const seen = new Set<string>();
+    const add = (preset: string, n: number, seed: number) => {
+      const k = `${preset}/${n}/${seed}`;
+      if (seen.has(k)) return;
+      seen.add(k);
+      out.push({ scenario, preset, n, seed });
+    };
+    // 1. the smallest model on every size with the first seed (the data-scaling line, cheap)
+    for (const n of c.dataSizes) add(c.presets[0], n, seeds[0]);
+    // 2. headline cells: largest model at the smallest and largest size, every seed
+    for (const seed of seeds) for (const n of headSizes) add(largest, n, seed);
+    // 3. the rest of the grid with the first seed
+    for (const p of c.presets) for (const n of c.dataSizes) add(p, n, seeds[0]);
+  }
+  return out;
+}
+
+export const experiment: Experiment<IdOodConfig> = {
+  name: 'id-ood',
+  description: 'in-distribution vs out-of-distribution scaling (paper §3, Fig 3)',
+  defaultConfig: defaultIdOodConfig,
+  defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  choices: { parser: ['alpha', 'mask'] },
+  plan(c, seeds) {
+    const units: Unit[] = [];
+    const stepCost = (preset: string) => c.train.steps * c.train.batchSize * (preset.startsWith('q') ? Number(preset.slice(1)) / 64 : 1);
+    for (const scenario of c.scenarios) {
+      units.push({
+        id: `floor/${scenario}`,
+        key: { scenario, frames: c.frames, size: c.size, dataSeed: c.dataSeed, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
+        version: 'id-ood-floor-v1',
+        cost: 1,
+        run: async () => {
+          const out: Record<string, Json> = {};
+          for (const set of evalSets(scenario)) {
+            const videos = evalVideos(c, scenario, set);
+            out[set.name] = score(c, scenario, videos, videos.map((v) => v.frames)) as unknown as Json;
+          }
+          return out;
+        },
+      });
+    }
+    for (const cell of cells(c, seeds)) {
+      const { scenario, preset, n, seed } = cell;
+      const tag = `${scenario}/${preset}/n${n}/s${seed}`;
+      const train = { ...c.train, condFrames: [c.condFrames] };
+      const trainKey = { scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, train };
+      units.push({
+        id: `train/${tag}`,
+        key: trainKey,
+        version: 'id-ood-train-v1',
+        cost: stepCost(preset),
+        run: async (ctx) => {
+          const ds = await loadOrGenerateDataset(dataConfig(c, scenario, 'train', n), c.dataSeed, { progress: false });
+          try {
+            const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `${scenario} train n=${n}` };
+            const config = ditRunConfig({ preset, frameShape: ds.frameShape, seed, train });
+            ctx.progress.status(`training ${tag}`);
+            const t0 = Date.now();
+            const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });
+            const result = { steps: trainer.step, finalLoss: trainer.lastLoss, seconds: (Date.now() - t0) / 1000, params: trainer.model.numParams() };
+            trainer.dispose();
+            return result as unknown as Json;
+          } finally {
+            ds.close();
+          }
+        },
+      });
+      units.push({
+        id: `eval/${tag}`,
+        key: { train: trainKey, sampleSteps: c.sampleSteps, idCount: c.idCount, oodCount: c.oodCount, parser: c.parser, examples: c.examples },
+        version: 'id-ood-eval-v1',
+        deps: [`train/${tag}`],
+        cost: c.sampleSteps * (c.idCount + c.oodCount * (evalSets(scenario).length - 1)) * 0.2,
+        run: async (ctx) => {
+          const loaded = loadModelForSampling(join(ctx.depDirs[`train/${tag}`], 'checkpoint'));
+          const out: Record<string, Json> = {};
+          try {
+            for (const set of evalSets(scenario)) {
+              ctx.progress.status(`sampling ${tag} ${set.name}`);
+              const videos = evalVideos(c, scenario, set);
+              const [, H, W, C] = videos[0].frameShape;
+              const cond = videos.map((v) => v.frames.slice(0, c.condFrames * H * W * C));
+              const gen = await sampleVideos({ model: loaded.model, autoencoder: loaded.autoencoder, diffusion: loaded.meta.config.diffusion, conditioning: cond, frameShape: videos[0].frameShape, seed: 1000 + seed, steps: c.sampleSteps });
+              const s = score(c, scenario, videos, gen);
+              out[set.name] = { ...s, examples: gen.slice(0, c.examples).map((g, i) => ({ index: i, generated: toB64(g), truth: toB64(videos[i].frames) })) } as unknown as Json;
+            }
+          } finally {
+            loaded.model.dispose();
+            loaded.autoencoder.dispose();
+          }
+          return out;
+        },
+      });
+    }
+    return units;
+  },
+  summarize(c, seeds, results) {
+    const rows: Row[] = [];
+    for (const scenario of c.scenarios) {
+      const floor = results[`floor/${scenario}`] as unknown as Record<string, SetScore> | undefined;
+      if (floor) for (const [set, s] of Object.entries(floor)) rows.push({ scenario, model: 'gt', dataSize: null, seed: null, split: 'gt', set, velocityError: s.error, velocityErrorMask: s.errorMask, n: s.n, nanCount: s.nanCount, trainSeconds: null });
+    }
+    for (const cell of cells(c, seeds)) {
+      const tag = `${cell.scenario}/${cell.preset}/n${cell.n}/s${cell.seed}`;
+      const ev = results[`eval/${tag}`] as unknown as Record<string, SetScore> | undefined;
+      const tr = results[`train/${tag}`] as unknown as { seconds: number; finalLoss: number } | undefined;
+      if (!ev) continue;
+      for (const [set, s] of Object.entries(ev)) {
+        rows.push({ scenario: cell.scenario, model: cell.preset, dataSize: cell.n, seed: cell.seed, split: set, set, velocityError: s.error, velocityErrorMask: s.errorMask, n: s.n, nanCount: s.nanCount, trainSeconds: tr ? Math.round(tr.seconds) : null });
+      }
+    }
+    return rows;
+  },
+  exportArtifacts(c, seeds, results, outDir) {
+    // Filmstrips (truth above, generation below) of the first example of each set, per trained cell.
+    const dir = join(outDir, 'examples');
+    for (const cell of cells(c, seeds)) {
+      if (cell.seed !== seeds[0]) continue;
+      const tag = `${cell.scenario}/${cell.preset}/n${cell.n}/s${cell.seed}`;
+      const ev = results[`eval/${tag}`] as unknown as Record<string, { examples: Array<{ generated: string; truth: string }> }> | undefined;
+      if (!ev) continue;
+      mkdirSync(dir, { recursive: true });
+      for (const [set, s] of Object.entries(ev)) {
+        const ex = s.examples?.[0];
+        if (!ex) continue;
+        const file = join(dir, `${cell.scenario}-${cell.preset}-n${cell.n}-${set}.png`);
+        if (existsSync(file)) continue;
+        const truth = Buffer.from(ex.truth, 'base64');
+        const gen = Buffer.from(ex.generated, 'base64');
+        const a = filmstrip(truth, c.frames, c.size, c.size, { scale: 4 });
+        const b = filmstrip(gen, c.frames, c.size, c.size, { scale: 4 });
+        const rgb = new Uint8Array(a.rgb.length + b.rgb.length + a.width * 3 * 4).fill(160);
+        rgb.set(a.rgb, 0);
+        rgb.set(b.rgb, a.rgb.length + a.width * 3 * 4);
+        writeFileSync(file, encodePng(rgb, a.height * 2 + 4, a.width));
+      }
+    }
+  },
+};
