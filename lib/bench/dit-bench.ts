@@ -8,13 +8,18 @@
  * of lib/engine/native-matmul.ts. The train step is a full DiTTrainer step (batch assembly,
  * noise, forward, backward, clipping, AdamW, EMA, loss read-back); PyTorch's is forward, MSE,
  * backward and AdamW. The reference's patch embedding maps in_dim → in_dim, ours in_dim → out_dim.
+ * A second table times one block with hand-written gradients vs autograd on plain ops.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { disableNativeMatMul, enableNativeMatMul, nativeMatMulAvailable, nativeMatMulStatus } from '../engine/native-matmul';
+import { attention, attentionReference } from '../model/attention';
 import { DiT } from '../model/dit';
+import { layerNormModulate, layerNormModulateReference } from '../model/layer-norm';
+import { mlp, mlpReference } from '../model/mlp';
+import { ropeTables } from '../model/rope';
 import { tokenGeometry } from '../model/dit-config';
 import { countParams } from '../model/params';
 import { PROFILE_PRESETS, modelConfigFor } from '../model/presets';
@@ -106,6 +111,39 @@ async function timeTfjs(preset: string, batch: number, warmup: number, iters: nu
   }
 }
 
+/**
+ * One DiT block's attention + MLP sublayers (B 32, N 128, width D), forward + backward: the
+ * hand-written-gradient ops (fast-ops.ts, layer-norm.ts, attention.ts, mlp.ts) vs the same maths
+ * with plain ops and autograd (the *Reference functions). Median ms of `iters` runs.
+ */
+function timeBlock(width: number, fast: boolean, warmup: number, iters: number): number {
+  const [b, n, heads] = [32, 128, width / 32];
+  const rope = ropeTables([8, 4, 4], heads, 32, 10000);
+  const r = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 0.1, 'float32', seed);
+  const x = r([b, n, width], 1) as tf.Tensor3D;
+  const sh = r([b, 1, width], 2) as tf.Tensor3D;
+  const sc = r([b, 1, width], 3) as tf.Tensor3D;
+  const shapes = [[width, width], [width], [width, width], [width], [width, width], [width], [width, width], [width], [width, 4 * width], [4 * width], [4 * width, width], [width]];
+  const ps = shapes.map((s, i) => r(s, 10 + i));
+  const ln = fast ? layerNormModulate : layerNormModulateReference;
+  const att = fast ? attention : attentionReference;
+  const ml = fast ? mlp : mlpReference;
+  const f = (xx: tf.Tensor, ...p: tf.Tensor[]) => {
+    const a = att(ln(xx as tf.Tensor3D, sh, sc), { wq: p[0], bq: p[1], wk: p[2], bk: p[3], wv: p[4], bv: p[5], wo: p[6], bo: p[7] }, heads, rope);
+    const x1 = tf.add(xx, a) as tf.Tensor3D;
+    return tf.sum(tf.add(x1, ml(ln(x1, sh, sc), p[8], p[9], p[10], p[11])));
+  };
+  const g = tf.grads(f);
+  const times: number[] = [];
+  for (let i = 0; i < warmup + iters; i++) {
+    const t0 = performance.now();
+    tf.dispose(tf.tidy(() => g([x, ...ps])));
+    if (i >= warmup) times.push(performance.now() - t0);
+  }
+  tf.dispose([x, sh, sc, ...ps, ...Object.values(rope)]);
+  return median(times);
+}
+
 function fmt(x: number | null | undefined, d = 1): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d);
 }
@@ -126,6 +164,7 @@ export const suite: BenchSuite = {
       else process.stdout.write(`  (OpenBLAS matmul not available: ${enableNativeMatMul().reason})\n`);
     } else engines.push(info.name);
     const rows: Array<Record<string, unknown>> = [];
+    const blocks: Array<Record<string, unknown>> = [];
     let torchNote: string | null = null;
     process.stdout.write(`  backend ${info.label}; batch ${batch}; median of ${iters} runs after ${warmup} warm-up (ms); ratio = tfjs / pytorch\n`);
     process.stdout.write(`  ${'preset'.padEnd(6)} ${'params'.padStart(9)} ${'engine'.padEnd(9)} ${'train'.padStart(8)} ${'sample'.padStart(8)} ${'torch tr'.padStart(9)} ${'torch sa'.padStart(9)} ${'ratio tr'.padStart(9)} ${'ratio sa'.padStart(9)}\n`);
@@ -152,12 +191,24 @@ export const suite: BenchSuite = {
           process.stdout.write(`  ${preset.padEnd(6)} ${String(row.params).padStart(9)} ${engine.padEnd(9)} ${fmt(r.trainMs).padStart(8)} ${fmt(r.sampleMs).padStart(8)} ${fmt(tr?.train_step_ms).padStart(9)} ${fmt(tr?.sample_forward_ms).padStart(9)} ${fmt(row.ratioTrain, 2).padStart(9)} ${fmt(row.ratioSample, 2).padStart(9)}\n`);
         }
       }
+      process.stdout.write(`  one block (attention + MLP sublayers), batch 32, 128 tokens, forward + backward, median ms:\n`);
+      process.stdout.write(`  ${'width'.padEnd(6)} ${'engine'.padEnd(9)} ${'autograd'.padStart(9)} ${'hand-grad'.padStart(9)} ${'speed-up'.padStart(9)}\n`);
+      for (const width of [64, 128]) {
+        for (const engine of engines) {
+          if (engine === 'stock') disableNativeMatMul();
+          if (engine === 'openblas') enableNativeMatMul();
+          const ref = timeBlock(width, false, warmup, iters);
+          const fast = timeBlock(width, true, warmup, iters);
+          blocks.push({ width, engine, autogradMs: ref, handGradMs: fast, speedup: ref / fast });
+          process.stdout.write(`  ${String(width).padEnd(6)} ${engine.padEnd(9)} ${fmt(ref).padStart(9)} ${fmt(fast).padStart(9)} ${fmt(ref / fast, 2).padStart(9)}\n`);
+        }
+      }
     } finally {
       if (before) {
         if (before.enabled) enableNativeMatMul({ threads: before.threads });
         else disableNativeMatMul();
       }
     }
-    return { backend: info.label, batch, iters, torch: torchNote ?? 'ok', rows };
+    return { backend: info.label, batch, iters, torch: torchNote ?? 'ok', rows, blocks };
   },
 };
