@@ -56,10 +56,17 @@ export interface ExecuteOptions {
   env?: Record<string, string>;
 }
 
+/** Python with nbclient: the interpreter next to the Jupyter command found. */
+function findPython(jupyter: string): string {
+  const r = spawnSync('head', ['-1', jupyter === 'jupyter' ? (spawnSync('which', ['jupyter']).stdout?.toString().trim() ?? '') : jupyter], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const shebang = r.stdout?.toString().trim() ?? '';
+  const py = shebang.startsWith('#!') ? shebang.slice(2).trim().split(/\s+/)[0] : '';
+  return process.env.PHYLAB_PYTHON ?? (py && existsSync(py) ? py : '/usr/bin/python3');
+}
+
 /**
- * Execute a notebook top to bottom. Errors are recorded in the executed copy (allow_errors) so
- * the first failing cell's message can be reported; tslab aborts the cells after it, so only the
- * first error is meaningful.
+ * Execute a notebook top to bottom through nbclient (lib/notebook/execute-notebook.py), stopping
+ * at the first failing cell; its error (tslab's stderr text or compile errors) is reported.
  */
 export function executeNotebook(notebookPath: string, opts: ExecuteOptions = {}): NotebookRun {
   const jupyter = findJupyter();
@@ -68,29 +75,28 @@ export function executeNotebook(notebookPath: string, opts: ExecuteOptions = {})
   if (!existsSync(src)) throw new Error(`notebook not found: ${src}`);
   const outDir = resolve(opts.outDir ?? join(REPO_ROOT, 'data', 'runs', 'notebooks'));
   mkdirSync(outDir, { recursive: true });
-  const t0 = Date.now();
-  const r = spawnSync(
-    jupyter,
-    ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.allow_errors=True', `--ExecutePreprocessor.timeout=${opts.cellTimeoutS ?? 1200}`, '--ExecutePreprocessor.kernel_name=phylab', `--output-dir=${outDir}`, basename(src)],
-    { cwd: dirname(src), env: jupyterEnv({ PHYLAB_PROFILE: opts.profile ?? 'smoke', PHYLAB_QUIET: '1', ...(opts.env ?? {}) }), stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 },
-  );
-  const seconds = (Date.now() - t0) / 1000;
   const outPath = join(outDir, basename(src));
+  const t0 = Date.now();
+  const r = spawnSync(findPython(jupyter), [join(__dirname, 'execute-notebook.py'), src, outPath, 'phylab', String(opts.cellTimeoutS ?? 1200)], {
+    cwd: dirname(src),
+    env: jupyterEnv({ PHYLAB_PROFILE: opts.profile ?? 'smoke', PHYLAB_QUIET: '1', ...(opts.env ?? {}) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = (Date.now() - t0) / 1000;
   const log = (r.stderr?.toString() ?? '').split('\n').slice(-40).join('\n');
-  if (r.status !== 0 || !existsSync(outPath)) {
-    const m = /CellExecutionError|Exception|Error/.test(log) ? log : `nbconvert exited with ${r.status}`;
-    return { notebook: { cells: [] }, outPath, errors: [{ cell: -1, ename: 'ExecutionFailed', evalue: m }], seconds, log };
+  const lastLine = (r.stdout?.toString() ?? '').trim().split('\n').pop() ?? '';
+  let status: { ok: boolean; cell: number | null; ename: string; evalue: string; stderr: string } | null = null;
+  try {
+    status = JSON.parse(lastLine);
+  } catch {
+    status = null;
+  }
+  if (!status || !existsSync(outPath)) {
+    return { notebook: { cells: [] }, outPath, errors: [{ cell: -1, ename: 'ExecutionFailed', evalue: `notebook execution failed (exit ${r.status})` }], seconds, log };
   }
   const notebook = JSON.parse(readFileSync(outPath, 'utf8')) as NotebookRun['notebook'];
-  const errors: CellError[] = [];
-  notebook.cells.forEach((c, i) => {
-    for (const o of c.outputs ?? []) {
-      if (o.output_type !== 'error') continue;
-      // tslab puts compile errors in the traceback and leaves evalue empty
-      const trace = Array.isArray(o.traceback) ? (o.traceback as string[]).join('\n').replace(/\x1b\[[0-9;]*m/g, '') : '';
-      errors.push({ cell: i, ename: String(o.ename), evalue: String(o.evalue) || trace });
-    }
-  });
+  const errors: CellError[] = status.ok ? [] : [{ cell: status.cell ?? -1, ename: status.ename, evalue: [status.evalue, status.stderr].filter(Boolean).join('\n').replace(/\x1b\[[0-9;]*m/g, '').trim() }];
   return { notebook, outPath, errors, seconds, log };
 }
 

@@ -1,0 +1,212 @@
+/**
+ * Tables, the Fig 3 figure and the verdict of the `id-ood` experiment, computed from its summary
+ * rows (never typed in). Used by notebooks/01-id-vs-ood-scaling.ipynb.
+ */
+import { Figure, line, PanelSpec, subplots, Trace } from '../plot/figure';
+import type { Row } from './experiment';
+import { PAPER_FIG3 } from './paper-numbers';
+
+/** One (scenario, model, dataSize, group) cell over seeds. group: 'id', 'ood' (all levels) or a set name. */
+export interface Cell {
+  scenario: string;
+  model: string;
+  dataSize: number;
+  group: string;
+  mean: number;
+  /** 95% t-interval half-width over seeds (0 with one seed). */
+  ci: number;
+  min: number;
+  max: number;
+  seeds: number;
+}
+
+const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
+
+function stats(xs: number[]): { mean: number; ci: number; min: number; max: number } {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { mean, ci: 0, min: mean, max: mean };
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  return { mean, ci: ((T95[n - 1] ?? 1.96) * sd) / Math.sqrt(n), min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+/** Per-seed value of a group: 'id', 'ood' (n-weighted mean over OOD levels) or one set. */
+function groupValue(rows: Row[], group: string, key: 'velocityError' | 'velocityErrorMask'): number | null {
+  const pick = rows.filter((r) => (group === 'ood' ? String(r.set).startsWith('ood-') : r.set === group) && Number.isFinite(r[key] as number));
+  if (pick.length === 0) return null;
+  const w = pick.reduce((a, r) => a + Number(r.n) - Number(r.nanCount ?? 0), 0);
+  return pick.reduce((a, r) => a + (r[key] as number) * (Number(r.n) - Number(r.nanCount ?? 0)), 0) / Math.max(1, w);
+}
+
+/** Mean and interval over seeds of every trained cell, for groups 'id', 'ood' and each set. */
+export function aggregate(rows: Row[], key: 'velocityError' | 'velocityErrorMask' = 'velocityError'): Cell[] {
+  const trained = rows.filter((r) => r.split !== 'gt');
+  const byCell = new Map<string, Row[]>();
+  for (const r of trained) {
+    const k = `${r.scenario}|${r.model}|${r.dataSize}`;
+    byCell.set(k, [...(byCell.get(k) ?? []), r]);
+  }
+  const out: Cell[] = [];
+  for (const [k, rs] of byCell) {
+    const [scenario, model, dataSize] = k.split('|');
+    const sets = [...new Set(rs.map((r) => String(r.set)))];
+    for (const group of ['id', 'ood', ...sets.filter((s) => s !== 'id')]) {
+      const perSeed = [...new Set(rs.map((r) => Number(r.seed)))].map((s) => groupValue(rs.filter((r) => Number(r.seed) === s), group, key)).filter((v): v is number => v !== null);
+      if (perSeed.length === 0) continue;
+      out.push({ scenario, model, dataSize: Number(dataSize), group, ...stats(perSeed), seeds: perSeed.length });
+    }
+  }
+  return out.sort((a, b) => a.scenario.localeCompare(b.scenario) || a.model.localeCompare(b.model, undefined, { numeric: true }) || a.dataSize - b.dataSize);
+}
+
+/** Ground-truth parse floor per scenario and group ('id', 'ood'). */
+export function floors(rows: Row[], key: 'velocityError' | 'velocityErrorMask' = 'velocityError'): Array<{ scenario: string; group: string; floor: number }> {
+  const out: Array<{ scenario: string; group: string; floor: number }> = [];
+  for (const scenario of [...new Set(rows.filter((r) => r.split === 'gt').map((r) => String(r.scenario)))]) {
+    const rs = rows.filter((r) => r.split === 'gt' && r.scenario === scenario);
+    for (const group of ['id', 'ood']) {
+      const v = groupValue(rs, group, key);
+      if (v !== null) out.push({ scenario, group, floor: v });
+    }
+  }
+  return out;
+}
+
+/** The paper's Fig 3 layout: one column per scenario, rows ID and OOD; error vs data size per model. */
+export function fig3(rows: Row[], opts: { key?: 'velocityError' | 'velocityErrorMask'; title?: string } = {}): Figure {
+  const cells = aggregate(rows, opts.key);
+  const fl = floors(rows, opts.key);
+  const scenarios = [...new Set(cells.map((c) => c.scenario))];
+  const panels: PanelSpec[] = [];
+  for (const group of ['id', 'ood']) {
+    for (const scenario of scenarios) {
+      const traces: Trace[] = [];
+      const models = [...new Set(cells.filter((c) => c.scenario === scenario).map((c) => c.model))];
+      const sizes = [...new Set(cells.filter((c) => c.scenario === scenario).map((c) => c.dataSize))].sort((a, b) => a - b);
+      for (const model of models) {
+        const cs = cells.filter((c) => c.scenario === scenario && c.model === model && c.group === group).sort((a, b) => a.dataSize - b.dataSize);
+        if (cs.length === 0) continue;
+        traces.push(...line({ x: cs.map((c) => c.dataSize), y: cs.map((c) => c.mean), error: cs.map((c) => c.ci), name: model }));
+      }
+      const f = fl.find((x) => x.scenario === scenario && x.group === group);
+      if (f && sizes.length > 0) {
+        const xs = sizes.length > 1 ? [sizes[0], sizes[sizes.length - 1]] : [sizes[0] / 1.5, sizes[0] * 1.5];
+        traces.push(...line({ x: xs, y: [f.floor, f.floor], name: 'ground-truth parse (floor)', dash: 'dash', color: '#555555', markers: false }));
+      }
+      panels.push({ title: `${scenario}: ${group.toUpperCase()}`, traces, x: { title: 'training videos', log: true }, y: { title: 'velocity error (u/s)', log: true } });
+    }
+  }
+  return subplots(panels, { cols: Math.max(1, scenarios.length), title: opts.title ?? 'Velocity error vs data size (mean ± 95% interval over seeds)', panelWidth: 300, panelHeight: 260 });
+}
+
+/** Our cells beside the paper's numbers (paper-spec §3.4) for the same scenario. */
+export function comparisonTable(rows: Row[]): Array<Record<string, string | number | null>> {
+  const cells = aggregate(rows);
+  const fl = floors(rows);
+  const out: Array<Record<string, string | number | null>> = [];
+  for (const scenario of [...new Set(cells.map((c) => c.scenario))]) {
+    const f = (g: string) => fl.find((x) => x.scenario === scenario && x.group === g)?.floor ?? null;
+    out.push({ scenario, source: 'ours', model: 'GT parse', dataSize: null, id: f('id'), ood: f('ood'), oodOverId: null, seeds: null });
+    const keys = [...new Set(cells.filter((c) => c.scenario === scenario).map((c) => `${c.model}|${c.dataSize}`))];
+    for (const k of keys) {
+      const [model, n] = k.split('|');
+      const id = cells.find((c) => c.scenario === scenario && c.model === model && c.dataSize === Number(n) && c.group === 'id');
+      const ood = cells.find((c) => c.scenario === scenario && c.model === model && c.dataSize === Number(n) && c.group === 'ood');
+      out.push({ scenario, source: 'ours', model, dataSize: Number(n), id: id?.mean ?? null, ood: ood?.mean ?? null, oodOverId: id && ood ? ood.mean / id.mean : null, seeds: id?.seeds ?? null });
+    }
+    for (const p of PAPER_FIG3.filter((p) => p.scenario === scenario)) {
+      out.push({ scenario, source: p.approximate ? 'paper (read from Fig 3)' : 'paper', model: p.model === 'GT' ? 'GT parse' : p.model, dataSize: p.dataSize, id: p.id, ood: p.ood, oodOverId: p.ood !== null && p.model !== 'GT' ? p.ood / p.id : null, seeds: p.model === 'GT' ? null : 1 });
+    }
+  }
+  return out;
+}
+
+export interface ScenarioVerdict {
+  scenario: string;
+  /** Per model with ≥ 2 sizes: ID error at the largest size / at the smallest. */
+  idDataRatio: Record<string, number>;
+  /** Per model with ≥ 2 sizes: OOD error at the largest size / at the smallest. */
+  oodDataRatio: Record<string, number>;
+  /** Per data size with ≥ 2 models: ID of the largest model / of the smallest. */
+  idModelRatio: Record<string, number>;
+  /** Mean OOD/ID over the trained cells. */
+  oodOverId: number;
+  /** ID error of the best cell over the floor. */
+  bestIdOverFloor: number;
+  idFallsWithData: boolean | null;
+  idFallsWithModel: boolean | null;
+  oodFlatterThanId: boolean | null;
+  oodOrderAboveId: boolean;
+  reproduced: boolean | null;
+}
+
+/**
+ * The finding is reproduced when ID error falls with data and model size, OOD error is an order of
+ * magnitude above ID (≥ 5x is accepted at 16 px, where the floor caps the visible ratio; paper
+ * 10–35x) and OOD does not fall the way ID does. null = not enough cells to tell.
+ */
+export function verdict(rows: Row[]): ScenarioVerdict[] {
+  const cells = aggregate(rows);
+  const fl = floors(rows);
+  const out: ScenarioVerdict[] = [];
+  for (const scenario of [...new Set(cells.map((c) => c.scenario))]) {
+    const cs = cells.filter((c) => c.scenario === scenario);
+    const get = (m: string, n: number, g: string) => cs.find((c) => c.model === m && c.dataSize === n && c.group === g)?.mean;
+    const models = [...new Set(cs.map((c) => c.model))];
+    const idDataRatio: Record<string, number> = {};
+    const oodDataRatio: Record<string, number> = {};
+    for (const m of models) {
+      const sizes = [...new Set(cs.filter((c) => c.model === m && c.group === 'id').map((c) => c.dataSize))].sort((a, b) => a - b);
+      if (sizes.length < 2) continue;
+      const [lo, hi] = [sizes[0], sizes[sizes.length - 1]];
+      idDataRatio[m] = get(m, hi, 'id')! / get(m, lo, 'id')!;
+      const o1 = get(m, lo, 'ood');
+      const o2 = get(m, hi, 'ood');
+      if (o1 !== undefined && o2 !== undefined) oodDataRatio[m] = o2 / o1;
+    }
+    const idModelRatio: Record<string, number> = {};
+    for (const n of [...new Set(cs.map((c) => c.dataSize))]) {
+      const ms = models.filter((m) => get(m, n, 'id') !== undefined);
+      if (ms.length < 2) continue;
+      idModelRatio[String(n)] = get(ms[ms.length - 1], n, 'id')! / get(ms[0], n, 'id')!;
+    }
+    const pairs = cs.filter((c) => c.group === 'id').map((c) => [c.mean, get(c.model, c.dataSize, 'ood')] as const).filter((p): p is readonly [number, number] => p[1] !== undefined);
+    const oodOverId = pairs.length ? pairs.reduce((a, [i, o]) => a + o / i, 0) / pairs.length : NaN;
+    const bestId = Math.min(...cs.filter((c) => c.group === 'id').map((c) => c.mean));
+    const floor = fl.find((f) => f.scenario === scenario && f.group === 'id')?.floor ?? NaN;
+    const dr = Object.values(idDataRatio);
+    const mr = Object.values(idModelRatio);
+    const idFallsWithData = dr.length ? dr.every((r) => r < 0.95) : null;
+    const idFallsWithModel = mr.length ? mr.every((r) => r < 0.95) : null;
+    const oodFlatterThanId = dr.length && Object.keys(oodDataRatio).length ? Object.keys(oodDataRatio).every((m) => oodDataRatio[m] > idDataRatio[m]) : null;
+    const oodOrderAboveId = oodOverId >= 5;
+    const parts = [idFallsWithData, idFallsWithModel, oodFlatterThanId];
+    const reproduced = parts.some((p) => p === false) || !oodOrderAboveId ? false : parts.every((p) => p === true) ? true : null;
+    out.push({ scenario, idDataRatio, oodDataRatio, idModelRatio, oodOverId, bestIdOverFloor: bestId / floor, idFallsWithData, idFallsWithModel, oodFlatterThanId, oodOrderAboveId, reproduced });
+  }
+  return out;
+}
+
+const fmtRatios = (r: Record<string, number>, unit: string) =>
+  Object.entries(r)
+    .map(([k, v]) => `${k}${unit}: ×${v.toFixed(2)}`)
+    .join(', ') || 'not enough cells';
+
+/** Plain-language verdict, one paragraph per scenario, with the numbers it rests on. */
+export function verdictMarkdown(rows: Row[]): string {
+  const vs = verdict(rows);
+  if (vs.length === 0) return '**No trained cells yet**: nothing to judge. Run `npx phylab exp id-ood` (resumable) and reopen this notebook.';
+  const yn = (b: boolean | null, yes: string, no: string) => (b === null ? 'cannot tell yet (needs more cells)' : b ? yes : no);
+  return vs
+    .map((v) =>
+      [
+        `**${v.scenario}: ${v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced at this scale' : 'incomplete'}.**`,
+        `- Does ID error fall with more data? ${yn(v.idFallsWithData, 'yes', 'no')} (largest / smallest size: ${fmtRatios(v.idDataRatio, '')}).`,
+        `- Does ID error fall with model size? ${yn(v.idFallsWithModel, 'yes', 'no')} (largest / smallest model: ${fmtRatios(v.idModelRatio, ' videos')}).`,
+        `- How much larger is OOD than ID? ×${v.oodOverId.toFixed(1)} on average (paper: ×10–35); ${v.oodOrderAboveId ? 'an order of magnitude (≥ ×5 at 16 px)' : 'less than the ×5 this scale accepts'}.`,
+        `- Does OOD fall the way ID does? ${yn(v.oodFlatterThanId === null ? null : !v.oodFlatterThanId, 'yes — OOD improves as much as ID', 'no — OOD changes less than ID')} (OOD, largest / smallest size: ${fmtRatios(v.oodDataRatio, '')}).`,
+        `- Best ID error is ×${v.bestIdOverFloor.toFixed(1)} the ground-truth floor.`,
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
