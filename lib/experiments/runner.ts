@@ -5,7 +5,7 @@
  * A unit's result.json is written last (atomically), so a killed unit simply runs again.
  * Summaries go to data/results/<experiment>/<profile>/{summary.json, summary.csv, run.json}.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configHash } from '../config/hash';
 import { Progress, formatDuration } from '../cli/progress';
@@ -113,11 +113,11 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   for (const u of units) {
     const dir = join(cacheRoot, hashes.get(u.id)!);
     dirs[u.id] = dir;
-    totalCost += u.cost;
+    totalCost += Math.round(u.cost);
     const r = opts.force ? undefined : readJson(join(dir, 'result.json'));
     if (r !== undefined) {
       results[u.id] = r;
-      cachedCost += u.cost;
+      cachedCost += Math.round(u.cost);
     }
   }
   const todo = units.filter((u) => results[u.id] === undefined);
@@ -148,6 +148,11 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
     }
     const dir = dirs[u.id];
     mkdirSync(dir, { recursive: true });
+    if (!claimUnit(dir)) {
+      log(`[phylab] ${u.id} is being computed by another process: skipped here`);
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false });
+      continue;
+    }
     writeJsonAtomic(join(dir, 'unit.json'), { id: u.id, key: u.key, version: u.version, deps: u.deps ?? [], started: new Date().toISOString() });
     progress.status(`running ${u.id}`);
     const deps: Record<string, Json> = {};
@@ -157,13 +162,19 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       depDirs[d] = dirs[d];
     }
     const ts = Date.now();
-    const result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
+    let result: Json;
+    try {
+      result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
+      const seconds = (Date.now() - ts) / 1000;
+      writeJsonAtomic(join(dir, 'result.json'), result);
+      writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit: provenance(null).commit });
+    } finally {
+      releaseUnit(dir);
+    }
     const seconds = (Date.now() - ts) / 1000;
-    writeJsonAtomic(join(dir, 'result.json'), result);
-    writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit: provenance(null).commit });
     results[u.id] = result;
     records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true });
-    progress.tick(u.cost, `done ${u.id} in ${formatDuration(seconds)}`);
+    progress.tick(Math.round(u.cost), `done ${u.id} in ${formatDuration(seconds)}`);
   }
   progress.finish();
 
@@ -174,6 +185,32 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
     exp.exportArtifacts?.(config, seeds, results, outDir);
   }
   return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete };
+}
+
+/**
+ * Claim a unit for this process: `<dir>/lock` holds the owner's pid. A lock whose process is gone
+ * is stale and taken over. Returns false when another live process is running the unit, so two
+ * sweeps (e.g. one per core) never train the same model twice.
+ */
+export function claimUnit(dir: string): boolean {
+  const file = join(dir, 'lock');
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(pid) && pid !== process.pid && pid > 0) {
+      try {
+        process.kill(pid, 0);
+        return false; // alive
+      } catch {
+        // stale: its process is gone
+      }
+    }
+  }
+  writeFileSync(file, String(process.pid));
+  return true;
+}
+
+export function releaseUnit(dir: string): void {
+  rmSync(join(dir, 'lock'), { force: true });
 }
 
 function readSeconds(dir: string): number | null {

@@ -94,3 +94,22 @@ describe('experiments/runner', () => {
     assert.equal(toCsv([{ a: 'x,y', b: null }, { a: 'q"', c: 1 }]), 'a,b,c\n"x,y",,\n"q""",,1\n');
   });
 });
+
+describe('experiments/runner unit locks', () => {
+  it('skips a unit claimed by another live process and takes over a stale lock', async () => {
+    const { claimUnit, releaseUnit } = await import('../../lib/experiments/runner');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const d = mkdtempSync(join(tmpdir(), 'phylab-lock-'));
+    try {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'lock'), String(process.ppid)); // a live process that is not us
+      assert.equal(claimUnit(d), false);
+      writeFileSync(join(d, 'lock'), '999999999'); // no such process
+      assert.equal(claimUnit(d), true);
+      releaseUnit(d);
+      assert.ok(!existsSync(join(d, 'lock')));
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
