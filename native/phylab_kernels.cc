@@ -11,6 +11,9 @@
 //   transpose(heap, p)  p = [elemBytes, xOff, outOff, r, d_0..d_{r-1}, perm_0..perm_{r-1}]
 //   slice(heap, p)      p = [elemBytes, xOff, outOff, r, d_0.., begin_0.., size_0..]
 //   tile(heap, p)       p = [elemBytes, xOff, outOff, r, d_0.., reps_0..]
+//   binary(heap, p)     p = [op, aOff, bOff, outOff, r, d_0.., aStride_0.., bStride_0..]
+//                       float32 out[i] = a[i·aStride] op b[i·bStride] over the (broadcast) output
+//                       dims d; a stride 0 broadcasts that operand along the axis; op: BinaryOp
 // heap is an ArrayBuffer, p a Float64Array; offsets are byte offsets into the heap. Every offset,
 // size and index is validated against the ArrayBuffer before any memory is touched: a bad call
 // throws a JS error. Outputs never alias inputs (tfjs allocates a fresh output per kernel call).
@@ -26,6 +29,7 @@ constexpr int kMaxRank = 32;
 
 enum UnaryOp { U_EXP = 0, U_TANH = 1, U_SIGMOID = 2 };
 enum ReduceOp { R_SUM = 0, R_MEAN = 1, R_MAX = 2, R_MIN = 3 };
+enum BinaryOp { B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3 };
 
 napi_value Throw(napi_env env, const char* msg) {
   napi_throw_error(env, "PHYLAB_KERNELS", msg);
@@ -581,6 +585,96 @@ napi_value Tile(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Broadcasting binary arithmetic (float32). The innermost axis runs one of four vectorised loops
+// (vector-vector, vector-scalar, scalar-vector, scalar-scalar); outer axes use an odometer.
+// Plain IEEE operations: the results equal the stock kernels' bit for bit.
+// ---------------------------------------------------------------------------------------------
+template <int Op>
+inline float Apply(float a, float b) {
+  if (Op == B_ADD) return a + b;
+  if (Op == B_SUB) return a - b;
+  if (Op == B_MUL) return a * b;
+  return a / b;
+}
+
+template <int Op>
+PHYLAB_CLONES void BinaryRow(const float* __restrict a, const float* __restrict b, float* __restrict out, int64_t n, int sa, int sb) {
+  if (sa && sb) {
+    for (int64_t j = 0; j < n; ++j) out[j] = Apply<Op>(a[j], b[j]);
+  } else if (sa) {
+    const float bv = b[0];
+    for (int64_t j = 0; j < n; ++j) out[j] = Apply<Op>(a[j], bv);
+  } else if (sb) {
+    const float av = a[0];
+    for (int64_t j = 0; j < n; ++j) out[j] = Apply<Op>(av, b[j]);
+  } else {
+    const float v = Apply<Op>(a[0], b[0]);
+    for (int64_t j = 0; j < n; ++j) out[j] = v;
+  }
+}
+
+template <int Op>
+void BinaryT(const float* a, const float* b, float* out, int r, const int64_t* d, const int64_t* as, const int64_t* bs) {
+  const int64_t n = d[r - 1];
+  const int sa = as[r - 1] != 0, sb = bs[r - 1] != 0;
+  int64_t idx[kMaxRank] = {0};
+  int64_t ao = 0, bo = 0;
+  float* o = out;
+  while (true) {
+    BinaryRow<Op>(a + ao, b + bo, o, n, sa, sb);
+    o += n;
+    int ax = r - 2;
+    for (; ax >= 0; --ax) {
+      ao += as[ax];
+      bo += bs[ax];
+      if (++idx[ax] < d[ax]) break;
+      ao -= as[ax] * d[ax];
+      bo -= bs[ax] * d[ax];
+      idx[ax] = 0;
+    }
+    if (ax < 0) break;
+  }
+}
+
+napi_value Binary(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!ReadCall(env, info, "binary(heap, [op, aOff, bOff, outOff, r, dims..., aStrides..., bStrides...])", &c)) return nullptr;
+  if (c.np < 5) return Throw(env, "binary: params too short");
+  const int op = (int)c.p[0];
+  if (op < B_ADD || op > B_DIV || c.p[0] != op) return Throw(env, "binary: unknown op");
+  if (!IsCount(c.p[4]) || c.p[4] < 1 || c.p[4] > kMaxRank) return Throw(env, "binary: bad rank");
+  const int r = (int)c.p[4];
+  if (c.np < 5 + 3 * (size_t)r) return Throw(env, "binary: params too short");
+  int64_t d[kMaxRank], as[kMaxRank], bs[kMaxRank];
+  double total = 1, a_last = 0, b_last = 0;  // highest element index read + 1
+  for (int i = 0; i < r; ++i) {
+    const double v = c.p[5 + i], sa = c.p[5 + r + i], sb = c.p[5 + 2 * r + i];
+    if (!IsCount(v) || !IsCount(sa) || !IsCount(sb)) return Throw(env, "binary: dims and strides must be integers >= 0");
+    d[i] = (int64_t)v;
+    as[i] = (int64_t)sa;
+    bs[i] = (int64_t)sb;
+    total *= v;
+    if (v > 0) {
+      a_last += (v - 1) * sa;
+      b_last += (v - 1) * sb;
+    }
+  }
+  if (!InHeap(c.p[3], 4 * total, c.heap_len, 4)) return Throw(env, "binary: output outside the heap");
+  if (total == 0) return nullptr;
+  if (!InHeap(c.p[1], 4 * (a_last + 1), c.heap_len, 4) || !InHeap(c.p[2], 4 * (b_last + 1), c.heap_len, 4)) return Throw(env, "binary: input outside the heap");
+  const float* a = reinterpret_cast<const float*>(c.heap + (size_t)c.p[1]);
+  const float* b = reinterpret_cast<const float*>(c.heap + (size_t)c.p[2]);
+  float* out = reinterpret_cast<float*>(c.heap + (size_t)c.p[3]);
+  switch (op) {
+    case B_ADD: BinaryT<B_ADD>(a, b, out, r, d, as, bs); break;
+    case B_SUB: BinaryT<B_SUB>(a, b, out, r, d, as, bs); break;
+    case B_MUL: BinaryT<B_MUL>(a, b, out, r, d, as, bs); break;
+    default: BinaryT<B_DIV>(a, b, out, r, d, as, bs); break;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 napi_value RegisterKernels(napi_env env, napi_value exports) {
@@ -591,6 +685,7 @@ napi_value RegisterKernels(napi_env env, napi_value exports) {
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"slice", nullptr, Slice, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   return exports;
