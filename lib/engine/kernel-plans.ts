@@ -156,3 +156,67 @@ export function planTile(shape: readonly number[], reps: readonly number[]): Til
   if (dims.length === 0) return { dims: [1], reps: [1] };
   return { dims, reps: r };
 }
+
+/** A broadcasting elementwise op over merged axes: out[i] = a[i·aStrides] op b[i·bStrides]. */
+export interface BinaryPlan {
+  /** Broadcast output shape (uncollapsed). */
+  outShape: number[];
+  /** Output dims after dropping size-1 axes and merging (rank ≥ 1). */
+  dims: number[];
+  /** Element strides of a / b along `dims`; 0 where the operand is broadcast. */
+  aStrides: number[];
+  bStrides: number[];
+}
+
+/** numpy broadcast of two shapes; throws tfjs's message on a mismatch. */
+function broadcast(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new Error(`Operands could not be broadcast together with shapes ${a} and ${b}.`);
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Row-major strides of `shape` padded to `rank` leading axes, 0 on axes where it is broadcast to `out`. */
+function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
+  const rank = out.length;
+  const padded = [...new Array<number>(rank - shape.length).fill(1), ...shape];
+  const strides = new Array<number>(rank);
+  let s = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    strides[i] = padded[i] === 1 && out[i] !== 1 ? 0 : s;
+    s *= padded[i];
+  }
+  return strides;
+}
+
+/** Plans a broadcasting binary op of `aShape` and `bShape`; null when the output is empty. */
+export function planBinary(aShape: readonly number[], bShape: readonly number[]): BinaryPlan | null {
+  const outShape = broadcast(aShape, bShape);
+  if (size(outShape) === 0) return null;
+  const as0 = broadcastStrides(aShape, outShape);
+  const bs0 = broadcastStrides(bShape, outShape);
+  const dims: number[] = [];
+  const aStrides: number[] = [];
+  const bStrides: number[] = [];
+  for (let i = 0; i < outShape.length; i++) {
+    if (outShape[i] === 1) continue;
+    const n = dims.length;
+    // merge into the previous axis when both operands step through the pair as one axis
+    if (n > 0 && aStrides[n - 1] === as0[i] * outShape[i] && bStrides[n - 1] === bs0[i] * outShape[i]) {
+      dims[n - 1] *= outShape[i];
+      aStrides[n - 1] = as0[i];
+      bStrides[n - 1] = bs0[i];
+    } else {
+      dims.push(outShape[i]);
+      aStrides.push(as0[i]);
+      bStrides.push(bs0[i]);
+    }
+  }
+  if (dims.length === 0) return { outShape, dims: [1], aStrides: [0], bStrides: [0] };
+  return { outShape, dims, aStrides, bStrides };
+}

@@ -22,6 +22,7 @@ export interface NativeAddon {
   transpose?(heap: ArrayBuffer, p: Float64Array): void;
   slice?(heap: ArrayBuffer, p: Float64Array): void;
   tile?(heap: ArrayBuffer, p: Float64Array): void;
+  binary?(heap: ArrayBuffer, p: Float64Array): void;
 }
 
 let addon: NativeAddon | null = null;

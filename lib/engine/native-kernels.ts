@@ -21,15 +21,18 @@
  *  - Tile (float32/int32/bool).
  *  - Identity (all but string): shares the input buffer (reference-counted like Reshape, as the
  *    tfjs cpu backend does) instead of copying; no addon call.
+ *  - Add, Sub, Multiply, RealDiv with numpy broadcasting: merged axes, vectorised inner loops
+ *    (bit-identical to stock); the stock kernel's per-call shape marshalling is skipped too.
  *
  * `PHYLAB_NATIVE_KERNELS=0` disables them (enableNativeMatMul() enables them with the matmul).
  */
 import * as tf from '@tensorflow/tfjs';
-import { normalizeAxes, planReduce, planSlice, planTile, planTranspose } from './kernel-plans';
+import { normalizeAxes, planBinary, planReduce, planSlice, planTile, planTranspose } from './kernel-plans';
 import { NativeAddon, loadNativeAddon, nativeAddonError } from './native-addon';
 
 /** The kernels this module can replace. */
-export const NATIVE_KERNEL_NAMES = ['Sum', 'Mean', 'Max', 'Min', 'Transpose', 'Exp', 'Tanh', 'Sigmoid', 'Softmax', 'Slice', 'SplitV', 'Tile', 'Identity'] as const;
+export const NATIVE_KERNEL_NAMES = ['Sum', 'Mean', 'Max', 'Min', 'Transpose', 'Exp', 'Tanh', 'Sigmoid', 'Softmax', 'Slice', 'SplitV', 'Tile', 'Identity',
+  'Add', 'Sub', 'Multiply', 'RealDiv'] as const;
 export type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
 
 export interface NativeKernelsStatus {
@@ -52,6 +55,7 @@ const MAX_RANK = 32; // native/phylab_kernels.cc kMaxRank
 const ELEM_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 const UNARY = { Exp: 0, Tanh: 1, Sigmoid: 2 } as const;
 const REDUCE = { Sum: 0, Mean: 1, Max: 2, Min: 3 } as const;
+const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3 } as const;
 
 let lib: NativeAddon | null = null;
 let stock: Map<string, tf.KernelConfig> | null = null;
@@ -218,6 +222,24 @@ function tileKernel(args: KernelArgs): Out {
   return out;
 }
 
+function binaryKernel(name: keyof typeof BINARY) {
+  return (args: KernelArgs): Out => {
+    const a = args.inputs.a as tf.TensorInfo;
+    const b = args.inputs.b as tf.TensorInfo;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(name, args);
+    const plan = planBinary(a.shape, b.shape);
+    if (plan && plan.dims.length > MAX_RANK) return fallback(name, args);
+    count(name, true);
+    const be = args.backend;
+    const out = be.makeOutput(plan ? plan.outShape : tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape), 'float32') as tf.TensorInfo;
+    if (plan) {
+      const r = plan.dims.length;
+      (lib as NativeAddon).binary!(heap(be), setParams([BINARY[name], offsetOf(be, a), offsetOf(be, b), offsetOf(be, out), r, ...plan.dims, ...plan.aStrides, ...plan.bStrides]));
+    }
+    return out;
+  };
+}
+
 /** Identity without a copy: the output shares the input's buffer (reference-counted, as Reshape does). */
 function identityKernel(args: KernelArgs): Out {
   const x = args.inputs.x as tf.TensorInfo;
@@ -241,6 +263,10 @@ const IMPLS: Record<NativeKernelName, (args: KernelArgs) => Out> = {
   SplitV: splitVKernel,
   Tile: tileKernel,
   Identity: identityKernel,
+  Add: binaryKernel('Add'),
+  Sub: binaryKernel('Sub'),
+  Multiply: binaryKernel('Multiply'),
+  RealDiv: binaryKernel('RealDiv'),
 };
 
 function isNative(cfg: tf.KernelConfig | undefined): boolean {
@@ -279,7 +305,7 @@ export function enableNativeKernels(opts: { only?: readonly NativeKernelName[] }
   if (tf.getBackend() !== 'wasm') return (status = offStatus(`active backend is ${tf.getBackend()}, not wasm`));
   lib = loadNativeAddon();
   if (!lib) return (status = offStatus(nativeAddonError() ?? 'addon not available'));
-  if (typeof lib.reduce !== 'function') return (status = offStatus('addon predates the native kernels (run `node native/build.cjs --force`)'));
+  if (typeof lib.reduce !== 'function' || typeof lib.binary !== 'function') return (status = offStatus('addon predates the native kernels (run `node native/build.cjs --force`)'));
   const backend = tf.backend() as WasmBackend;
   if (!(backend?.wasm?.HEAPU8?.buffer instanceof ArrayBuffer)) return (status = offStatus('wasm memory is not a plain ArrayBuffer (threaded wasm build?)'));
   if (!stock) {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { normalizeAxes, planReduce, planSlice, planTile, planTranspose } from '../../lib/engine/kernel-plans';
+import { normalizeAxes, planBinary, planReduce, planSlice, planTile, planTranspose } from '../../lib/engine/kernel-plans';
 
 describe('engine/kernel-plans', () => {
   it('normalizes axes (negative, duplicates, null = all) and rejects out-of-range ones', () => {
@@ -48,5 +48,20 @@ describe('engine/kernel-plans', () => {
     assert.deepEqual(planTile([1, 5], [3, 1]), { dims: [5], reps: [3] });
     assert.deepEqual(planTile([1, 1], [1, 1]), { dims: [1], reps: [1] });
     assert.equal(planTile([2, 3], [0, 1]), null);
+  });
+
+  it('plans broadcasting binary ops: size-1 axes dropped, axes with matching strides merged', () => {
+    const p = (a: number[], b: number[]) => { const r = planBinary(a, b)!; return [r.dims, r.aStrides, r.bStrides]; };
+    assert.deepEqual(p([32, 128, 64], [32, 128, 64]), [[262144], [1], [1]]);
+    assert.deepEqual(p([32, 128, 64], [32, 128, 1]), [[4096, 64], [64, 1], [1, 0]]);
+    assert.deepEqual(p([32, 128, 64], [128, 64]), [[32, 8192], [8192, 1], [0, 1]]);
+    assert.deepEqual(p([32, 128, 64], [32, 1, 64]), [[32, 128, 64], [8192, 64, 1], [64, 0, 1]]);
+    assert.deepEqual(p([4096, 256], []), [[1048576], [1], [0]]);
+    assert.deepEqual(p([32, 1, 1, 1, 1], [32, 8, 16, 16, 3]), [[32, 6144], [1, 0], [6144, 1]]);
+    assert.deepEqual(p([2, 1, 3], [1, 4, 1]), [[2, 4, 3], [3, 0, 1], [0, 1, 0]]);
+    assert.deepEqual(p([], [1, 1]), [[1], [0], [0]]);
+    assert.deepEqual(planBinary([2, 3], [1, 3])!.outShape, [2, 3]);
+    assert.equal(planBinary([0, 3], [3]), null);
+    assert.throws(() => planBinary([2, 3], [4, 3]), /could not be broadcast/);
   });
 });

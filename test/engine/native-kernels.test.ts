@@ -74,12 +74,13 @@ function usedNative(name: string): void {
 }
 
 describe('engine/native-kernels', function () {
+  this.timeout(30000); // the stock kernels compared against are slow (seconds on a busy machine)
   let previous = '';
   let matmulWasOn = false;
   let kernelsWereOn = false;
 
   before(async function () {
-    if (!loadNativeAddon()?.reduce) {
+    if (!loadNativeAddon()?.binary) {
       console.log('      (skipped: native kernels addon not built; run `node native/build.cjs`)');
       this.skip();
     }
@@ -135,7 +136,7 @@ describe('engine/native-kernels', function () {
     }
     const m = enableNativeMatMul();
     assert.ok(m.enabled && m.kernels.enabled, m.reason);
-    assert.match(m.label, /OpenBLAS matmul, 1 thread; 13 native kernels/);
+    assert.match(m.label, new RegExp(`OpenBLAS matmul, 1 thread; ${NATIVE_KERNEL_NAMES.length} native kernels`));
     assert.equal(enableNativeMatMul({ kernels: false }).kernels.enabled, false);
     assert.equal(tf.getKernel('Sum', 'wasm'), stockKernel('Sum'));
     enableNativeMatMul();
@@ -282,6 +283,31 @@ describe('engine/native-kernels', function () {
     usedNative('Tile');
   });
 
+  it('Add, Sub, Multiply and RealDiv match the stock kernels bit for bit under any broadcasting', () => {
+    const rng = rngFor(29, 'native-kernels-binary');
+    const fixed: [number[], number[]][] = [
+      [[32, 16, 8], [32, 16, 1]], [[32, 16, 8], [16, 8]], [[32, 16, 8], [32, 1, 8]], [[32, 1, 8], [32, 16, 8]], [[64, 8], []], [[], [64, 8]],
+      [[4, 1, 1, 1, 1], [4, 3, 5, 5, 3]], [[2, 1, 3], [1, 4, 1]], [[], []], [[5], [1]], [[3, 0], [1, 1]],
+    ];
+    const cases = [...fixed];
+    for (let i = 0; i < 20; i++) {
+      const rank = 1 + rng.int(5);
+      const out = randomShape(rng, rank, 5);
+      const drop = (s: number[]) => s.map((d) => (rng.bernoulli(0.3) ? 1 : d)).slice(rng.int(2));
+      cases.push([drop(out), drop(out)]);
+    }
+    for (const [as, bs] of cases) {
+      const a = randn(rng, as), b = tf.add(tf.abs(randn(rng, bs)), 0.5);
+      assertSame(stockThenNative(() => [tf.add(a, b), tf.sub(a, b), tf.mul(a, b), tf.div(a, b), tf.div(b, a)]), `${as} op ${bs}`);
+      tf.dispose([a, b]);
+    }
+    const i32 = tf.tensor([1, 2, 3], [3], 'int32');
+    assertSame(stockThenNative(() => [tf.add(i32, i32), tf.mul(i32, 2)]), 'int32 falls back');
+    assert.ok(nativeKernelCounters().Add.fallback >= 1);
+    i32.dispose();
+    for (const n of ['Add', 'Sub', 'Multiply', 'RealDiv']) usedNative(n);
+  });
+
   it('Identity shares the buffer: clones stay valid after the original is disposed, no buffer is copied', () => {
     const x = tf.tensor([1, 2, 3]);
     const before = tf.memory().numDataBuffers;
@@ -356,6 +382,8 @@ describe('engine/native-kernels', function () {
     assert.throws(() => lib.slice!(heap, P([4, 0, 512, 1, 8, 4, 5])), /box outside the input/);
     assert.throws(() => lib.tile!(heap, P([4, 0, 512, 1, 8, 1000])), /outside the heap/);
     assert.throws(() => lib.softmax!(heap, P([0, 512, 2, 0])), /bad size/);
+    assert.throws(() => lib.binary!(heap, P([2, 0, 0, 512, 2, 2, 64, 1000, 1, 0, 1])), /input outside the heap/);
+    assert.throws(() => lib.binary!(heap, P([2, 0, 0, 1000, 1, 64, 1, 1])), /output outside the heap/);
     assert.throws(() => lib.unary!(heap as unknown as ArrayBuffer, new Float32Array(4) as unknown as Float64Array), /Float64Array/);
     const f = new Float32Array(heap);
     f.set([1, 2, 3, 4, 5, 6]);
