@@ -2,7 +2,8 @@
  * `phylab bench --only=matmul`: TF.js wasm matmul speed, stock kernels vs the native OpenBLAS
  * kernels (lib/engine/native-matmul.ts) with 1 and 2 OpenBLAS threads, in GFLOP/s; then one
  * pre-LN transformer block trained for a step (forward + backward, built-in gradients) in ms,
- * with a per-kernel profile showing what stays expensive.
+ * with a per-kernel profile showing what stays expensive; the block also runs with the native
+ * non-matmul kernels (lib/engine/native-kernels.ts; their own table: `phylab bench --only=kernels`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../runtime/backend';
@@ -11,8 +12,11 @@ import { formatKernelTable, profileKernels } from '../engine/kernel-profile';
 import { rngFor } from '../rng/rng';
 import { BenchOptions, BenchSuite } from './suite';
 
-/** The engines compared: stock wasm kernels, OpenBLAS with 1 and with 2 threads. */
-type Engine = 'stock' | 'blas1' | 'blas2';
+/**
+ * The engines compared: stock wasm kernels, OpenBLAS with 1 and with 2 threads (other kernels
+ * stock), and OpenBLAS (1 thread) with the native non-matmul kernels.
+ */
+type Engine = 'stock' | 'blas1' | 'blas2' | 'native';
 const ENGINES: Engine[] = ['stock', 'blas1', 'blas2'];
 
 /**
@@ -34,7 +38,7 @@ async function bestMs(fn: () => unknown, warmup: number, iters: number): Promise
 function useEngine(e: Engine): void {
   if (e === 'stock') disableNativeMatMul();
   else {
-    const s = enableNativeMatMul({ threads: e === 'blas1' ? 1 : 2 });
+    const s = enableNativeMatMul({ threads: e === 'blas2' ? 2 : 1, kernels: e === 'native' });
     if (!s.enabled) throw new Error(`native matmul unavailable: ${s.reason}`);
   }
 }
@@ -216,6 +220,7 @@ async function benchBlock(c: BlockBenchConfig, opts: BenchOptions, profile: bool
   process.stdout.write(`\n  transformer block step B${c.batch} T${c.tokens} D${c.width} h${c.heads} (${gf.toFixed(2)} GFLOP of matmul):\n`);
   const runs: [string, Engine, 'plain' | 'tuned'][] = [
     ['stock plain', 'stock', 'plain'], ['blas1 plain', 'blas1', 'plain'], ['blas2 plain', 'blas2', 'plain'], ['blas1 tuned', 'blas1', 'tuned'],
+    ['native plain', 'native', 'plain'], ['native tuned', 'native', 'tuned'],
   ];
   for (const [label, e, layout] of runs) {
     useEngine(e);
@@ -225,7 +230,7 @@ async function benchBlock(c: BlockBenchConfig, opts: BenchOptions, profile: bool
     row[label] = t;
     process.stdout.write(`    ${label.padEnd(12)} ${t.bestMs.toFixed(1).padStart(8)} ms/step best, ${t.medianMs.toFixed(1).padStart(8)} median, ` +
       `${t.cpuMs.toFixed(1).padStart(8)} CPU-ms best  (${(gf / (t.cpuMs / 1000)).toFixed(1)} GFLOP/s per CPU-s)\n`);
-    if (profile && e !== 'blas2') {
+    if (profile && (label === 'blas1 plain' || label === 'native plain' || label === 'stock plain')) {
       const prof = await profileKernels(() => block.step(), opts.quick ? 1 : 3);
       process.stdout.write(`    kernel profile (${label}):\n${formatKernelTable(prof, 10).replace(/^/gm, '    ')}\n`);
     }
@@ -234,50 +239,9 @@ async function benchBlock(c: BlockBenchConfig, opts: BenchOptions, profile: bool
   return row;
 }
 
-/**
- * ms per call of the non-matmul kernels a transformer step uses, at the B32 T64 D128 shapes
- * (the candidates for the next native kernels).
- */
-async function benchOtherKernels(opts: BenchOptions): Promise<Record<string, number>> {
-  const rng = rngFor(3, 'other-kernels');
-  const r = (shape: number[]) => tf.randomNormal(shape, 0, 1, 'float32', rng.seedInt());
-  const h = r([2048, 512]); // (B*T, 4D) MLP activations
-  const h2 = r([2048, 512]);
-  const qkv = r([32, 64, 3, 4, 32]); // (B, T, 3, H, dh)
-  const heads = r([32, 4, 64, 32]); // (B, H, T, dh)
-  const att = r([128, 64, 64]); // (B*H, T, T)
-  const x = r([2048, 128]);
-  const bias = r([512]);
-  const ops: [string, () => tf.TensorContainer][] = [
-    ['Transpose rank 5 (32,64,3,4,32)', () => tf.transpose(qkv, [2, 0, 3, 1, 4])],
-    ['Transpose rank 4 (32,4,64,32)', () => tf.transpose(heads, [0, 2, 1, 3])],
-    ['Transpose 2-D (2048,512)', () => tf.transpose(h)],
-    ['Sum axis 0 (2048,512) [bias grad]', () => tf.sum(h, 0)],
-    ['Sum all (2048,512)', () => tf.sum(h)],
-    ['Tanh (2048,512)', () => tf.tanh(h)],
-    ['Exp (2048,512)', () => tf.exp(h)],
-    ['Sigmoid (2048,512)', () => tf.sigmoid(h)],
-    ['Mul (2048,512)', () => tf.mul(h, h2)],
-    ['Add bias (2048,512)+(512)', () => tf.add(h, bias)],
-    ['Softmax (128,64,64)', () => tf.softmax(att)],
-    ['moments last axis (2048,128)', () => tf.moments(x, -1, true)],
-    ['Slice (2048,512)->(2048,128)', () => tf.slice(h, [0, 0], [2048, 128])],
-    ['Split 3 of (3,786432)', () => tf.split(tf.reshape(qkv, [3, -1]), 3, 0)],
-  ];
-  const out: Record<string, number> = {};
-  process.stdout.write(`\n  other kernels at block shapes (stock wasm, ms per call, best of N):\n`);
-  for (const [label, f] of ops) {
-    const ms = await bestMs(() => tf.dispose(f()), 2, opts.quick ? 5 : 15);
-    out[label] = ms;
-    process.stdout.write(`    ${label.padEnd(36)} ${ms.toFixed(2).padStart(8)}\n`);
-  }
-  tf.dispose([h, h2, qkv, heads, att, x, bias]);
-  return out;
-}
-
 export const suite: BenchSuite = {
   name: 'matmul',
-  description: 'TF.js wasm matmul: stock kernels vs native OpenBLAS (1 and 2 threads); a transformer block train step',
+  description: 'TF.js wasm matmul: stock kernels vs native OpenBLAS (1 and 2 threads); a transformer block train step (also with the native kernels)',
   async run(opts: BenchOptions) {
     await initBackend({ backend: 'wasm' });
     if (!nativeMatMulAvailable()) {
@@ -296,10 +260,9 @@ export const suite: BenchSuite = {
       for (const [i, c] of configs.entries()) {
         blocks[`B${c.batch} T${c.tokens} D${c.width} h${c.heads}`] = await benchBlock(c, opts, i === 0);
       }
-      const others = await benchOtherKernels(opts);
-      return { blas: enableNativeMatMul().blas, matmulGflops: matmuls, blockStepMs: blocks, otherKernelMs: others };
+      return { blas: enableNativeMatMul().blas, matmulGflops: matmuls, blockStepMs: blocks };
     } finally {
-      if (before.enabled) enableNativeMatMul({ threads: before.threads });
+      if (before.enabled) enableNativeMatMul({ threads: before.threads, kernels: before.kernels.enabled });
       else disableNativeMatMul();
     }
   },
