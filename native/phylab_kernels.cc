@@ -96,8 +96,18 @@ bool InHeap(double off, double bytes, size_t heap_len, int align) {
 #define PHYLAB_CLONES
 #endif
 
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_bit_cast)
+#define PHYLAB_BIT_CAST 1
+#endif
+#endif
+#ifdef PHYLAB_BIT_CAST
 inline float BitsToFloat(int32_t i) { return __builtin_bit_cast(float, i); }
 inline int32_t FloatToBits(float f) { return __builtin_bit_cast(int32_t, f); }
+#else
+inline float BitsToFloat(int32_t i) { float f; std::memcpy(&f, &i, 4); return f; }
+inline int32_t FloatToBits(float f) { int32_t i; std::memcpy(&i, &f, 4); return i; }
+#endif
 
 // e^x for any float x (overflow -> inf, underflow -> 0 through subnormals, NaN -> NaN).
 inline float ExpF(float x) {
