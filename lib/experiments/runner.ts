@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { configHash } from '../config/hash';
 import { Progress, formatDuration } from '../cli/progress';
-import { provenance, REPO_ROOT } from '../runtime/provenance';
+import { gitCommit, provenance, REPO_ROOT } from '../runtime/provenance';
 import type { Profile } from '../config/profile';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
@@ -102,6 +102,8 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   const units = topoSort(exp.plan(config, seeds));
   const cacheRoot = join(opts.cacheDir ?? defaultCacheDir(), exp.name);
   const outDir = opts.outDir ?? join(REPO_ROOT, 'data', 'results', exp.name, opts.profile);
+  // the code this process runs: captured before any unit, so a later commit in the work tree is never recorded
+  const commit = gitCommit();
   const results: Record<string, Json> = {};
   const dirs: Record<string, string> = {};
   const records: UnitRecord[] = [];
@@ -167,7 +169,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
       const seconds = (Date.now() - ts) / 1000;
       writeJsonAtomic(join(dir, 'result.json'), result);
-      writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit: provenance(null).commit });
+      writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit });
     } finally {
       releaseUnit(dir);
     }
