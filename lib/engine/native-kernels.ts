@@ -12,11 +12,12 @@
  *
  * Kernels (float32 unless noted):
  *  - Sum, Mean, Max, Min over any axes: no transpose; a kept inner axis accumulates whole rows
- *    (bit-identical to stock for Sum/Mean), a reduced inner axis uses 16 partial sums. Max/Min
- *    propagate NaN (stock wasm may not).
- *  - Transpose (float32/int32/bool, any rank): merged axes, 32×32 blocked 2-D tiles.
- *  - Exp, Tanh, Sigmoid: vectorised polynomial code (relative error < 4e-7 vs libm).
- *  - Softmax over the last axis.
+ *    (bit-identical to stock for Sum/Mean), a reduced inner axis uses 16 partial sums (differs
+ *    from stock by float rounding). Max/Min propagate NaN, as stock does.
+ *  - Transpose (float32/int32/bool, any rank): merged axes, 64×64 blocks of 8×8 register tiles.
+ *  - Exp, Tanh, Sigmoid: vectorised polynomial code (relative error < 4e-7 vs libm; stock Sigmoid
+ *    flushes results below ~1e-38 to 0, the native one keeps subnormals).
+ *  - Softmax over the last axis (within 1e-6 relative of stock).
  *  - Slice, SplitV (float32/int32/bool): row copies of the box, nothing else read.
  *  - Tile (float32/int32/bool).
  *  - Identity (all but string): shares the input buffer (reference-counted like Reshape, as the
