@@ -2,3 +2,5 @@
 import { registerExperiment } from './registry';
 
 registerExperiment('id-ood', () => require('./id-ood').experiment);
+registerExperiment('direction-flip', () => require('./direction-flip').experiment);
+registerExperiment('velocity-gap', () => require('./velocity-gap').experiment);

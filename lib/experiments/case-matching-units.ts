@@ -1,0 +1,205 @@
+/**
+ * Pieces shared by the case-matching experiments `direction-flip` and `velocity-gap` (paper §5.1–
+ * 5.2, findings.md §3): uniform-motion data with custom speed bands and directions, the train
+ * unit (cacheable, resumable from its checkpoint), sampling from a trained unit, and the *signed*
+ * velocity of a generated clip from the pixel parser.
+ *
+ * Signed velocity (what the paper plots in Fig 5 and Fig 7): the ball is parsed in every frame
+ * (lib/metrics/parse-state.ts); over the generated frames t ≥ c (c conditioning frames, skipped as
+ * in the paper's evaluation code) the forward differences (x[t+1] − x[t]) / 0.1 s are averaged over
+ * the pairs of consecutive frames where the ball is found in both and lies fully inside the world
+ * by its parsed centre ± the true radius (a ball cut by the image border has a biased centroid).
+ * Unlike the velocity *error* there is no ground-truth frame filter: a generated ball that turns
+ * around is measured where it is, not where the truth is. No usable pair: NaN (ball vanished).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Band } from '../data/bands';
+import type { Profile } from '../config/profile';
+import { DatasetConfig, defaultDatasetConfig, loadOrGenerateDataset, makeVideo, VideoSample } from '../data/index';
+import { parseVideo, defaultParserConfig, ParserConfig } from '../metrics/parse-state';
+import { encodePng, filmstrip } from '../render/png';
+import { loadModelForSampling } from '../sample/load-model';
+import { sampleVideos } from '../sample/sample-videos';
+import { FRAME_DT, WORLD_SIZE } from '../sim/constants';
+import { ditRunConfig, trainDiT } from '../train/run-dit';
+import { PROFILE_PRESETS } from '../model/presets';
+import { TrainConfig, trainConfigFor } from '../train/train-config';
+import type { Json, Unit } from './experiment';
+
+/** The settings both case-matching experiments share (each adds its own sets). */
+export interface CaseMatchingBase {
+  /** Model preset (lib/model/presets.ts). quick 'q64', smoke 'tiny'. */
+  preset: string;
+  /** Training videos per training set. quick 4096, smoke 32. */
+  dataSize: number;
+  /** Seed of the simulated data (training and evaluation videos). Default 0. */
+  dataSeed: number;
+  /** Clip frames T (quick 8, paper 32). */
+  frames: number;
+  /** Clip side in pixels (quick 16, paper 128). */
+  size: number;
+  /** Conditioning frames given to the model (paper 3). */
+  condFrames: number;
+  /** Training settings; `condFrames` is set from the field above. */
+  train: TrainConfig;
+  /** DDIM steps when sampling. quick 20, smoke 4. */
+  sampleSteps: number;
+  /** Conditioning videos evaluated per trained model. quick 128, smoke 8. */
+  evalCount: number;
+  /** Pixel parser centroid: 'alpha' (coverage-weighted; quick) or 'mask' (the paper's; paper profile). */
+  parser: ParserConfig['centroid'];
+}
+
+const QUICK_STEPS = 6000;
+
+/** Settings of a profile shared by both case-matching experiments (quick: like id-ood's clip and q64). */
+export function caseMatchingBase(profile: Profile): CaseMatchingBase {
+  const d = defaultDatasetConfig(profile, 'uniform', 'train');
+  const train = trainConfigFor(profile);
+  const quick = profile === 'quick';
+  return {
+    preset: quick ? 'q64' : profile === 'paper' ? 'DiT-B' : PROFILE_PRESETS.smoke[0],
+    dataSize: profile === 'smoke' ? 32 : quick ? 4096 : 300_000,
+    dataSeed: 0,
+    frames: d.frames,
+    size: d.size,
+    condFrames: 3,
+    train: { ...train, steps: quick ? QUICK_STEPS : train.steps, condFrames: [3], checkpointEvery: quick ? 1000 : train.checkpointEvery },
+    sampleSteps: profile === 'smoke' ? 4 : 20,
+    evalCount: profile === 'smoke' ? 8 : quick ? 128 : 1000,
+    parser: profile === 'paper' ? 'mask' : 'alpha',
+  };
+}
+
+/** Uniform-motion dataset config with the given speed bands and direction (radius: the ID range). */
+export function uniformData(c: CaseMatchingBase, split: 'train' | 'id', count: number, velocity: Band[], direction: 'right' | 'both'): DatasetConfig {
+  return { ...defaultDatasetConfig('quick', 'uniform', split), frames: c.frames, size: c.size, count, velocity: velocity.map((b) => [b[0], b[1]] as Band), direction };
+}
+
+/** The evaluation videos: `evalCount` random draws (radius ID, speed in `velocity`), moving right. */
+export function evalVideos(c: CaseMatchingBase, velocity: Band[]): VideoSample[] {
+  const cfg = uniformData(c, 'id', c.evalCount, velocity, 'right');
+  return Array.from({ length: c.evalCount }, (_, i) => makeVideo(cfg, c.dataSeed, i));
+}
+
+/** Signed mean generated velocity (u/s) and the number of frame pairs it rests on (see module doc). */
+export function signedVelocity(frames: Uint8Array, frameShape: ReadonlyArray<number>, radius: number, condFrames: number, centroid: ParserConfig['centroid']): { velocity: number; steps: number } {
+  const parsed = parseVideo(frames, frameShape, ['red'], [WORLD_SIZE], { ...defaultParserConfig(), centroid });
+  const inView = (t: number) => parsed.present[t] === 1 && parsed.x[t] - radius >= 0 && parsed.x[t] + radius <= WORLD_SIZE;
+  let sum = 0;
+  let steps = 0;
+  for (let t = condFrames; t + 1 < parsed.frames; t++) {
+    if (!inView(t) || !inView(t + 1)) continue;
+    sum += (parsed.x[t + 1] - parsed.x[t]) / FRAME_DT;
+    steps++;
+  }
+  return { velocity: steps > 0 ? sum / steps : NaN, steps };
+}
+
+/** Ground-truth signed x-velocity at frame 0 (speed × direction) and radius of a uniform video. */
+export function truthOf(v: VideoSample): { velocity: number; radius: number } {
+  return { velocity: v.states[2], radius: v.objects[0].radius }; // states (T, N, 4): x, y, vx, vy
+}
+
+/** Relative cost of a train unit (steps × batch × width/64), as in id-ood. */
+export function trainCost(c: CaseMatchingBase): number {
+  return c.train.steps * c.train.batchSize * (c.preset.startsWith('q') ? Number(c.preset.slice(1)) / 64 : 1);
+}
+
+/** Relative cost of an eval unit. */
+export function evalCost(c: CaseMatchingBase): number {
+  return c.sampleSteps * c.evalCount * 0.2;
+}
+
+/** What a train unit's result depends on. */
+export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number): Json {
+  return { preset: c.preset, seed, dataSeed: c.dataSeed, data: data as unknown as Json, train: { ...c.train, condFrames: [c.condFrames] } as unknown as Json };
+}
+
+/** A train unit: trains (or resumes from `<unit dir>/checkpoint`) the preset on `data`. */
+export function trainUnit(id: string, version: string, c: CaseMatchingBase, data: DatasetConfig, seed: number): Unit {
+  return {
+    id,
+    key: trainKey(c, data, seed),
+    version,
+    cost: trainCost(c),
+    run: async (ctx) => {
+      const ds = await loadOrGenerateDataset(data, c.dataSeed, { progress: false });
+      try {
+        const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `${id} n=${data.count}` };
+        const config = ditRunConfig({ preset: c.preset, frameShape: ds.frameShape, seed, train: { ...c.train, condFrames: [c.condFrames] } });
+        ctx.progress.status(`training ${id}`);
+        const t0 = Date.now();
+        const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });
+        const result = { steps: trainer.step, finalLoss: trainer.lastLoss, seconds: (Date.now() - t0) / 1000, params: trainer.model.numParams() };
+        trainer.dispose();
+        return result as unknown as Json;
+      } finally {
+        ds.close();
+      }
+    },
+  };
+}
+
+/**
+ * Generate from the first `condFrames` frames of each video with the EMA weights of a train unit's
+ * checkpoint (sampling noise seed 1000 + seed, as id-ood). Also writes the clips, concatenated
+ * (N, T, H, W, 3) uint8, to `<dir>/generated.u8` for later inspection.
+ */
+export async function generate(c: CaseMatchingBase, checkpointDir: string, videos: VideoSample[], seed: number, dir: string): Promise<Uint8Array[]> {
+  const loaded = loadModelForSampling(checkpointDir);
+  try {
+    const [, H, W, C] = videos[0].frameShape;
+    const cond = videos.map((v) => v.frames.slice(0, c.condFrames * H * W * C));
+    const gen = await sampleVideos({ model: loaded.model, autoencoder: loaded.autoencoder, diffusion: loaded.meta.config.diffusion, conditioning: cond, frameShape: videos[0].frameShape, seed: 1000 + seed, steps: c.sampleSteps });
+    writeFileSync(join(dir, 'generated.u8'), Buffer.concat(gen.map((g) => Buffer.from(g.buffer, g.byteOffset, g.byteLength))));
+    return gen;
+  } finally {
+    loaded.model.dispose();
+    loaded.autoencoder.dispose();
+  }
+}
+
+/** One evaluated video: the record an eval unit stores per conditioning video. */
+export interface EvalRecord {
+  index: number;
+  /** Ground-truth signed velocity (u/s) of the conditioning video. */
+  conditionVelocity: number;
+  /** Ball radius (world units). */
+  radius: number;
+  /** Signed generated velocity (u/s); null when the ball was not found in two consecutive frames. */
+  generatedVelocity: number | null;
+  /** The same parser on the ground-truth video (its floor). */
+  truthVelocity: number | null;
+  /** Frame pairs the generated velocity rests on. */
+  steps: number;
+}
+
+/** Score generated clips against their conditioning videos. */
+export function evalRecords(c: CaseMatchingBase, videos: VideoSample[], gen: Uint8Array[]): EvalRecord[] {
+  return videos.map((v, i) => {
+    const t = truthOf(v);
+    const g = signedVelocity(gen[i], v.frameShape, t.radius, c.condFrames, c.parser);
+    const gt = signedVelocity(v.frames, v.frameShape, t.radius, c.condFrames, c.parser);
+    return { index: v.index, conditionVelocity: t.velocity, radius: t.radius, generatedVelocity: Number.isFinite(g.velocity) ? g.velocity : null, truthVelocity: Number.isFinite(gt.velocity) ? gt.velocity : null, steps: g.steps };
+  });
+}
+
+export const toB64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
+/** PNG of the true clip (top) above the generated clip (bottom), frames left to right, ×`scale`. */
+export function truthOverGenerated(truth: Uint8Array, gen: Uint8Array, frames: number, size: number, scale = 4): Buffer {
+  const a = filmstrip(truth, frames, size, size, { scale });
+  const b = filmstrip(gen, frames, size, size, { scale });
+  const gap = 4;
+  const rgb = new Uint8Array(a.rgb.length + b.rgb.length + a.width * 3 * gap).fill(160);
+  rgb.set(a.rgb, 0);
+  rgb.set(b.rgb, a.rgb.length + a.width * 3 * gap);
+  return encodePng(rgb, a.height * 2 + gap, a.width);
+}
+
+/** Whether `v` lies in one of the bands. */
+export function inBands(v: number, bands: ReadonlyArray<Band>): boolean {
+  return bands.some(([lo, hi]) => v >= lo && v <= hi);
+}
