@@ -192,10 +192,12 @@ export function fig7(rows: Row[], opts: FlipOptions & { trainVelocity?: Band[]; 
 export function flipShareFigure(rows: Row[], opts: FlipOptions = {}): Figure {
   const shares = flipShares(rows, opts).filter((s) => s.bin !== 'all' && s.n > 0);
   const traces: Trace[] = [];
-  for (const set of uniq(shares.map((s) => s.set))) {
+  const sets = uniq(shares.map((s) => s.set));
+  sets.forEach((set, k) => {
     const s = shares.filter((x) => x.set === set);
-    traces.push(...line({ x: s.map((x) => (x.lo! + x.hi!) / 2), y: s.map((x) => x.share), error: s.map((x) => x.wilsonHi - x.share), errorMinus: s.map((x) => x.share - x.wilsonLo), name: set }));
-  }
+    const dodge = (k - (sets.length - 1) / 2) * 0.02; // keep coinciding sets visible
+    traces.push(...line({ x: s.map((x) => (x.lo! + x.hi!) / 2 + dodge), y: s.map((x) => x.share), error: s.map((x) => x.wilsonHi - x.share), errorMinus: s.map((x) => x.share - x.wilsonLo), name: set }));
+  });
   return subplots([{ traces, x: { title: 'conditioning velocity, bin centre (u/s)' }, y: { title: 'share of flipped generations', range: [-0.02, 1], tickformat: '.0%' } }], { panelWidth: 420, panelHeight: 280 });
 }
 
@@ -379,7 +381,9 @@ export function fig5(rows: Row[], opts: { title?: string; binWidth?: number } = 
       means.push(x.reduce((a, r) => a + Number(r.generatedVelocity), 0) / x.length);
     });
     traces.push(...line({ x: centres, y: means, name: 'bin mean', color: '#D55E00', width: 2 }));
-    return { title: `(${set}) ${bandsLabel(bands)}`, traces, x: { title: 'conditioning velocity (u/s)', range: xr }, y: { title: 'generated velocity (u/s)', range: yr } };
+    const widest = Math.max(...gapsOf(bands).map(([a, b]) => b - a));
+    const title = bands.length === 2 ? `(${set}) gap ${round6(widest)} u/s` : `(${set}) ${bands.length} bands, gaps ≤ ${round6(widest)} u/s`;
+    return { title, traces, x: { title: 'conditioning velocity (u/s)', range: xr }, y: { title: 'generated velocity (u/s)', range: yr } };
   });
   return subplots(panels, { cols: Math.min(5, Math.max(1, panels.length)), title: opts.title, panelWidth: 270, panelHeight: 270, hgap: 0.05, legend: { position: 'bottom' }, fontSize: 11 });
 }

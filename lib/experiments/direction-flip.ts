@@ -91,7 +91,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
       units.push({
         id: `eval/${tag}`,
         key: { train: trainKey(c, data, seed), sampleSteps: c.sampleSteps, evalCount: c.evalCount, testVelocity: c.testVelocity, condFrames: c.condFrames, parser: c.parser, flipThreshold: c.flipThreshold, examples: c.examples },
-        version: 'direction-flip-eval-v1',
+        version: 'direction-flip-eval-v2',
         deps: [`train/${tag}`],
         cost: evalCost(c),
         run: async (ctx) => {
@@ -105,9 +105,12 @@ export const experiment: Experiment<DirectionFlipConfig> = {
             return { kind, index: r.index, conditionVelocity: r.conditionVelocity, generatedVelocity: r.generatedVelocity, generated: toB64(gen[i]), truth: toB64(videos[i].frames) };
           };
           const isFlip = (r: EvalRecord) => r.generatedVelocity !== null && r.generatedVelocity < -c.flipThreshold;
-          // the most reversed flips, and the slowest conditions that kept their direction
+          // the most reversed flips, and the slowest conditions that kept their direction (clearly moving right first)
           const flipped = recs.filter(isFlip).sort((a, b) => a.generatedVelocity! - b.generatedVelocity!).slice(0, c.examples);
-          const kept = recs.filter((r) => r.generatedVelocity !== null && !isFlip(r)).sort((a, b) => a.conditionVelocity - b.conditionVelocity).slice(0, c.examples);
+          const slowest = (rs: EvalRecord[]) => rs.sort((a, b) => a.conditionVelocity - b.conditionVelocity);
+          const right = slowest(recs.filter((r) => r.generatedVelocity !== null && r.generatedVelocity > c.flipThreshold));
+          const rest = slowest(recs.filter((r) => r.generatedVelocity !== null && !isFlip(r) && r.generatedVelocity <= c.flipThreshold));
+          const kept = [...right, ...rest].slice(0, c.examples);
           const out: FlipEval = { videos: recs, examples: [...flipped.map((r) => example('flipped', r)), ...kept.map((r) => example('kept', r))] };
           return out as unknown as Json;
         },
