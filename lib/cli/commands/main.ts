@@ -14,7 +14,7 @@ import { checkChromium, checkNode, formatChecks, registerKernel } from '../../ru
 import { formatDuration } from '../progress';
 
 /** The experiments of the main job, in order. */
-export const MAIN_EXPERIMENTS = ['id-ood'];
+export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap'];
 
 export const command: CommandSpec = {
   name: 'main',
