@@ -1,0 +1,64 @@
+import { strict as assert } from 'node:assert';
+import type { Row } from '../../lib/experiments/experiment';
+import { aggregate, comparisonTable, fig3, floors, verdict, verdictMarkdown } from '../../lib/experiments/id-ood-report';
+
+/** Rows for one scenario: model → dataSize → seed → [id, ood-v] errors. */
+function rows(cells: Array<[string, number, number, number, number]>, floor = 0.05): Row[] {
+  const out: Row[] = [
+    { scenario: 'uniform', model: 'gt', dataSize: null, seed: null, split: 'gt', set: 'id', velocityError: floor, velocityErrorMask: floor, n: 10, nanCount: 0 },
+    { scenario: 'uniform', model: 'gt', dataSize: null, seed: null, split: 'gt', set: 'ood-v', velocityError: floor, velocityErrorMask: floor, n: 10, nanCount: 0 },
+  ];
+  for (const [model, n, seed, id, ood] of cells) {
+    out.push({ scenario: 'uniform', model, dataSize: n, seed, split: 'id', set: 'id', velocityError: id, velocityErrorMask: id, n: 10, nanCount: 0 });
+    out.push({ scenario: 'uniform', model, dataSize: n, seed, split: 'ood-v', set: 'ood-v', velocityError: ood, velocityErrorMask: ood, n: 10, nanCount: 0 });
+  }
+  return out;
+}
+
+describe('experiments/id-ood-report', () => {
+  it('aggregates seeds into mean and a 95% t-interval', () => {
+    const c = aggregate(rows([['q64', 100, 1, 0.2, 2], ['q64', 100, 2, 0.4, 2]])).find((x) => x.group === 'id')!;
+    assert.ok(Math.abs(c.mean - 0.3) < 1e-12);
+    assert.equal(c.seeds, 2);
+    assert.ok(Math.abs(c.ci - (12.706 * Math.sqrt(0.02)) / Math.sqrt(2)) < 1e-9);
+    assert.deepEqual(floors(rows([])).map((f) => f.group), ['id', 'ood']);
+  });
+
+  it('says reproduced when ID falls with data and model, OOD is ≥ 5x ID and flat', () => {
+    const r = rows([
+      ['q64', 100, 1, 0.4, 3],
+      ['q64', 1000, 1, 0.2, 3],
+      ['q128', 100, 1, 0.3, 3],
+      ['q128', 1000, 1, 0.1, 3],
+    ]);
+    const [v] = verdict(r);
+    assert.equal(v.idFallsWithData, true);
+    assert.equal(v.idFallsWithModel, true);
+    assert.equal(v.oodFlatterThanId, true);
+    assert.equal(v.reproduced, true);
+    assert.match(verdictMarkdown(r), /uniform: reproduced/);
+  });
+
+  it('says not reproduced, with numbers, when ID does not fall with data', () => {
+    const r = rows([
+      ['q64', 100, 1, 0.5, 2.3],
+      ['q64', 1000, 1, 0.52, 2.4],
+    ]);
+    const [v] = verdict(r);
+    assert.equal(v.idFallsWithData, false);
+    assert.equal(v.reproduced, false);
+    const md = verdictMarkdown(r);
+    assert.match(md, /not reproduced at this scale/);
+    assert.match(md, /×1\.04/);
+    assert.match(md, /moot: ID does not fall with data either/);
+  });
+
+  it('puts the paper numbers beside ours and builds the Fig 3 panels', () => {
+    const r = rows([['q64', 100, 1, 0.4, 3], ['q64', 1000, 1, 0.2, 3]]);
+    const t = comparisonTable(r);
+    assert.ok(t.some((x) => x.source === 'paper' && x.model === 'DiT-L' && x.dataSize === 3e6 && x.id === 0.0124));
+    assert.ok(t.some((x) => x.source === 'ours' && x.model === 'q64' && x.oodOverId === 7.5));
+    const f = fig3(r);
+    assert.equal(f.data.filter((d) => (d as { name?: string }).name === 'q64').length, 2, 'one q64 line per panel (ID, OOD)');
+  });
+});
