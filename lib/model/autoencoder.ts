@@ -3,22 +3,27 @@
  * space of a frozen (2+1)D-VAE).
  *
  * - `pixel` (default): the latent is the video itself, scaled to [−1, 1]; patches do the rest.
- * - `vae`: a small convolutional VAE trained on the simulator's frames, mirroring the paper's
- *   latent space. NOT IMPLEMENTED YET: creating it throws a ConfigError saying so.
+ * - `vae`: a small convolutional VAE trained on the simulator's frames (vae.ts, `phylab train-vae`),
+ *   mirroring the paper's latent space: 16 px frames → 4×4×4 latents by default. `weights` names the
+ *   VAE checkpoint folder. Encoding is deterministic (the posterior mean) times the checkpoint's
+ *   latent scale factor; decoding divides by it. Weights load on the first encode/decode, so building
+ *   one only to ask `latentShape` allocates no tensors.
  *
  * Autoencoders work frame by frame (no temporal compression), so conditioning frame k is latent
  * frame k and the conditioning mask stays exact.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/profile';
+import { disposeParams, ParamMap } from './params';
+import { VaeMeta, loadVae, readVaeMeta, vaeDecode, vaeEncode, vaeFactor } from './vae';
 
 export type AutoencoderKind = 'pixel' | 'vae';
 export const AUTOENCODER_KINDS: ReadonlyArray<AutoencoderKind> = ['pixel', 'vae'];
 
 export interface AutoencoderConfig {
-  /** 'pixel' (identity on [−1, 1] pixels) or 'vae' (not implemented yet). Default 'pixel'. */
+  /** 'pixel' (identity on [−1, 1] pixels) or 'vae' (a trained frame VAE, see `weights`). Default 'pixel'. */
   kind: AutoencoderKind;
-  /** Folder of trained VAE weights (kind 'vae' only). Default null. */
+  /** Folder of trained VAE weights (`phylab train-vae --out DIR`; kind 'vae' only, required there). Default null. */
   weights: string | null;
 }
 
@@ -59,31 +64,69 @@ export class PixelAutoencoder implements FrameAutoencoder {
   }
 }
 
-/** Placeholder for the small convolutional VAE (see module comment). */
+/** The trained frame VAE (vae.ts) as an autoencoder: latent = posterior mean · scale. */
 export class VaeAutoencoder implements FrameAutoencoder {
   readonly kind = 'vae' as const;
+  readonly meta: VaeMeta;
+  readonly dir: string;
+  private params: ParamMap | null = null;
 
-  constructor(_cfg: AutoencoderConfig) {
-    throw new ConfigError(
-      "autoencoder.kind=vae: the small convolutional frame VAE is not implemented yet; use autoencoder.kind=pixel " +
-        '(the default: the DiT then works on pixel patches)',
-    );
+  constructor(cfg: AutoencoderConfig) {
+    if (!cfg.weights) {
+      throw new ConfigError("autoencoder.weights: kind 'vae' needs the VAE checkpoint folder, e.g. --autoencoder.weights=runs/vae (make one with 'phylab train-vae --out runs/vae')");
+    }
+    this.dir = cfg.weights;
+    this.meta = readVaeMeta(cfg.weights);
   }
 
-  latentShape(): [number, number, number, number] {
-    throw new Error('VaeAutoencoder: not implemented');
+  /** Spatial compression factor. */
+  get factor(): number {
+    return vaeFactor(this.meta.config);
   }
 
-  encode(): tf.Tensor5D {
-    throw new Error('VaeAutoencoder: not implemented');
+  latentShape(frameShape: readonly [number, number, number, number]): [number, number, number, number] {
+    const [t, h, w, c] = frameShape;
+    const f = this.factor;
+    if (c !== 3) throw new ConfigError(`autoencoder 'vae': frames must have 3 channels, got ${c}`);
+    if (h % f !== 0 || w % f !== 0) throw new ConfigError(`autoencoder 'vae': frame size ${h}×${w} is not divisible by the VAE's factor ${f} ('${this.dir}')`);
+    return [t, h / f, w / f, this.meta.config.latentChannels];
   }
 
-  decode(): tf.Tensor5D {
-    throw new Error('VaeAutoencoder: not implemented');
+  /** Weights, loaded on first use and kept out of any enclosing tf.tidy. */
+  private weights(): ParamMap {
+    if (!this.params) {
+      const { params } = loadVae(this.dir);
+      for (const t of Object.values(params)) tf.keep(t);
+      this.params = params;
+    }
+    return this.params;
+  }
+
+  encode(frames: tf.Tensor5D): tf.Tensor5D {
+    const p = this.weights();
+    const [b, t, h, w, c] = frames.shape;
+    const [, lh, lw, lc] = this.latentShape([t, h, w, c]);
+    return tf.tidy(() => {
+      const x = tf.sub(tf.div(tf.reshape(frames, [b * t, h, w, c]), 127.5), 1) as tf.Tensor4D; // (B·T, H, W, 3) in [−1, 1]
+      const { mean } = vaeEncode(p, this.meta.config, x); // (B·T, h, w, C)
+      return tf.reshape(tf.mul(mean, this.meta.scale), [b, t, lh, lw, lc]) as tf.Tensor5D;
+    });
+  }
+
+  decode(latent: tf.Tensor5D): tf.Tensor5D {
+    const p = this.weights();
+    const [b, t, lh, lw, lc] = latent.shape;
+    const f = this.factor;
+    return tf.tidy(() => {
+      const z = tf.div(tf.reshape(latent, [b * t, lh, lw, lc]), this.meta.scale) as tf.Tensor4D; // (B·T, h, w, C)
+      const x = vaeDecode(p, this.meta.config, z); // (B·T, H, W, 3) ≈ [−1, 1]
+      return tf.reshape(tf.clipByValue(tf.mul(tf.add(x, 1), 127.5), 0, 255), [b, t, lh * f, lw * f, 3]) as tf.Tensor5D;
+    });
   }
 
   dispose(): void {
-    // nothing
+    if (this.params) disposeParams(this.params);
+    this.params = null;
   }
 }
 
