@@ -27,14 +27,14 @@ import { ParamMap, disposeParams } from './params';
 export interface VaeConfig {
   /** Patch (= kernel = stride) of each convolution stage, outermost first; the spatial factor is their product. Default [2, 2] (4×). */
   patches: number[];
-  /** Channels between stages (hidden width). Default 32. */
+  /** Channels between stages (hidden width). Default 64. */
   hidden: number;
   /** Latent channels C. Default 4. */
   latentChannels: number;
 }
 
 export function defaultVaeConfig(): VaeConfig {
-  return { patches: [2, 2], hidden: 32, latentChannels: 4 };
+  return { patches: [2, 2], hidden: 64, latentChannels: 4 };
 }
 
 export function validateVaeConfig(cfg: VaeConfig): void {

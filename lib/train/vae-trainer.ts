@@ -19,7 +19,7 @@ import { AdamW } from './adamw';
 import { VideoSource } from './video-source';
 
 export interface VaeTrainConfig {
-  /** Optimizer steps. Default 300 (smoke) / 2000 (quick). */
+  /** Optimizer steps. Default 300 (smoke) / 4000 (quick, about a minute on one CPU thread). */
   steps: number;
   /** Frames per batch (drawn at random from all clips and frames). Default 32. */
   batchSize: number;
@@ -43,7 +43,7 @@ export interface VaeTrainConfig {
 
 export function defaultVaeTrainConfig(profile: Profile = 'quick'): VaeTrainConfig {
   return {
-    steps: profile === 'smoke' ? 300 : 2000,
+    steps: profile === 'smoke' ? 300 : 4000,
     batchSize: 32,
     lr: 2e-3,
     warmupSteps: 20,

@@ -53,6 +53,9 @@ describe('model/vae (frame VAE + the vae autoencoder)', function () {
   it('encodes (N, 16, 16, 3) to a (N, 4, 4, 4) posterior and decodes back to (N, 16, 16, 3)', () => {
     const cfg = defaultVaeConfig();
     const p = initVaeParams(cfg, 0);
+    const g = initVaeParams(cfg, 7);
+    tf.tidy(() => assertClose(g['enc.0.w'].slice([0, 0], [1, 3]), tf.tensor2d([[-0.028339021, -0.26653135, -0.11549291]]), 1e-7, 'seeded init (golden)'));
+    disposeParams(g);
     tf.tidy(() => {
       const x = randn([3, 16, 16, 3], 4) as tf.Tensor4D;
       const { mean, logvar } = vaeEncode(p, cfg, x);
@@ -72,6 +75,9 @@ describe('model/vae (frame VAE + the vae autoencoder)', function () {
     assert.equal(log.length, 40);
     assert.ok(log.every((l) => Number.isFinite(l.loss) && l.kl >= 0));
     assert.ok(after < 0.3 * before, `reconstruction MSE ${before} → ${after} (expected < 30%)`);
+    // golden numbers (seed 7, wasm backend): the first step's loss and the error at the start and after 40 steps
+    assert.ok(Math.abs(log[0].loss - 1.0248462) < 1e-5, `step-1 loss ${log[0].loss}`);
+    assert.ok(Math.abs(before - 1.0034105) < 1e-5 && Math.abs(after - 0.0242329) < 2e-4, `MSE ${before} → ${after}`);
     const b = new VaeTrainer(source, defaultVaeConfig(), fastTrain(3), 7);
     await b.run();
     const c = new VaeTrainer(source, defaultVaeConfig(), fastTrain(3), 7);

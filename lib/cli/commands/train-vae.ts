@@ -36,7 +36,7 @@ export const command: CommandSpec = {
     'MSE reconstruction + a small KL weight, then sets the latent scale factor to 1/std of the latents.',
     'Writes <out>/vae.json (config, scale, reconstruction error) and <out>/weights.bin, and <out>/run.json.',
     'Use it with: phylab train --autoencoder.kind=vae --autoencoder.weights=<absolute out> --model.patch=[1,2,2]',
-    'Overrides: --vae.hidden=64, --vae.patches=[4], --train.lr=1e-3, --train.klWeight=1e-6, --train.batchSize=64.',
+    'Overrides: --vae.hidden=32, --vae.patches=[4], --train.lr=1e-3, --train.klWeight=1e-6, --train.batchSize=64.',
   ].join('\n'),
   acceptsOverrides: true,
   options: [
@@ -44,7 +44,7 @@ export const command: CommandSpec = {
     { name: 'scenario', type: 'string', choices: SCENARIOS as string[], help: 'whose frames to train on', default: 'uniform' },
     { name: 'seed', type: 'integer', min: 0, help: 'init, batch and noise seed', default: 0 },
     { name: 'out', type: 'string', help: 'checkpoint folder to write (required)' },
-    { name: 'steps', type: 'integer', min: 1, help: 'optimizer steps (same as --train.steps; default smoke 300, quick 2000)' },
+    { name: 'steps', type: 'integer', min: 1, help: 'optimizer steps (same as --train.steps; default smoke 300, quick 4000)' },
     { name: 'progress', type: 'boolean', help: 'show a progress bar', default: true },
   ],
   examples: [
