@@ -55,6 +55,8 @@ export function resolveTrainConfig(profile: Profile, preset: string, scenario: S
     train: trainConfigFor(profile),
   };
   const cfg = applyDotted(base, overrides, TRAIN_CHOICES);
+  // checkpoints store this path: make it absolute so `phylab sample` and experiments work from any folder
+  if (cfg.autoencoder.weights) cfg.autoencoder.weights = resolve(cfg.autoencoder.weights);
   if (cfg.data.kind === 'synthetic' && !('data.synthetic.count' in overrides)) cfg.data.synthetic.count = cfg.data.dataset.count;
   const ae = createAutoencoder(cfg.autoencoder);
   const latent = ae.latentShape(dataFrameShape(cfg.data));
