@@ -1,0 +1,42 @@
+/** The id-ood experiment end to end in the smoke profile, into a temp cache: rows, then cache hits on rerun. */
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultIdOodConfig, evalSets, experiment } from '../../lib/experiments/id-ood';
+import { runExperiment } from '../../lib/experiments/runner';
+import { initBackend } from '../../lib/runtime/backend';
+
+describe('experiments/id-ood (smoke)', function () {
+  this.timeout(300_000);
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'phylab-idood-'));
+    await initBackend({ quiet: true });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('trains, evaluates on ID and every OOD level, reports the floor, then hits the cache', async () => {
+    const config = { ...defaultIdOodConfig('smoke'), scenarios: ['uniform' as const], dataSizes: [16, 32] };
+    const opts = { profile: 'smoke' as const, seeds: [1], cacheDir: join(dir, 'cache'), outDir: join(dir, 'out'), silent: true };
+    const r1 = await runExperiment(experiment, config, opts);
+    assert.ok(r1.complete);
+    const sets = evalSets('uniform').map((s) => s.name);
+    assert.deepEqual(sets, ['id', 'ood-r', 'ood-v', 'ood-r+v']);
+    for (const n of [16, 32]) for (const set of sets) {
+      const row = r1.rows.find((r) => r.model === 'tiny' && r.dataSize === n && r.set === set);
+      assert.ok(row, `row for n=${n} ${set}`);
+      for (const k of ['scenario', 'model', 'dataSize', 'seed', 'split', 'velocityError', 'n']) assert.ok(k in row!, `column ${k}`);
+      assert.ok(Number.isFinite(row!.velocityError as number));
+      assert.equal(row!.n, set === 'id' ? config.idCount : config.oodCount);
+    }
+    const floor = r1.rows.filter((r) => r.split === 'gt');
+    assert.equal(floor.length, sets.length);
+    for (const f of floor) assert.ok((f.velocityError as number) < 0.5, 'the parse floor is small');
+    assert.ok(existsSync(join(dir, 'out', 'summary.csv')) && existsSync(join(dir, 'out', 'examples')));
+
+    const r2 = await runExperiment(experiment, config, opts);
+    assert.ok(r2.units.every((u) => u.cached), 'every unit comes from the cache on rerun');
+    assert.deepEqual(r2.rows, r1.rows);
+  });
+});
