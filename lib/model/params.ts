@@ -92,3 +92,42 @@ export function cloneParams(p: ParamMap): ParamMap {
   for (const [k, t] of Object.entries(p)) out[k] = tf.clone(t);
   return out;
 }
+
+/** Name and shape of one stored tensor (checkpoint manifests). */
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+}
+
+/** Concatenate the float32 data of `map[e.name]` for each entry, in order (checkpoint files). */
+export async function packTensors(map: ParamMap, entries: ReadonlyArray<TensorEntry>, what = 'checkpoint'): Promise<Buffer> {
+  const total = entries.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
+  const buf = new Float32Array(total);
+  let off = 0;
+  for (const e of entries) {
+    const t = map[e.name];
+    if (!t) throw new Error(`${what}: missing tensor '${e.name}'`);
+    buf.set((await t.data()) as Float32Array, off);
+    off += t.size;
+  }
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Inverse of packTensors, starting `offsetElems` floats in; the tensors are owned by the caller (freed on error). */
+export function unpackTensors(bytes: Buffer, entries: ReadonlyArray<TensorEntry>, offsetElems = 0, what = 'checkpoint'): ParamMap {
+  const f = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const out: ParamMap = {};
+  let off = offsetElems;
+  try {
+    for (const e of entries) {
+      const n = e.shape.reduce((a, b) => a * b, 1);
+      if (off + n > f.length) throw new Error(`${what}: file too short for '${e.name}'`);
+      out[e.name] = tf.tensor(f.subarray(off, off + n), e.shape);
+      off += n;
+    }
+  } catch (err) {
+    disposeParams(out);
+    throw err;
+  }
+  return out;
+}

@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { ConfigError } from '../config/profile';
 import { rngFor } from '../rng/rng';
-import { ParamMap, disposeParams } from './params';
+import { ParamMap, packTensors, unpackTensors } from './params';
 
 export interface VaeConfig {
   /** Patch (= kernel = stride) of each convolution stage, outermost first; the spatial factor is their product. Default [2, 2] (4×). */
@@ -204,20 +204,12 @@ export function readVaeMeta(dir: string): VaeMeta {
 /** Writes `dir` (vae.json + weights.bin) via `<dir>.tmp` and renames. */
 export async function saveVae(dir: string, params: ParamMap, meta: Omit<VaeMeta, 'format' | 'version' | 'tensors' | 'saved'>): Promise<void> {
   const tensors = vaeParamSpecs(meta.config).map((s) => ({ name: s.name, shape: s.shape }));
-  const total = tensors.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
-  const buf = new Float32Array(total);
-  let off = 0;
-  for (const e of tensors) {
-    const t = params[e.name];
-    if (!t) throw new Error(`saveVae: missing tensor '${e.name}'`);
-    buf.set((await t.data()) as Float32Array, off);
-    off += t.size;
-  }
+  const weights = await packTensors(params, tensors, 'saveVae');
   const full: VaeMeta = { format: VAE_FORMAT, version: VAE_VERSION, ...meta, tensors, saved: new Date().toISOString() };
   const tmp = `${dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, 'weights.bin'), Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+  writeFileSync(join(tmp, 'weights.bin'), weights);
   writeFileSync(join(tmp, 'vae.json'), JSON.stringify(full, null, 2) + '\n');
   const old = `${dir}.old`;
   rmSync(old, { recursive: true, force: true });
@@ -229,20 +221,6 @@ export async function saveVae(dir: string, params: ParamMap, meta: Omit<VaeMeta,
 /** Loads a VAE checkpoint folder; the tensors are owned by the caller. */
 export function loadVae(dir: string): { meta: VaeMeta; params: ParamMap } {
   const meta = readVaeMeta(dir);
-  const bytes = readFileSync(join(dir, 'weights.bin'));
-  const f = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const params: ParamMap = {};
-  let off = 0;
-  try {
-    for (const e of meta.tensors) {
-      const n = e.shape.reduce((a, b) => a * b, 1);
-      if (off + n > f.length) throw new Error(`VAE checkpoint '${dir}': weights.bin too short for '${e.name}'`);
-      params[e.name] = tf.tensor(f.subarray(off, off + n), e.shape);
-      off += n;
-    }
-  } catch (err) {
-    disposeParams(params);
-    throw err;
-  }
+  const params = unpackTensors(readFileSync(join(dir, 'weights.bin')), meta.tensors, 0, `VAE checkpoint '${dir}': weights.bin`);
   return { meta, params };
 }

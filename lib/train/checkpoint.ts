@@ -16,16 +16,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ParamMap, paramSpecs } from '../model/params';
+import { ParamMap, TensorEntry, packTensors, paramSpecs, unpackTensors } from '../model/params';
 import { DiTRunConfig } from './train-config';
 
 export const CHECKPOINT_FORMAT = 'phylab-dit-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
-export interface TensorEntry {
-  name: string;
-  shape: number[];
-}
+export type { TensorEntry };
 
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
@@ -55,32 +52,6 @@ export interface CheckpointState {
   adam: { m: ParamMap; v: ParamMap; t: number };
   data: CheckpointMeta['data'];
   lastLoss: number | null;
-}
-
-async function packTensors(map: ParamMap, entries: TensorEntry[]): Promise<Buffer> {
-  const total = entries.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
-  const buf = new Float32Array(total);
-  let off = 0;
-  for (const e of entries) {
-    const t = map[e.name];
-    if (!t) throw new Error(`checkpoint: missing tensor '${e.name}'`);
-    buf.set((await t.data()) as Float32Array, off);
-    off += t.size;
-  }
-  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-}
-
-function unpackTensors(bytes: Buffer, entries: TensorEntry[], offsetElems = 0): ParamMap {
-  const f = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const out: ParamMap = {};
-  let off = offsetElems;
-  for (const e of entries) {
-    const n = e.shape.reduce((a, b) => a * b, 1);
-    if (off + n > f.length) throw new Error(`checkpoint: file too short for '${e.name}'`);
-    out[e.name] = tf.tensor(f.subarray(off, off + n), e.shape);
-    off += n;
-  }
-  return out;
 }
 
 /** Where a checkpoint folder actually is: `dir`, `dir/checkpoint` (a run folder), or a leftover `.old`. */
