@@ -75,9 +75,11 @@ describe('model/vae (frame VAE + the vae autoencoder)', function () {
     assert.equal(log.length, 40);
     assert.ok(log.every((l) => Number.isFinite(l.loss) && l.kl >= 0));
     assert.ok(after < 0.3 * before, `reconstruction MSE ${before} → ${after} (expected < 30%)`);
-    // golden numbers (seed 7, wasm backend): the first step's loss and the error at the start and after 40 steps
+    // golden numbers (seed 7, wasm backend): the first step's loss and the error at the start and after 40 steps.
+    // The MSE is a mean over ~10^5 values: its last digits depend on the reduction kernel's summation order (stock or
+    // native, which earlier tests in the same process may switch), hence 1e-4 there.
     assert.ok(Math.abs(log[0].loss - 1.0248462) < 1e-5, `step-1 loss ${log[0].loss}`);
-    assert.ok(Math.abs(before - 1.0034105) < 1e-5 && Math.abs(after - 0.0242329) < 2e-4, `MSE ${before} → ${after}`);
+    assert.ok(Math.abs(before - 1.0034105) < 1e-4 && Math.abs(after - 0.0242329) < 2e-4, `MSE ${before} → ${after}`);
     const b = new VaeTrainer(source, defaultVaeConfig(), fastTrain(3), 7);
     await b.run();
     const c = new VaeTrainer(source, defaultVaeConfig(), fastTrain(3), 7);
