@@ -6,7 +6,7 @@
  * so that e.g. video i of a dataset is a pure function of (seed, i): any subset can be
  * regenerated anywhere, in any order.
  *
- * `Math.random` and global seeds are banned in lib/ (a test scans the sources).
+ * The global Math RNG and global seeds are banned in lib/ (a test scans the sources).
  */
 
 /** One step of SplitMix32: a strong 32-bit mixer used to expand seeds. */
