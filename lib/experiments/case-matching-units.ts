@@ -1,7 +1,7 @@
 /**
  * Pieces shared by the case-matching experiments `direction-flip` and `velocity-gap` (paper §5.1–
  * 5.2, findings.md §3): uniform-motion data with custom speed bands and directions, the train
- * unit (cacheable, resumable from its checkpoint), sampling from a trained unit, and the *signed*
+ * unit (lib/experiments/dit-units.ts with this family's key), sampling from a trained unit, and the *signed*
  * velocity of a generated clip from the pixel parser.
  *
  * Signed velocity (what the paper plots in Fig 5 and Fig 7): the ball is parsed in every frame
@@ -16,15 +16,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Band } from '../data/bands';
 import type { Profile } from '../config/profile';
-import { DatasetConfig, defaultDatasetConfig, loadOrGenerateDataset, makeVideo, VideoSample } from '../data/index';
+import { DatasetConfig, defaultDatasetConfig, makeVideo, VideoSample } from '../data/index';
 import { parseVideo, defaultParserConfig, ParserConfig } from '../metrics/parse-state';
 import { encodePng, filmstrip } from '../render/png';
-import { loadModelForSampling } from '../sample/load-model';
-import { sampleVideos } from '../sample/sample-videos';
 import { FRAME_DT, WORLD_SIZE } from '../sim/constants';
-import { ditRunConfig, trainDiT } from '../train/run-dit';
 import { PROFILE_PRESETS } from '../model/presets';
 import { TrainConfig, trainConfigFor } from '../train/train-config';
+import { trainUnit, withTrainedModel } from './dit-units';
 import type { Json, Unit } from './experiment';
 
 /** The settings both case-matching experiments share (each adds its own sets). */
@@ -102,11 +100,6 @@ export function truthOf(v: VideoSample): { velocity: number; radius: number } {
   return { velocity: v.states[2], radius: v.objects[0].radius }; // states (T, N, 4): x, y, vx, vy
 }
 
-/** Relative cost of a train unit (steps × batch × width/64), as in id-ood. */
-export function trainCost(c: CaseMatchingBase): number {
-  return c.train.steps * c.train.batchSize * (c.preset.startsWith('q') ? Number(c.preset.slice(1)) / 64 : 1);
-}
-
 /** Relative cost of an eval unit. */
 export function evalCost(c: CaseMatchingBase): number {
   return c.sampleSteps * c.evalCount * 0.2;
@@ -118,47 +111,19 @@ export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number)
 }
 
 /** A train unit: trains (or resumes from `<unit dir>/checkpoint`) the preset on `data`. */
-export function trainUnit(id: string, version: string, c: CaseMatchingBase, data: DatasetConfig, seed: number): Unit {
-  return {
-    id,
-    key: trainKey(c, data, seed),
-    version,
-    cost: trainCost(c),
-    run: async (ctx) => {
-      const ds = await loadOrGenerateDataset(data, c.dataSeed, { progress: false });
-      try {
-        const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `${id} n=${data.count}` };
-        const config = ditRunConfig({ preset: c.preset, frameShape: ds.frameShape, seed, train: { ...c.train, condFrames: [c.condFrames] } });
-        ctx.progress.status(`training ${id}`);
-        const t0 = Date.now();
-        const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });
-        const result = { steps: trainer.step, finalLoss: trainer.lastLoss, seconds: (Date.now() - t0) / 1000, params: trainer.model.numParams() };
-        trainer.dispose();
-        return result as unknown as Json;
-      } finally {
-        ds.close();
-      }
-    },
-  };
+export function caseTrainUnit(id: string, version: string, c: CaseMatchingBase, data: DatasetConfig, seed: number): Unit {
+  return trainUnit({ id, key: trainKey(c, data, seed), version, preset: c.preset, seed, data, dataSeed: c.dataSeed, train: { ...c.train, condFrames: [c.condFrames] } });
 }
 
 /**
- * Generate from the first `condFrames` frames of each video with the EMA weights of a train unit's
- * checkpoint (sampling noise seed 1000 + seed, as id-ood). Also writes the clips, concatenated
- * (N, T, H, W, 3) uint8, to `<dir>/generated.u8` for later inspection.
+ * Generate from the first `condFrames` frames of each video with the EMA weights of a train unit
+ * (folder `trainDir`; sampling noise seed 1000 + seed, as id-ood). Also writes the clips,
+ * concatenated (N, T, H, W, 3) uint8, to `<dir>/generated.u8` for later inspection.
  */
-export async function generate(c: CaseMatchingBase, checkpointDir: string, videos: VideoSample[], seed: number, dir: string): Promise<Uint8Array[]> {
-  const loaded = loadModelForSampling(checkpointDir);
-  try {
-    const [, H, W, C] = videos[0].frameShape;
-    const cond = videos.map((v) => v.frames.slice(0, c.condFrames * H * W * C));
-    const gen = await sampleVideos({ model: loaded.model, autoencoder: loaded.autoencoder, diffusion: loaded.meta.config.diffusion, conditioning: cond, frameShape: videos[0].frameShape, seed: 1000 + seed, steps: c.sampleSteps });
-    writeFileSync(join(dir, 'generated.u8'), Buffer.concat(gen.map((g) => Buffer.from(g.buffer, g.byteOffset, g.byteLength))));
-    return gen;
-  } finally {
-    loaded.model.dispose();
-    loaded.autoencoder.dispose();
-  }
+export async function generate(c: CaseMatchingBase, trainDir: string, videos: VideoSample[], seed: number, dir: string): Promise<Uint8Array[]> {
+  const gen = await withTrainedModel(trainDir, { condFrames: c.condFrames, seed, steps: c.sampleSteps }, (g) => g(videos));
+  writeFileSync(join(dir, 'generated.u8'), Buffer.concat(gen.map((g) => Buffer.from(g.buffer, g.byteOffset, g.byteLength))));
+  return gen;
 }
 
 /** One evaluated video: the record an eval unit stores per conditioning video. */
@@ -185,8 +150,6 @@ export function evalRecords(c: CaseMatchingBase, videos: VideoSample[], gen: Uin
     return { index: v.index, conditionVelocity: t.velocity, radius: t.radius, generatedVelocity: Number.isFinite(g.velocity) ? g.velocity : null, truthVelocity: Number.isFinite(gt.velocity) ? gt.velocity : null, steps: g.steps };
   });
 }
-
-export const toB64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
 /** PNG of the true clip (top) above the generated clip (bottom), frames left to right, ×`scale`. */
 export function truthOverGenerated(truth: Uint8Array, gen: Uint8Array, frames: number, size: number, scale = 4): Buffer {

@@ -21,7 +21,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, Profile } from '../config/profile';
 import type { Band } from '../data/bands';
-import { CaseMatchingBase, caseMatchingBase, EvalRecord, evalCost, evalRecords, evalVideos, generate, toB64, trainKey, trainUnit, truthOverGenerated, uniformData } from './case-matching-units';
+import { CaseMatchingBase, caseMatchingBase, EvalRecord, evalCost, evalRecords, evalVideos, generate, trainKey, caseTrainUnit, truthOverGenerated, uniformData } from './case-matching-units';
+import { toB64 } from './dit-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
 /** The two training sets of paper-spec §5.3 and their directions. */
@@ -87,7 +88,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
     const units: Unit[] = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
       const data = uniformData(c, 'train', c.dataSize, c.trainVelocity, FLIP_SETS[set]);
-      units.push(trainUnit(`train/${tag}`, 'direction-flip-train-v1', c, data, seed));
+      units.push(caseTrainUnit(`train/${tag}`, 'direction-flip-train-v1', c, data, seed));
       units.push({
         id: `eval/${tag}`,
         key: { train: trainKey(c, data, seed), sampleSteps: c.sampleSteps, evalCount: c.evalCount, testVelocity: c.testVelocity, condFrames: c.condFrames, parser: c.parser, flipThreshold: c.flipThreshold, examples: c.examples },
@@ -97,7 +98,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
         run: async (ctx) => {
           ctx.progress.status(`sampling ${tag}`);
           const videos = evalVideos(c, c.testVelocity);
-          const gen = await generate(c, join(ctx.depDirs[`train/${tag}`], 'checkpoint'), videos, seed, ctx.dir);
+          const gen = await generate(c, ctx.depDirs[`train/${tag}`], videos, seed, ctx.dir);
           const recs = evalRecords(c, videos, gen);
           const pos = new Map(videos.map((v, i) => [v.index, i]));
           const example = (kind: FlipExample['kind'], r: EvalRecord): FlipExample => {

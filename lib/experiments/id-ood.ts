@@ -18,16 +18,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Profile } from '../config/profile';
-import { DatasetConfig, defaultDatasetConfig, loadOrGenerateDataset, makeVideo, OOD_LEVELS, trainSizes, VideoSample } from '../data/index';
+import { DatasetConfig, defaultDatasetConfig, makeVideo, OOD_LEVELS, trainSizes, VideoSample } from '../data/index';
 import { defaultVelocityErrorConfig, summarizeErrors, velocityError, VelocityErrorConfig } from '../metrics/velocity-error';
 import { ParserConfig } from '../metrics/parse-state';
 import { PROFILE_PRESETS } from '../model/presets';
 import { encodePng, filmstrip } from '../render/png';
-import { loadModelForSampling } from '../sample/load-model';
-import { sampleVideos } from '../sample/sample-videos';
 import type { Scenario } from '../sim/scenes';
-import { ditRunConfig, trainDiT } from '../train/run-dit';
 import { TrainConfig, trainConfigFor } from '../train/train-config';
+import { toB64, trainUnit, withTrainedModel } from './dit-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
 export interface IdOodConfig {
@@ -117,7 +115,6 @@ function score(c: IdOodConfig, scenario: Scenario, videos: VideoSample[], frames
   return { error: s.error, errorMask: summarizeErrors(mask).error, perFrame: s.perFrame, n: s.n, nanCount: s.nanCount };
 }
 
-const toB64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
 function cells(c: IdOodConfig, seeds: number[]): Array<{ scenario: Scenario; preset: string; n: number; seed: number }> {
   const out: Array<{ scenario: Scenario; preset: string; n: number; seed: number }> = [];
@@ -149,7 +146,6 @@ export const experiment: Experiment<IdOodConfig> = {
   choices: { parser: ['alpha', 'mask'] },
   plan(c, seeds) {
     const units: Unit[] = [];
-    const stepCost = (preset: string) => c.train.steps * c.train.batchSize * (preset.startsWith('q') ? Number(preset.slice(1)) / 64 : 1);
     for (const scenario of c.scenarios) {
       units.push({
         id: `floor/${scenario}`,
@@ -171,27 +167,7 @@ export const experiment: Experiment<IdOodConfig> = {
       const tag = `${scenario}/${preset}/n${n}/s${seed}`;
       const train = { ...c.train, condFrames: [c.condFrames] };
       const trainKey = { scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, train };
-      units.push({
-        id: `train/${tag}`,
-        key: trainKey,
-        version: 'id-ood-train-v1',
-        cost: stepCost(preset),
-        run: async (ctx) => {
-          const ds = await loadOrGenerateDataset(dataConfig(c, scenario, 'train', n), c.dataSeed, { progress: false });
-          try {
-            const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `${scenario} train n=${n}` };
-            const config = ditRunConfig({ preset, frameShape: ds.frameShape, seed, train });
-            ctx.progress.status(`training ${tag}`);
-            const t0 = Date.now();
-            const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });
-            const result = { steps: trainer.step, finalLoss: trainer.lastLoss, seconds: (Date.now() - t0) / 1000, params: trainer.model.numParams() };
-            trainer.dispose();
-            return result as unknown as Json;
-          } finally {
-            ds.close();
-          }
-        },
-      });
+      units.push(trainUnit({ id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data: dataConfig(c, scenario, 'train', n), dataSeed: c.dataSeed, train }));
       units.push({
         id: `eval/${tag}`,
         key: { train: trainKey, sampleSteps: c.sampleSteps, idCount: c.idCount, oodCount: c.oodCount, parser: c.parser, examples: c.examples },
@@ -199,22 +175,16 @@ export const experiment: Experiment<IdOodConfig> = {
         deps: [`train/${tag}`],
         cost: c.sampleSteps * (c.idCount + c.oodCount * (evalSets(scenario).length - 1)) * 0.2,
         run: async (ctx) => {
-          const loaded = loadModelForSampling(join(ctx.depDirs[`train/${tag}`], 'checkpoint'));
           const out: Record<string, Json> = {};
-          try {
+          await withTrainedModel(ctx.depDirs[`train/${tag}`], { condFrames: c.condFrames, seed, steps: c.sampleSteps }, async (generate) => {
             for (const set of evalSets(scenario)) {
               ctx.progress.status(`sampling ${tag} ${set.name}`);
               const videos = evalVideos(c, scenario, set);
-              const [, H, W, C] = videos[0].frameShape;
-              const cond = videos.map((v) => v.frames.slice(0, c.condFrames * H * W * C));
-              const gen = await sampleVideos({ model: loaded.model, autoencoder: loaded.autoencoder, diffusion: loaded.meta.config.diffusion, conditioning: cond, frameShape: videos[0].frameShape, seed: 1000 + seed, steps: c.sampleSteps });
+              const gen = await generate(videos);
               const s = score(c, scenario, videos, gen);
               out[set.name] = { ...s, examples: gen.slice(0, c.examples).map((g, i) => ({ index: i, generated: toB64(g), truth: toB64(videos[i].frames) })) } as unknown as Json;
             }
-          } finally {
-            loaded.model.dispose();
-            loaded.autoencoder.dispose();
-          }
+          });
           return out;
         },
       });

@@ -19,8 +19,7 @@
  */
 import { ConfigError, Profile } from '../config/profile';
 import type { Band } from '../data/bands';
-import { join } from 'node:path';
-import { CaseMatchingBase, caseMatchingBase, EvalRecord, evalCost, evalRecords, evalVideos, generate, inBands, trainKey, trainUnit, uniformData } from './case-matching-units';
+import { CaseMatchingBase, caseMatchingBase, EvalRecord, evalCost, evalRecords, evalVideos, generate, inBands, trainKey, caseTrainUnit, uniformData } from './case-matching-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
 /** Training speed bands of the five sets of paper Fig 5 (paper-spec §5.1), by panel number. */
@@ -77,7 +76,7 @@ export const experiment: Experiment<VelocityGapConfig> = {
     const units: Unit[] = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
       const data = uniformData(c, 'train', c.dataSize, VELOCITY_GAP_SETS[set].map((b) => [b[0], b[1]] as Band), 'right');
-      units.push(trainUnit(`train/${tag}`, 'velocity-gap-train-v1', c, data, seed));
+      units.push(caseTrainUnit(`train/${tag}`, 'velocity-gap-train-v1', c, data, seed));
       units.push({
         id: `eval/${tag}`,
         key: { train: trainKey(c, data, seed), sampleSteps: c.sampleSteps, evalCount: c.evalCount, evalVelocity: c.evalVelocity, condFrames: c.condFrames, parser: c.parser },
@@ -87,7 +86,7 @@ export const experiment: Experiment<VelocityGapConfig> = {
         run: async (ctx) => {
           ctx.progress.status(`sampling ${tag}`);
           const videos = evalVideos(c, c.evalVelocity);
-          const gen = await generate(c, join(ctx.depDirs[`train/${tag}`], 'checkpoint'), videos, seed, ctx.dir);
+          const gen = await generate(c, ctx.depDirs[`train/${tag}`], videos, seed, ctx.dir);
           return { videos: evalRecords(c, videos, gen) } as unknown as Json;
         },
       });
