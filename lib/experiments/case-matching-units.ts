@@ -21,52 +21,28 @@ import { parseVideo, defaultParserConfig, ParserConfig } from '../metrics/parse-
 import { encodePng, filmstrip } from '../render/png';
 import { FRAME_DT, WORLD_SIZE } from '../sim/constants';
 import { PROFILE_PRESETS } from '../model/presets';
-import { TrainConfig, trainConfigFor } from '../train/train-config';
+import { clipSettings, ClipSettings } from './clip-settings';
 import { trainUnit, withTrainedModel } from './dit-units';
 import type { Json, Unit } from './experiment';
 
 /** The settings both case-matching experiments share (each adds its own sets). */
-export interface CaseMatchingBase {
+export interface CaseMatchingBase extends ClipSettings {
   /** Model preset (lib/model/presets.ts). quick 'q64', smoke 'tiny'. */
   preset: string;
   /** Training videos per training set. quick 4096, smoke 32. */
   dataSize: number;
-  /** Seed of the simulated data (training and evaluation videos). Default 0. */
-  dataSeed: number;
-  /** Clip frames T (quick 8, paper 32). */
-  frames: number;
-  /** Clip side in pixels (quick 16, paper 128). */
-  size: number;
-  /** Conditioning frames given to the model (paper 3). */
-  condFrames: number;
-  /** Training settings; `condFrames` is set from the field above. */
-  train: TrainConfig;
-  /** DDIM steps when sampling. quick 20, smoke 4. */
-  sampleSteps: number;
   /** Conditioning videos evaluated per trained model. quick 128, smoke 8. */
   evalCount: number;
-  /** Pixel parser centroid: 'alpha' (coverage-weighted; quick) or 'mask' (the paper's; paper profile). */
-  parser: ParserConfig['centroid'];
 }
-
-const QUICK_STEPS = 6000;
 
 /** Settings of a profile shared by both case-matching experiments (quick: like id-ood's clip and q64). */
 export function caseMatchingBase(profile: Profile): CaseMatchingBase {
-  const d = defaultDatasetConfig(profile, 'uniform', 'train');
-  const train = trainConfigFor(profile);
   const quick = profile === 'quick';
   return {
     preset: quick ? 'q64' : profile === 'paper' ? 'DiT-B' : PROFILE_PRESETS.smoke[0],
     dataSize: profile === 'smoke' ? 32 : quick ? 4096 : 300_000,
-    dataSeed: 0,
-    frames: d.frames,
-    size: d.size,
-    condFrames: 3,
-    train: { ...train, steps: quick ? QUICK_STEPS : train.steps, condFrames: [3], checkpointEvery: quick ? 1000 : train.checkpointEvery },
-    sampleSteps: profile === 'smoke' ? 4 : 20,
+    ...clipSettings(profile, 3),
     evalCount: profile === 'smoke' ? 8 : quick ? 128 : 1000,
-    parser: profile === 'paper' ? 'mask' : 'alpha',
   };
 }
 
@@ -110,9 +86,45 @@ export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number)
   return { preset: c.preset, seed, dataSeed: c.dataSeed, data: data as unknown as Json, train: { ...c.train, condFrames: [c.condFrames] } as unknown as Json };
 }
 
-/** A train unit: trains (or resumes from `<unit dir>/checkpoint`) the preset on `data`. */
-export function caseTrainUnit(id: string, version: string, c: CaseMatchingBase, data: DatasetConfig, seed: number): Unit {
-  return trainUnit({ id, key: trainKey(c, data, seed), version, preset: c.preset, seed, data, dataSeed: c.dataSeed, train: { ...c.train, condFrames: [c.condFrames] } });
+/** What a case-matching cell needs to build its train and eval units. */
+export interface CaseCell<R> {
+  /** Cell tag, e.g. `Set-1/q64/s1`: units `train/<tag>` and `eval/<tag>`. */
+  tag: string;
+  /** Version of the train unit (e.g. 'direction-flip-train-v1') and of the eval unit. */
+  versions: { train: string; eval: string };
+  /** Training videos. */
+  data: DatasetConfig;
+  seed: number;
+  /** What the eval result depends on besides the train key. */
+  evalKey: { [k: string]: Json };
+  /** Conditioning velocities of the evaluation videos (moving right). */
+  evalVelocity: Band[];
+  /** Turns the evaluation videos, their generations and records into the eval unit's result. */
+  evaluate: (videos: VideoSample[], gen: Uint8Array[], records: EvalRecord[]) => R;
+}
+
+/**
+ * The two units of a case-matching cell: train the preset on `cell.data` (resumable from
+ * `<unit dir>/checkpoint`), then generate from `evalCount` rightward conditioning videos and score
+ * their signed velocities (generations kept in `<eval dir>/generated.u8`).
+ */
+export function caseUnits<R>(c: CaseMatchingBase, cell: CaseCell<R>): Unit[] {
+  const key = trainKey(c, cell.data, cell.seed);
+  const train = trainUnit({ id: `train/${cell.tag}`, key, version: cell.versions.train, preset: c.preset, seed: cell.seed, data: cell.data, dataSeed: c.dataSeed, train: { ...c.train, condFrames: [c.condFrames] } });
+  const evaluation: Unit = {
+    id: `eval/${cell.tag}`,
+    key: { train: key, ...cell.evalKey },
+    version: cell.versions.eval,
+    deps: [train.id],
+    cost: evalCost(c),
+    run: async (ctx) => {
+      ctx.progress.status(`sampling ${cell.tag}`);
+      const videos = evalVideos(c, cell.evalVelocity);
+      const gen = await generate(c, ctx.depDirs[train.id], videos, cell.seed, ctx.dir);
+      return cell.evaluate(videos, gen, evalRecords(c, videos, gen)) as unknown as Json;
+    },
+  };
+  return [train, evaluation];
 }
 
 /**

@@ -21,7 +21,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, Profile } from '../config/profile';
 import type { Band } from '../data/bands';
-import { CaseMatchingBase, caseMatchingBase, EvalRecord, evalCost, evalRecords, evalVideos, generate, trainKey, caseTrainUnit, truthOverGenerated, uniformData } from './case-matching-units';
+import { CaseMatchingBase, caseMatchingBase, EvalRecord, caseUnits, truthOverGenerated, uniformData } from './case-matching-units';
 import { toB64 } from './dit-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
@@ -88,18 +88,14 @@ export const experiment: Experiment<DirectionFlipConfig> = {
     const units: Unit[] = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
       const data = uniformData(c, 'train', c.dataSize, c.trainVelocity, FLIP_SETS[set]);
-      units.push(caseTrainUnit(`train/${tag}`, 'direction-flip-train-v1', c, data, seed));
-      units.push({
-        id: `eval/${tag}`,
-        key: { train: trainKey(c, data, seed), sampleSteps: c.sampleSteps, evalCount: c.evalCount, testVelocity: c.testVelocity, condFrames: c.condFrames, parser: c.parser, flipThreshold: c.flipThreshold, examples: c.examples },
-        version: 'direction-flip-eval-v2',
-        deps: [`train/${tag}`],
-        cost: evalCost(c),
-        run: async (ctx) => {
-          ctx.progress.status(`sampling ${tag}`);
-          const videos = evalVideos(c, c.testVelocity);
-          const gen = await generate(c, ctx.depDirs[`train/${tag}`], videos, seed, ctx.dir);
-          const recs = evalRecords(c, videos, gen);
+      units.push(...caseUnits(c, {
+        tag,
+        versions: { train: 'direction-flip-train-v1', eval: 'direction-flip-eval-v2' },
+        data,
+        seed,
+        evalKey: { sampleSteps: c.sampleSteps, evalCount: c.evalCount, testVelocity: c.testVelocity, condFrames: c.condFrames, parser: c.parser, flipThreshold: c.flipThreshold, examples: c.examples },
+        evalVelocity: c.testVelocity,
+        evaluate: (videos, gen, recs): FlipEval => {
           const pos = new Map(videos.map((v, i) => [v.index, i]));
           const example = (kind: FlipExample['kind'], r: EvalRecord): FlipExample => {
             const i = pos.get(r.index)!;
@@ -112,10 +108,9 @@ export const experiment: Experiment<DirectionFlipConfig> = {
           const right = slowest(recs.filter((r) => r.generatedVelocity !== null && r.generatedVelocity > c.flipThreshold));
           const rest = slowest(recs.filter((r) => r.generatedVelocity !== null && !isFlip(r) && r.generatedVelocity <= c.flipThreshold));
           const kept = [...right, ...rest].slice(0, c.examples);
-          const out: FlipEval = { videos: recs, examples: [...flipped.map((r) => example('flipped', r)), ...kept.map((r) => example('kept', r))] };
-          return out as unknown as Json;
+          return { videos: recs, examples: [...flipped.map((r) => example('flipped', r)), ...kept.map((r) => example('kept', r))] };
         },
-      });
+      }));
     }
     return units;
   },

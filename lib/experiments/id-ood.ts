@@ -24,58 +24,35 @@ import { ParserConfig } from '../metrics/parse-state';
 import { PROFILE_PRESETS } from '../model/presets';
 import { encodePng, filmstrip } from '../render/png';
 import type { Scenario } from '../sim/scenes';
-import { TrainConfig, trainConfigFor } from '../train/train-config';
+import { clipSettings, ClipSettings } from './clip-settings';
 import { toB64, trainUnit, withTrainedModel } from './dit-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
-export interface IdOodConfig {
+/** id-ood's settings: the shared clip settings (lib/experiments/clip-settings.ts) and the grid. */
+export interface IdOodConfig extends ClipSettings {
   /** Scenarios, in priority order. Default: uniform, collision, parabola. */
   scenarios: Scenario[];
   /** Model presets (lib/model/presets.ts), smallest first. Default: the profile's presets. */
   presets: string[];
   /** Training-set sizes, smallest first. Default: the profile's sizes (quick 1K/4K/16K). */
   dataSizes: number[];
-  /** Seed of the simulated data (training and evaluation sets). Default 0. */
-  dataSeed: number;
-  /** Clip frames T (quick 8, paper 32). */
-  frames: number;
-  /** Clip side in pixels (quick 16, paper 128). */
-  size: number;
-  /** Conditioning frames given to the model (paper 3). */
-  condFrames: number;
-  /** Training settings (steps, batch, lr …); `condFrames` is set from the field above. */
-  train: TrainConfig;
-  /** DDIM steps when sampling. Default 20. */
-  sampleSteps: number;
   /** Held-out ID videos per evaluation. */
   idCount: number;
   /** Videos per OOD level. */
   oodCount: number;
-  /** Pixel parser centroid for the reported error: 'alpha' (coverage-weighted) or 'mask' (the paper's). */
-  parser: ParserConfig['centroid'];
   /** Generated clips kept per evaluation set for filmstrips. Default 3. */
   examples: number;
 }
 
-const QUICK_STEPS = 6000;
-
 export function defaultIdOodConfig(profile: Profile): IdOodConfig {
-  const d = defaultDatasetConfig(profile, 'uniform', 'train');
-  const train = trainConfigFor(profile);
   const quick = profile === 'quick';
   return {
     scenarios: ['uniform', 'collision', 'parabola'],
     presets: quick ? ['q64', 'q128'] : [...PROFILE_PRESETS[profile]].slice(0, profile === 'paper' ? 3 : 1),
     dataSizes: profile === 'smoke' ? [16, 32] : trainSizes(profile, 'uniform'),
-    dataSeed: 0,
-    frames: d.frames,
-    size: d.size,
-    condFrames: profile === 'smoke' ? 2 : 3,
-    train: { ...train, steps: quick ? QUICK_STEPS : train.steps, condFrames: [profile === 'smoke' ? 2 : 3], checkpointEvery: quick ? 1000 : train.checkpointEvery },
-    sampleSteps: profile === 'smoke' ? 4 : 20,
+    ...clipSettings(profile, profile === 'smoke' ? 2 : 3),
     idCount: profile === 'smoke' ? 6 : profile === 'quick' ? 128 : 1050,
     oodCount: profile === 'smoke' ? 4 : profile === 'quick' ? 96 : 800,
-    parser: profile === 'paper' ? 'mask' : 'alpha',
     examples: profile === 'smoke' ? 1 : 3,
   };
 }

@@ -19,7 +19,7 @@
  */
 import { ConfigError, Profile } from '../config/profile';
 import type { Band } from '../data/bands';
-import { CaseMatchingBase, caseMatchingBase, EvalRecord, evalCost, evalRecords, evalVideos, generate, inBands, trainKey, caseTrainUnit, uniformData } from './case-matching-units';
+import { CaseMatchingBase, caseMatchingBase, EvalRecord, caseUnits, inBands, uniformData } from './case-matching-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
 /** Training speed bands of the five sets of paper Fig 5 (paper-spec §5.1), by panel number. */
@@ -76,20 +76,15 @@ export const experiment: Experiment<VelocityGapConfig> = {
     const units: Unit[] = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
       const data = uniformData(c, 'train', c.dataSize, VELOCITY_GAP_SETS[set].map((b) => [b[0], b[1]] as Band), 'right');
-      units.push(caseTrainUnit(`train/${tag}`, 'velocity-gap-train-v1', c, data, seed));
-      units.push({
-        id: `eval/${tag}`,
-        key: { train: trainKey(c, data, seed), sampleSteps: c.sampleSteps, evalCount: c.evalCount, evalVelocity: c.evalVelocity, condFrames: c.condFrames, parser: c.parser },
-        version: 'velocity-gap-eval-v1',
-        deps: [`train/${tag}`],
-        cost: evalCost(c),
-        run: async (ctx) => {
-          ctx.progress.status(`sampling ${tag}`);
-          const videos = evalVideos(c, c.evalVelocity);
-          const gen = await generate(c, ctx.depDirs[`train/${tag}`], videos, seed, ctx.dir);
-          return { videos: evalRecords(c, videos, gen) } as unknown as Json;
-        },
-      });
+      units.push(...caseUnits(c, {
+        tag,
+        versions: { train: 'velocity-gap-train-v1', eval: 'velocity-gap-eval-v1' },
+        data,
+        seed,
+        evalKey: { sampleSteps: c.sampleSteps, evalCount: c.evalCount, evalVelocity: c.evalVelocity, condFrames: c.condFrames, parser: c.parser },
+        evalVelocity: c.evalVelocity,
+        evaluate: (_videos, _gen, recs) => ({ videos: recs }),
+      }));
     }
     return units;
   },
