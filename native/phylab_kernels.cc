@@ -14,6 +14,8 @@
 //   binary(heap, p)     p = [op, aOff, bOff, outOff, r, d_0.., aStride_0.., bStride_0..]
 //                       float32 out[i] = a[i·aStride] op b[i·bStride] over the (broadcast) output
 //                       dims d; a stride 0 broadcasts that operand along the axis; op: BinaryOp
+//   fused(heap, p)      p = [op, ...]: GELU forward/backward, LayerNorm+modulate forward/backward,
+//                       AdamW and EMA updates (see Fused below); op: FusedOp
 // heap is an ArrayBuffer, p a Float64Array; offsets are byte offsets into the heap. Every offset,
 // size and index is validated against the ArrayBuffer before any memory is touched: a bad call
 // throws a JS error. Outputs never alias inputs (tfjs allocates a fresh output per kernel call).
@@ -685,6 +687,210 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Fused model kernels (lib/engine/fused-kernels.ts): each replaces a chain of 6-14 elementwise
+// tfjs kernels of the DiT step with one pass over memory. Scalars arrive as doubles and are
+// rounded to float32 first, as tfjs does with a JS number operand, and the operations run in
+// the order of the composite tf code they replace.
+// ---------------------------------------------------------------------------------------------
+
+// GELU (tanh approximation) as u·σ(2z), 2z = K·u·(1 + A·u²) (lib/model/mlp.ts):
+//   forward  s = σ(2z), a = u·s
+//   backward du = da·(s + u·s·(1 − s)·K·(1 + 3A·u²))
+PHYLAB_CLONES void GeluFwdLoop(const float* __restrict u, float* __restrict s, float* __restrict a, int64_t n, float ca, float ck) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float x = u[i];
+    const float z2 = (x * ((x * x) * ca + 1.0f)) * ck;
+    const float sg = SigmoidF(z2);
+    s[i] = sg;
+    a[i] = x * sg;
+  }
+}
+PHYLAB_CLONES void GeluBwdLoop(const float* __restrict da, const float* __restrict u, const float* __restrict s, float* __restrict du, int64_t n, float ca3, float ck) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float x = u[i], sg = s[i];
+    const float dz2 = ((x * x) * ca3 + 1.0f) * ck;
+    du[i] = da[i] * (sg + ((x * sg) * (1.0f - sg)) * dz2);
+  }
+}
+
+// LayerNorm over rows of length w, then y = xhat·(1 + scale) + shift with shift/scale rows
+// shared by `n` consecutive rows (x (B, N, W); shift, scale (B, 1, W)).
+PHYLAB_CLONES void LnModFwdRows(const float* __restrict x, const float* __restrict shift, const float* __restrict scale, float* __restrict y,
+                                float* __restrict xhat, float* __restrict rstd, int64_t batches, int64_t n, int64_t w, float eps) {
+  const float fw = (float)w;
+  for (int64_t b = 0; b < batches; ++b) {
+    const float* sh = shift + b * w;
+    const float* sc = scale + b * w;
+    for (int64_t r = 0; r < n; ++r) {
+      const int64_t row = b * n + r;
+      const float* xr = x + row * w;
+      float* xh = xhat + row * w;
+      float* yr = y + row * w;
+      const float mean = SumRow(xr, w) / fw;
+      for (int64_t j = 0; j < w; ++j) xh[j] = xr[j] - mean;
+      float acc[16] = {0};
+      int64_t j = 0;
+      for (; j + 16 <= w; j += 16)
+        for (int u = 0; u < 16; ++u) acc[u] += xh[j + u] * xh[j + u];
+      float var = 0.0f;
+      for (int u = 0; u < 16; u += 2) var += acc[u] + acc[u + 1];
+      for (; j < w; ++j) var += xh[j] * xh[j];
+      const float rs = 1.0f / std::sqrt(var / fw + eps);
+      rstd[row] = rs;
+      for (int64_t k = 0; k < w; ++k) {
+        const float h = xh[k] * rs;
+        xh[k] = h;
+        yr[k] = h * (sc[k] + 1.0f) + sh[k];
+      }
+    }
+  }
+}
+
+// The rest of the fused kernels are compiled without FMA contraction: AdamW and EMA then equal
+// the composite tf code (lib/train/adamw.ts, ema.ts) bit for bit, and in the LayerNorm backward
+// dxhat − mean(dxhat) is exactly 0 where it should be (a contracted a·b − c keeps the rounding
+// error of a·b, which rstd then amplifies up to 1/√eps = 1000x).
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+
+// Σ a·b and Σ a·b·c over a row with 16 partial sums each (the order of SumRow; vectorised).
+PHYLAB_CLONES void DotRows(const float* __restrict a, const float* __restrict b, const float* __restrict c, int64_t n, float* ab, float* abc) {
+  float s1[16] = {0}, s2[16] = {0};
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16)
+    for (int u = 0; u < 16; ++u) {
+      const float t = a[j + u] * b[j + u];
+      s1[u] += t;
+      s2[u] += t * c[j + u];
+    }
+  float r1 = 0.0f, r2 = 0.0f;
+  for (int u = 0; u < 16; u += 2) {
+    r1 += s1[u] + s1[u + 1];
+    r2 += s2[u] + s2[u + 1];
+  }
+  for (; j < n; ++j) {
+    const float t = a[j] * b[j];
+    r1 += t;
+    r2 += t * c[j];
+  }
+  *ab = r1;
+  *abc = r2;
+}
+
+// Backward of LnModFwdRows: dx = rstd·(g·dy − mean(g·dy) − xhat·mean(g·dy·xhat)), g = 1 + scale;
+// dShift = Σ_n dy, dScale = Σ_n dy·xhat (summed over the rows sharing a shift/scale row).
+PHYLAB_CLONES void LnModBwdRows(const float* __restrict dy, const float* __restrict xhat, const float* __restrict rstd, const float* __restrict scale,
+                                float* __restrict dx, float* __restrict dshift, float* __restrict dscale, float* __restrict gbuf,
+                                int64_t batches, int64_t n, int64_t w) {
+  const float fw = (float)w;
+  for (int64_t b = 0; b < batches; ++b) {
+    const float* sc = scale + b * w;
+    float* dsh = dshift + b * w;
+    float* dsc = dscale + b * w;
+    for (int64_t k = 0; k < w; ++k) {
+      gbuf[k] = sc[k] + 1.0f;
+      dsh[k] = 0.0f;
+      dsc[k] = 0.0f;
+    }
+    for (int64_t r = 0; r < n; ++r) {
+      const int64_t row = b * n + r;
+      const float* dyr = dy + row * w;
+      const float* xh = xhat + row * w;
+      float* dxr = dx + row * w;
+      float s1, s2;
+      DotRows(dyr, gbuf, xh, w, &s1, &s2);
+      const float m1 = s1 / fw, m2 = s2 / fw, rs = rstd[row];
+      for (int64_t k = 0; k < w; ++k) {
+        dxr[k] = ((dyr[k] * gbuf[k] - m1) - xh[k] * m2) * rs;
+        dsh[k] += dyr[k];
+        dsc[k] += dyr[k] * xh[k];
+      }
+    }
+  }
+}
+
+PHYLAB_CLONES void AdamWLoop(const float* __restrict p, const float* __restrict g, const float* __restrict m, const float* __restrict v,
+                             float* __restrict np, float* __restrict nm, float* __restrict nv, int64_t n, const float* k, bool decay) {
+  const float gs = k[0], b1 = k[1], c1 = k[2], b2 = k[3], c2 = k[4], ibc2 = k[5], eps = k[6], step = k[7], wd = k[8];
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i] * gs;
+    const float m1 = m[i] * b1 + gi * c1;
+    const float v1 = v[i] * b2 + (gi * gi) * c2;
+    const float denom = std::sqrt(v1) * ibc2 + eps;
+    float upd = (m1 / denom) * step;
+    if (decay) upd = upd + p[i] * wd;
+    nm[i] = m1;
+    nv[i] = v1;
+    np[i] = p[i] - upd;
+  }
+}
+PHYLAB_CLONES void EmaLoop(const float* __restrict e, const float* __restrict p, float* __restrict out, int64_t n, float d, float c) {
+  for (int64_t i = 0; i < n; ++i) out[i] = e[i] * d + p[i] * c;
+}
+#pragma GCC pop_options
+
+constexpr int kMaxLnWidth = 4096;  // LayerNorm rows up to this width (fused-kernels.ts falls back above)
+
+enum FusedOp { F_GELU_FWD = 0, F_GELU_BWD = 1, F_LN_FWD = 2, F_LN_BWD = 3, F_ADAMW = 4, F_EMA = 5 };
+
+// fused(heap, p): p[0] = op, then per op (offsets in bytes; float32 tensors):
+//   GELU_FWD  [0, n, uOff, sOff, aOff, A, K]
+//   GELU_BWD  [1, n, daOff, uOff, sOff, duOff, 3A, K]
+//   LN_FWD    [2, B, N, W, xOff, shiftOff, scaleOff, yOff, xhatOff, rstdOff, eps]
+//   LN_BWD    [3, B, N, W, dyOff, xhatOff, rstdOff, scaleOff, dxOff, dShiftOff, dScaleOff]
+//   ADAMW     [4, n, pOff, gOff, mOff, vOff, npOff, nmOff, nvOff, decay?, gradScale, β1, 1−β1, β2, 1−β2, 1/√bc2, ε, lr/bc1, lr·λ]
+//   EMA       [5, n, emaOff, pOff, outOff, d, 1−d]
+napi_value Fused(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!ReadCall(env, info, "fused(heap, [op, ...])", &c)) return nullptr;
+  if (c.np < 2) return Throw(env, "fused: params too short");
+  const int op = (int)c.p[0];
+  if (op < F_GELU_FWD || op > F_EMA || c.p[0] != op) return Throw(env, "fused: unknown op");
+  static const size_t kLen[] = {7, 8, 11, 11, 19, 7};
+  if (c.np < kLen[op]) return Throw(env, "fused: params too short");
+  auto F = [&](int i) { return reinterpret_cast<float*>(c.heap + (size_t)c.p[i]); };
+  if (op == F_LN_FWD || op == F_LN_BWD) {
+    const double B = c.p[1], N = c.p[2], W = c.p[3];
+    if (!IsCount(B) || !IsCount(N) || !IsCount(W) || W < 1 || W > kMaxLnWidth) return Throw(env, "fused: bad LayerNorm shape");
+    const double big = 4 * B * N * W, rows = 4 * B * N, vec = 4 * B * W;
+    // operand sizes in the order of the offsets p[4..]
+    const double fwd[] = {big, vec, vec, big, big, rows};
+    const double bwd[] = {big, big, rows, vec, big, vec, vec};
+    const double* sz = op == F_LN_FWD ? fwd : bwd;
+    const int cnt = op == F_LN_FWD ? 6 : 7;
+    for (int i = 0; i < cnt; ++i)
+      if (!InHeap(c.p[4 + i], sz[i], c.heap_len, 4)) return Throw(env, "fused: tensor outside the heap");
+    if (big == 0) return nullptr;
+    if (op == F_LN_FWD) {
+      LnModFwdRows(F(4), F(5), F(6), F(7), F(8), F(9), (int64_t)B, (int64_t)N, (int64_t)W, (float)c.p[10]);
+    } else {
+      float gbuf[kMaxLnWidth];
+      LnModBwdRows(F(4), F(5), F(6), F(7), F(8), F(9), F(10), gbuf, (int64_t)B, (int64_t)N, (int64_t)W);
+    }
+    return nullptr;
+  }
+  const double n = c.p[1];
+  if (!IsCount(n)) return Throw(env, "fused: bad size");
+  static const int kTensors[] = {3, 4, 0, 0, 7, 3};
+  for (int i = 0; i < kTensors[op]; ++i)
+    if (!InHeap(c.p[2 + i], 4 * n, c.heap_len, 4)) return Throw(env, "fused: tensor outside the heap");
+  const int64_t len = (int64_t)n;
+  if (op == F_GELU_FWD) {
+    GeluFwdLoop(F(2), F(3), F(4), len, (float)c.p[5], (float)c.p[6]);
+  } else if (op == F_GELU_BWD) {
+    GeluBwdLoop(F(2), F(3), F(4), F(5), len, (float)c.p[6], (float)c.p[7]);
+  } else if (op == F_ADAMW) {
+    float k[9];
+    for (int i = 0; i < 9; ++i) k[i] = (float)c.p[10 + i];
+    AdamWLoop(F(2), F(3), F(4), F(5), F(6), F(7), F(8), len, k, c.p[9] != 0);
+  } else {
+    EmaLoop(F(2), F(3), F(4), len, (float)c.p[5], (float)c.p[6]);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 napi_value RegisterKernels(napi_env env, napi_value exports) {
@@ -696,6 +902,7 @@ napi_value RegisterKernels(napi_env env, napi_value exports) {
       {"slice", nullptr, Slice, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fused", nullptr, Fused, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   return exports;

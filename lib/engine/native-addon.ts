@@ -23,6 +23,8 @@ export interface NativeAddon {
   slice?(heap: ArrayBuffer, p: Float64Array): void;
   tile?(heap: ArrayBuffer, p: Float64Array): void;
   binary?(heap: ArrayBuffer, p: Float64Array): void;
+  /** Fused GELU / LayerNorm-modulate / AdamW / EMA kernels (lib/engine/fused-kernels.ts). */
+  fused?(heap: ArrayBuffer, p: Float64Array): void;
 }
 
 let addon: NativeAddon | null = null;

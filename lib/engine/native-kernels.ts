@@ -25,10 +25,14 @@
  *  - Add, Sub, Multiply, RealDiv with numpy broadcasting: merged axes, vectorised inner loops
  *    (bit-identical to stock); the stock kernel's per-call shape marshalling is skipped too.
  *
+ * The fused model kernels of fused-kernels.ts (GELU, LayerNorm-modulate, AdamW, EMA) are
+ * registered and removed together with these.
+ *
  * `PHYLAB_NATIVE_KERNELS=0` disables them (enableNativeMatMul() enables them with the matmul).
  */
 import * as tf from '@tensorflow/tfjs';
 import { normalizeAxes, planBinary, planReduce, planSlice, planTile, planTranspose } from './kernel-plans';
+import { disableFusedKernels, enableFusedKernels } from './fused-kernels';
 import { NativeAddon, loadNativeAddon, nativeAddonError } from './native-addon';
 
 /** The kernels this module can replace. */
@@ -328,11 +332,13 @@ export function enableNativeKernels(opts: { only?: readonly NativeKernelName[] }
       on.push(name);
     } else if (isNative(current)) register(stock.get(name) as tf.KernelConfig);
   }
-  return (status = { enabled: on.length > 0, reason: `${on.length} native kernels`, kernels: on });
+  const fused = enableFusedKernels();
+  return (status = { enabled: on.length > 0, reason: `${on.length} native kernels${fused.enabled ? ` + ${fused.reason}` : ''}`, kernels: on });
 }
 
 /** Puts the stock wasm kernels back. Idempotent. */
 export function disableNativeKernels(): NativeKernelsStatus {
+  disableFusedKernels();
   if (stock) {
     for (const name of NATIVE_KERNEL_NAMES) {
       const cfg = stock.get(name);

@@ -1,0 +1,244 @@
+/**
+ * Fused model kernels for the TF.js wasm backend (native/phylab_kernels.cc `fused`), each one pass
+ * over memory in place of a chain of small elementwise tfjs kernels of the DiT training step:
+ *
+ *  - `PhylabGeluFwd` {u} → [s, a]: s = σ(2z), a = u·s, 2z = K·u·(1 + A·u²)   (attrs A, K; 6 kernels before)
+ *  - `PhylabGeluBwd` {da, u, s} → du = da·(s + u·s·(1 − s)·K·(1 + 3A·u²))  (attrs A3, K; 9 before)
+ *  - `PhylabLnModFwd` {x (B,N,W), shift (B,1,W), scale (B,1,W)} → [y, xhat, rstd (B,N,1)]
+ *      y = LN(x)·(1 + scale) + shift   (attr eps; 9 before)
+ *  - `PhylabLnModBwd` {dy, xhat, rstd, scale} → [dx, dShift (B,1,W), dScale (B,1,W)]   (9 before)
+ *  - `PhylabAdamW` {p, g, m, v} → [p', m', v'] (attrs: see AdamWAttrs; ~10 before), bit-identical
+ *      to the composite float32 code (no FMA contraction in that loop)
+ *  - `PhylabEma` {ema, p} → ema·d + p·(1 − d)   (attrs d, c = 1 − d; 3 before), bit-identical too
+ *
+ * They are custom kernel names, registered only on wasm, only when the native addon has `fused`,
+ * and together with the native kernels (enableNativeKernels; PHYLAB_NATIVE_KERNELS=0 turns both
+ * off, PHYLAB_FUSED_KERNELS=0 only these, e.g. to time the step without them). Callers
+ * run them only when `fusedKernelReady(name)` (registered for the active backend) and otherwise
+ * keep their composite tf code: lib/model/mlp.ts, layer-norm.ts, lib/train/adamw.ts, ema.ts.
+ * Tensors must be float32 (callers check with the *Fusable helpers below; a kernel throws otherwise).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { NativeAddon, loadNativeAddon, nativeAddonError } from './native-addon';
+
+/** The fused kernels this module registers. */
+export const FUSED_KERNEL_NAMES = ['PhylabGeluFwd', 'PhylabGeluBwd', 'PhylabLnModFwd', 'PhylabLnModBwd', 'PhylabAdamW', 'PhylabEma'] as const;
+export type FusedKernelName = (typeof FUSED_KERNEL_NAMES)[number];
+
+/** Widest LayerNorm row the native kernel takes (native/phylab_kernels.cc kMaxLnWidth). */
+export const MAX_LN_WIDTH = 4096;
+
+/** Attributes of `PhylabAdamW` (numbers are rounded to float32, as tfjs does with scalar operands). */
+export interface AdamWAttrs {
+  /** Gradient scale c (global-norm clipping). */
+  gradScale: number;
+  beta1: number;
+  /** 1 − β1, computed in double by the caller. */
+  oneMinusBeta1: number;
+  beta2: number;
+  /** 1 − β2. */
+  oneMinusBeta2: number;
+  /** 1/√(1 − β2ᵗ). */
+  invSqrtBc2: number;
+  eps: number;
+  /** lr/(1 − β1ᵗ). */
+  stepSize: number;
+  /** Whether the decay term is added at all. */
+  decayOn: boolean;
+  /** lr·λ. */
+  decay: number;
+}
+
+export interface FusedKernelsStatus {
+  /** Whether the fused kernels are registered on wasm. */
+  enabled: boolean;
+  /** Why (not), one line. */
+  reason: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type WasmBackend = any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type KernelArgs = { inputs: any; backend: WasmBackend; attrs: any };
+
+const MARK = '__phylabFusedKernel';
+// native/phylab_kernels.cc enum FusedOp
+const OP = { GELU_FWD: 0, GELU_BWD: 1, LN_FWD: 2, LN_BWD: 3, ADAMW: 4, EMA: 5 } as const;
+
+let lib: NativeAddon | null = null;
+let status: FusedKernelsStatus = { enabled: false, reason: 'not enabled yet' };
+const p = new Float64Array(24);
+
+function offsetOf(backend: WasmBackend, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset as number;
+}
+
+/** The wasm heap now (take it after makeOutput: growing the memory detaches the old buffer). */
+function heap(backend: WasmBackend): ArrayBuffer {
+  return backend.wasm.HEAPU8.buffer as ArrayBuffer;
+}
+
+function sizeOf(shape: readonly number[]): number {
+  let s = 1;
+  for (const d of shape) s *= d;
+  return s;
+}
+
+function call(backend: WasmBackend, values: readonly number[]): void {
+  p.fill(0);
+  p.set(values);
+  (lib as NativeAddon).fused!(heap(backend), p);
+}
+
+function requireFloat32(kernel: string, ts: Record<string, tf.TensorInfo>): void {
+  for (const [k, t] of Object.entries(ts)) if (t.dtype !== 'float32') throw new Error(`${kernel}: input '${k}' must be float32, got ${t.dtype}`);
+}
+
+function requireSameShape(kernel: string, ref: tf.TensorInfo, ts: Record<string, tf.TensorInfo>): void {
+  for (const [k, t] of Object.entries(ts)) {
+    if (!tf.util.arraysEqual(t.shape, ref.shape)) throw new Error(`${kernel}: input '${k}' has shape [${t.shape}], expected [${ref.shape}]`);
+  }
+}
+
+function geluFwd({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
+  const u = inputs.u as tf.TensorInfo;
+  requireFloat32('PhylabGeluFwd', { u });
+  const s = b.makeOutput(u.shape, 'float32') as tf.TensorInfo;
+  const a = b.makeOutput(u.shape, 'float32') as tf.TensorInfo;
+  const n = sizeOf(u.shape);
+  if (n > 0) call(b, [OP.GELU_FWD, n, offsetOf(b, u), offsetOf(b, s), offsetOf(b, a), attrs.A, attrs.K]);
+  return [s, a];
+}
+
+function geluBwd({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const { da, u, s } = inputs as Record<string, tf.TensorInfo>;
+  requireFloat32('PhylabGeluBwd', { da, u, s });
+  requireSameShape('PhylabGeluBwd', u, { da, s });
+  const du = b.makeOutput(u.shape, 'float32') as tf.TensorInfo;
+  const n = sizeOf(u.shape);
+  if (n > 0) call(b, [OP.GELU_BWD, n, offsetOf(b, da), offsetOf(b, u), offsetOf(b, s), offsetOf(b, du), attrs.A3, attrs.K]);
+  return du;
+}
+
+/** Whether x (B, N, W) with shift/scale (B, 1, W), all float32, fits the fused LayerNorm kernels. */
+export function lnModFusable(x: tf.TensorInfo, shift: tf.TensorInfo, scale: tf.TensorInfo): boolean {
+  if (x.dtype !== 'float32' || shift.dtype !== 'float32' || scale.dtype !== 'float32') return false;
+  if (x.shape.length !== 3) return false;
+  const [bb, , w] = x.shape;
+  const row = [bb, 1, w];
+  return w >= 1 && w <= MAX_LN_WIDTH && tf.util.arraysEqual(shift.shape, row) && tf.util.arraysEqual(scale.shape, row);
+}
+
+function lnShapeCheck(kernel: string, x: tf.TensorInfo, shift: tf.TensorInfo, scale: tf.TensorInfo): [number, number, number] {
+  if (!lnModFusable(x, shift, scale)) {
+    throw new Error(`${kernel}: expected float32 x (B, N, W ≤ ${MAX_LN_WIDTH}) and shift/scale (B, 1, W), got [${x.shape}], [${shift.shape}], [${scale.shape}]`);
+  }
+  return x.shape as [number, number, number];
+}
+
+function lnFwd({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
+  const { x, shift, scale } = inputs as Record<string, tf.TensorInfo>;
+  const [bb, n, w] = lnShapeCheck('PhylabLnModFwd', x, shift, scale);
+  const y = b.makeOutput(x.shape, 'float32') as tf.TensorInfo;
+  const xhat = b.makeOutput(x.shape, 'float32') as tf.TensorInfo;
+  const rstd = b.makeOutput([bb, n, 1], 'float32') as tf.TensorInfo;
+  call(b, [OP.LN_FWD, bb, n, w, offsetOf(b, x), offsetOf(b, shift), offsetOf(b, scale), offsetOf(b, y), offsetOf(b, xhat), offsetOf(b, rstd), attrs.eps]);
+  return [y, xhat, rstd];
+}
+
+function lnBwd({ inputs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const { dy, xhat, rstd, scale } = inputs as Record<string, tf.TensorInfo>;
+  const [bb, n, w] = lnShapeCheck('PhylabLnModBwd', xhat, scale, scale);
+  requireFloat32('PhylabLnModBwd', { dy, rstd });
+  requireSameShape('PhylabLnModBwd', xhat, { dy });
+  if (!tf.util.arraysEqual(rstd.shape, [bb, n, 1])) throw new Error(`PhylabLnModBwd: rstd has shape [${rstd.shape}], expected [${[bb, n, 1]}]`);
+  const dx = b.makeOutput(xhat.shape, 'float32') as tf.TensorInfo;
+  const dShift = b.makeOutput([bb, 1, w], 'float32') as tf.TensorInfo;
+  const dScale = b.makeOutput([bb, 1, w], 'float32') as tf.TensorInfo;
+  call(b, [OP.LN_BWD, bb, n, w, offsetOf(b, dy), offsetOf(b, xhat), offsetOf(b, rstd), offsetOf(b, scale), offsetOf(b, dx), offsetOf(b, dShift), offsetOf(b, dScale)]);
+  return [dx, dShift, dScale];
+}
+
+function adamW({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
+  const { p: pp, g, m, v } = inputs as Record<string, tf.TensorInfo>;
+  requireFloat32('PhylabAdamW', { p: pp, g, m, v });
+  requireSameShape('PhylabAdamW', pp, { g, m, v });
+  const a = attrs as AdamWAttrs;
+  const np = b.makeOutput(pp.shape, 'float32') as tf.TensorInfo;
+  const nm = b.makeOutput(pp.shape, 'float32') as tf.TensorInfo;
+  const nv = b.makeOutput(pp.shape, 'float32') as tf.TensorInfo;
+  const n = sizeOf(pp.shape);
+  if (n > 0) {
+    call(b, [OP.ADAMW, n, offsetOf(b, pp), offsetOf(b, g), offsetOf(b, m), offsetOf(b, v), offsetOf(b, np), offsetOf(b, nm), offsetOf(b, nv),
+      a.decayOn ? 1 : 0, a.gradScale, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.invSqrtBc2, a.eps, a.stepSize, a.decay]);
+  }
+  return [np, nm, nv];
+}
+
+function ema({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
+  const { ema: e, p: pp } = inputs as Record<string, tf.TensorInfo>;
+  requireFloat32('PhylabEma', { ema: e, p: pp });
+  requireSameShape('PhylabEma', e, { p: pp });
+  const out = b.makeOutput(e.shape, 'float32') as tf.TensorInfo;
+  const n = sizeOf(e.shape);
+  if (n > 0) call(b, [OP.EMA, n, offsetOf(b, e), offsetOf(b, pp), offsetOf(b, out), attrs.d, attrs.c]);
+  return out;
+}
+
+const IMPLS: Record<FusedKernelName, (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]> = {
+  PhylabGeluFwd: geluFwd,
+  PhylabGeluBwd: geluBwd,
+  PhylabLnModFwd: lnFwd,
+  PhylabLnModBwd: lnBwd,
+  PhylabAdamW: adamW,
+  PhylabEma: ema,
+};
+
+/**
+ * Registers the fused kernels on the wasm backend. Idempotent; only acts when the active backend
+ * is wasm and the addon has `fused`; never throws for a missing addon (the status says why).
+ * Normally called by enableNativeKernels() (lib/engine/native-kernels.ts).
+ */
+export function enableFusedKernels(): FusedKernelsStatus {
+  for (const env of ['PHYLAB_NATIVE_KERNELS', 'PHYLAB_FUSED_KERNELS']) {
+    if (process.env[env] === '0') {
+      disableFusedKernels();
+      return (status = { enabled: false, reason: `${env}=0` });
+    }
+  }
+  if (tf.getBackend() !== 'wasm') return (status = { enabled: false, reason: `active backend is ${tf.getBackend()}, not wasm` });
+  lib = loadNativeAddon();
+  if (!lib) return (status = { enabled: false, reason: nativeAddonError() ?? 'addon not available' });
+  if (typeof lib.fused !== 'function') return (status = { enabled: false, reason: 'addon predates the fused kernels (run `node native/build.cjs --force`)' });
+  for (const name of FUSED_KERNEL_NAMES) {
+    const current = tf.getKernel(name, 'wasm');
+    if (current && Object.prototype.hasOwnProperty.call(current, MARK)) continue;
+    if (current) tf.unregisterKernel(name, 'wasm');
+    const cfg: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: IMPLS[name] as unknown as tf.KernelFunc };
+    Object.defineProperty(cfg, MARK, { value: true, enumerable: false });
+    tf.registerKernel(cfg);
+  }
+  return (status = { enabled: true, reason: `${FUSED_KERNEL_NAMES.length} fused kernels` });
+}
+
+/** Unregisters the fused kernels (callers then run their composite tf code). Idempotent. */
+export function disableFusedKernels(): FusedKernelsStatus {
+  for (const name of FUSED_KERNEL_NAMES) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  return (status = { enabled: false, reason: 'disabled' });
+}
+
+/** The state after the last enable/disable call. */
+export function fusedKernelsStatus(): FusedKernelsStatus {
+  return { ...status };
+}
+
+/** Whether `name` is registered for the active backend (the only case in which callers may run it). */
+export function fusedKernelReady(name: FusedKernelName): boolean {
+  return tf.getKernel(name, tf.getBackend()) != null;
+}
+
+/** Runs a fused kernel (check fusedKernelReady first); always returns the outputs as an array. */
+export function runFused(name: FusedKernelName, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor[] {
+  const out = tf.engine().runKernel(name, inputs, attrs) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(out) ? out : [out];
+}
