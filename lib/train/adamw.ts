@@ -4,15 +4,29 @@
  *   g ← c·∇ (c: global-norm clip factor)
  *   m ← β1 m + (1 − β1) g,   v ← β2 v + (1 − β2) g²
  *   p ← p − lr·( m/(1 − β1ᵗ) / (√(v/(1 − β2ᵗ)) + ε) + λ·p )     (λ only on weight matrices)
+ * On wasm with the native addon each tensor is updated by one fused kernel (PhylabAdamW,
+ * lib/engine/fused-kernels.ts) that gives the same float32 bits as the tf ops below.
  */
 import * as tf from '@tensorflow/tfjs';
+import { AdamWAttrs, fusedKernelReady, runFused } from '../engine/fused-kernels';
 import { ParamMap } from '../model/params';
+
+/** Whether one fused native kernel can update this tensor (float32, same shapes, kernel registered). */
+function fusable(...ts: tf.Tensor[]): boolean {
+  return ts.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, ts[0].shape)) && fusedKernelReady('PhylabAdamW');
+}
 
 export interface AdamWSettings {
   beta1: number;
   beta2: number;
   eps: number;
   weightDecay: number;
+}
+
+/** [m', v', p'] by the PhylabAdamW kernel (which returns [p', m', v']). */
+function fusedUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamWAttrs): tf.Tensor[] {
+  const [np, nm, nv] = runFused('PhylabAdamW', { p, g, m, v }, attrs as unknown as tf.NamedAttrMap);
+  return [nm, nv, np];
 }
 
 export class AdamW {
@@ -52,15 +66,20 @@ export class AdamW {
     for (const [k, p] of Object.entries(params)) {
       const g0 = grads[k];
       if (!g0) throw new Error(`AdamW: no gradient for '${k}'`);
-      const [m, v, np] = tf.tidy(() => {
-        const g = gradScale === 1 ? g0 : tf.mul(g0, gradScale);
-        const m1 = tf.add(tf.mul(this.m[k], beta1), tf.mul(g, 1 - beta1));
-        const v1 = tf.add(tf.mul(this.v[k], beta2), tf.mul(tf.mul(g, g), 1 - beta2));
-        const denom = tf.add(tf.mul(tf.sqrt(v1), invSqrtBc2), eps);
-        let upd = tf.mul(tf.div(m1, denom), stepSize);
-        if (weightDecay > 0 && this.decayed.has(k)) upd = tf.add(upd, tf.mul(p, lr * weightDecay));
-        return [m1, v1, tf.sub(p, upd)];
-      });
+      const mk = this.m[k], vk = this.v[k];
+      const decayOn = weightDecay > 0 && this.decayed.has(k);
+      const decay = lr * weightDecay;
+      const [m, v, np] = fusable(p, g0, mk, vk)
+        ? fusedUpdate(p, g0, mk, vk, { gradScale, beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, invSqrtBc2, eps, stepSize, decayOn, decay })
+        : tf.tidy(() => {
+          const g = gradScale === 1 ? g0 : tf.mul(g0, gradScale);
+          const m1 = tf.add(tf.mul(mk, beta1), tf.mul(g, 1 - beta1));
+          const v1 = tf.add(tf.mul(vk, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+          const denom = tf.add(tf.mul(tf.sqrt(v1), invSqrtBc2), eps);
+          let upd = tf.mul(tf.div(m1, denom), stepSize);
+          if (decayOn) upd = tf.add(upd, tf.mul(p, decay));
+          return [m1, v1, tf.sub(p, upd)];
+        });
       this.m[k].dispose();
       this.v[k].dispose();
       this.m[k] = m;
