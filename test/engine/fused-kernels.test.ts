@@ -61,6 +61,11 @@ describe('engine/fused-kernels', function () {
   let kernelsWereOn = false;
 
   before(async function () {
+    const off = ['PHYLAB_NATIVE_KERNELS', 'PHYLAB_FUSED_KERNELS'].find((e) => process.env[e] === '0');
+    if (off) {
+      console.log(`      (skipped: ${off}=0)`);
+      this.skip();
+    }
     if (!loadNativeAddon()?.fused) {
       console.log('      (skipped: addon without fused kernels; run `node native/build.cjs --force`)');
       this.skip();
