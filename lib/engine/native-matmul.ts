@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/profile';
 import { planMatMul, biasMode, BiasMode, MatMulPlan } from './matmul-plan';
 import { NATIVE_ADDON_PATH, NativeAddon, loadNativeAddon, nativeAddonCoreNote, nativeAddonError, parseCoreType } from './native-addon';
+import { FUSED_KERNEL_NAMES, fusedKernelsStatus } from './fused-kernels';
 import { NativeKernelsStatus, disableNativeKernels, enableNativeKernels, nativeKernelsStatus } from './native-kernels';
 
 export { NATIVE_ADDON_PATH };
@@ -93,9 +94,14 @@ let stock: Map<string, tf.KernelConfig> | null = null;
 let status: NativeMatMulStatus = off('not enabled yet');
 const counters = { native: 0, fallback: 0 };
 
+/** '; 17 native kernels + 6 fused' (the fused ones only while registered). */
+function kernelsNote(kernels: NativeKernelsStatus): string {
+  return `; ${kernels.kernels.length} native kernels${fusedKernelsStatus().enabled ? ` + ${FUSED_KERNEL_NAMES.length} fused` : ''}`;
+}
+
 function off(reason: string, blas: string | null = null): NativeMatMulStatus {
   const kernels = nativeKernelsStatus();
-  const k = kernels.enabled ? `; ${kernels.kernels.length} native kernels` : '';
+  const k = kernels.enabled ? kernelsNote(kernels) : '';
   return { enabled: false, reason, threads: 0, blas, label: `stock wasm matmul (${reason})${k}`, kernels };
 }
 
@@ -263,9 +269,9 @@ export function enableNativeMatMul(opts: Partial<NativeMatMulConfig> = {}): Nati
   const config = lib.config();
   const version = /OpenBLAS (\S+)/.exec(config)?.[1] ?? '?';
   const core = /\(core (\S+)\)/.exec(config)?.[1] ?? '?';
-  const k = kernels.enabled ? `; ${kernels.kernels.length} native kernels` : `; stock non-matmul kernels (${kernels.reason})`;
+  const k = kernels.enabled ? kernelsNote(kernels) : `; stock non-matmul kernels (${kernels.reason})`;
   return (status = { enabled: true, reason: `OpenBLAS ${version} sgemm, core ${core}${nativeAddonCoreNote()}${k}`, threads: n, blas: config,
-    label: `OpenBLAS matmul, ${n} thread${n === 1 ? '' : 's'}${kernels.enabled ? `; ${kernels.kernels.length} native kernels` : ''}`, kernels });
+    label: `OpenBLAS matmul, ${n} thread${n === 1 ? '' : 's'}${kernels.enabled ? kernelsNote(kernels) : ''}`, kernels });
 }
 
 function disableMatMulKernels(): void {
