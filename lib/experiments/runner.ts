@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { configHash } from '../config/hash';
 import { Progress, formatDuration } from '../cli/progress';
+import { currentBackend } from '../runtime/backend';
 import { gitCommit, provenance, REPO_ROOT } from '../runtime/provenance';
 import type { Profile } from '../config/profile';
 import type { Experiment, Json, Row, Unit } from './experiment';
@@ -36,6 +37,10 @@ export interface UnitRecord {
   cached: boolean;
   seconds: number | null;
   done: boolean;
+  /** Commit of the code that computed the unit (from its meta.json; null when not done or not recorded). */
+  commit: string | null;
+  /** TF.js backend label of the process that computed it (null when not recorded: units finished before it was). */
+  backend: string | null;
 }
 
 export interface ExperimentResult {
@@ -134,25 +139,25 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   for (const u of units) {
     const cached = results[u.id] !== undefined && !todo.includes(u);
     if (cached) {
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, seconds: readSeconds(dirs[u.id]), done: true });
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dirs[u.id]) });
       continue;
     }
     const depsMissing = (u.deps ?? []).filter((d) => results[d] === undefined);
     if (opts.dryRun || stopped || depsMissing.length > 0) {
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false });
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
       continue;
     }
     if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 > opts.budgetS) {
       stopped = true;
       log(`[phylab] time budget of ${formatDuration(opts.budgetS)} used: stopping before ${u.id}; rerun to resume`);
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false });
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
       continue;
     }
     const dir = dirs[u.id];
     mkdirSync(dir, { recursive: true });
     if (!claimUnit(dir)) {
       log(`[phylab] ${u.id} is being computed by another process: skipped here`);
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false });
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
       continue;
     }
     writeJsonAtomic(join(dir, 'unit.json'), { id: u.id, key: u.key, version: u.version, deps: u.deps ?? [], started: new Date().toISOString() });
@@ -169,13 +174,13 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
       const seconds = (Date.now() - ts) / 1000;
       writeJsonAtomic(join(dir, 'result.json'), result);
-      writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit });
+      writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend: currentBackend()?.label ?? null });
     } finally {
       releaseUnit(dir);
     }
     const seconds = (Date.now() - ts) / 1000;
     results[u.id] = result;
-    records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true });
+    records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true, commit, backend: currentBackend()?.label ?? null });
     progress.tick(Math.round(u.cost), `done ${u.id} in ${formatDuration(seconds)}`);
   }
   progress.finish();
@@ -215,9 +220,11 @@ export function releaseUnit(dir: string): void {
   rmSync(join(dir, 'lock'), { force: true });
 }
 
-function readSeconds(dir: string): number | null {
-  const m = readJson(join(dir, 'meta.json')) as { seconds?: number } | undefined;
-  return m && typeof m.seconds === 'number' ? m.seconds : null;
+/** Compute time, commit and backend of a finished unit, from its meta.json. */
+function readMeta(dir: string): Pick<UnitRecord, 'seconds' | 'commit' | 'backend'> {
+  const m = (readJson(join(dir, 'meta.json')) ?? {}) as { seconds?: unknown; commit?: unknown; backend?: unknown };
+  const str = (x: unknown) => (typeof x === 'string' ? x : null);
+  return { seconds: typeof m.seconds === 'number' ? m.seconds : null, commit: str(m.commit), backend: str(m.backend) };
 }
 
 /** Write summary.json, summary.csv and run.json. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Experiment, Json, Unit } from '../../lib/experiments/experiment';
 import { loadSummary, runExperiment, toCsv } from '../../lib/experiments/runner';
+import { gitCommit } from '../../lib/runtime/provenance';
 
 /** A toy experiment: 'train' squares the seed, 'eval' adds a config offset; counts real runs. */
 function toy(calls: string[], failOn?: string): Experiment<{ offset: number }> {
@@ -62,6 +63,9 @@ describe('experiments/runner', () => {
     assert.equal(calls.length, 4, 'nothing recomputed');
     assert.deepEqual(r2.rows, r1.rows);
     assert.ok(r2.units.every((u) => u.cached));
+    // cached units carry the commit that computed them (read back from their meta.json)
+    assert.deepEqual(r2.units.map((u) => u.commit), r1.units.map((u) => u.commit));
+    assert.ok(r1.units.every((u) => u.commit === gitCommit()));
 
     // A config change re-runs only the units whose key changed.
     await runExperiment(toy(calls), { offset: 20 }, opts);
