@@ -25,7 +25,7 @@ export interface RunOptions {
   cacheDir?: string;
   /** Only plan and report what is cached; run nothing. */
   dryRun?: boolean;
-  /** Stop after this many seconds (finishing the unit in progress); rows cover what is done. */
+  /** Start no new unit once this many seconds have passed (the unit in progress finishes); 0 starts none: it only collects the cached units into the summary. */
   budgetS?: number;
   /** Print nothing. */
   silent?: boolean;
@@ -147,7 +147,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
       continue;
     }
-    if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 > opts.budgetS) {
+    if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 >= opts.budgetS) {
       stopped = true;
       log(`[phylab] time budget of ${formatDuration(opts.budgetS)} used: stopping before ${u.id}; rerun to resume`);
       records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });

@@ -86,6 +86,15 @@ describe('experiments/runner', () => {
     assert.ok(r.complete);
   });
 
+  it('a time budget of 0 runs nothing and writes the summary of what is cached', async () => {
+    const calls: string[] = [];
+    const out = join(dir, 'out-budget0');
+    const r = await runExperiment(toy(calls), { offset: 30 }, { profile: 'smoke', cacheDir: join(dir, 'cache-budget0'), outDir: out, silent: true, budgetS: 0 });
+    assert.deepEqual(calls, []);
+    assert.equal(r.complete, false);
+    assert.ok(existsSync(join(out, 'summary.json')));
+  });
+
   it('dry runs report what is cached without running', async () => {
     const calls: string[] = [];
     const r = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache'), outDir: join(dir, 'out'), silent: true, dryRun: true });

@@ -31,7 +31,7 @@ export const command: CommandSpec = {
     { name: 'out', type: 'string', help: 'summary folder (default data/results/<name>/<profile>)' },
     { name: 'force', type: 'boolean', help: 'recompute cached units', default: false },
     { name: 'dry-run', type: 'boolean', help: 'list the units and what is cached; run nothing', default: false },
-    { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes)', min: 0 },
+    { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes; 0: run none, only summarize the cached units)', min: 0 },
     { name: 'backend', type: 'string', help: 'TF.js backend', choices: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] },
     { name: 'print-config', type: 'boolean', help: 'print the resolved config and exit', default: false },
   ],

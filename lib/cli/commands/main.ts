@@ -22,7 +22,7 @@ export const command: CommandSpec = {
   order: 2,
   options: [
     { name: 'profile', type: 'string', help: 'scale of the run', choices: ['smoke', 'quick', 'paper'], default: 'quick' },
-    { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes)', min: 0 },
+    { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes; 0: run none, only summarize the cached units)', min: 0 },
     { name: 'setup', type: 'boolean', help: 'register the Jupyter kernel and check the machine first', default: true },
     { name: 'only', type: 'list', help: `experiments to run (default: ${MAIN_EXPERIMENTS.join(', ')})` },
   ],
