@@ -3,6 +3,10 @@
  * and `velocity-gap` (paper Fig 5), computed from their summary rows (never typed in). Used by
  * notebooks/03-case-matching.ipynb.
  *
+ * Broken generations (rows with `intact: false`: the generated ball shrank, grew or vanished, see
+ * lib/experiments/case-matching-units.ts) are counted apart and left out of flips, speed shifts and
+ * gap statistics; rows without the field (older summaries) count as intact.
+ *
  * Intervals: flip shares get a Wilson 95% score interval on the counts pooled over seeds and a
  * 95% t-interval of the per-seed shares; every other mean is over seeds with a 95% t-interval
  * (0 with one seed).
@@ -59,9 +63,14 @@ export interface FlipOptions {
   bins?: Array<[number, number]>;
 }
 
+/** The generated ball stayed one ball of the right size (absent field: intact). */
+export const isIntact = (r: Row): boolean => r.intact !== false;
+/** A measurable, intact generation (what flips, shifts and gap statistics are computed on). */
+const usable = (r: Row) => isIntact(r) && num(r.generatedVelocity) !== null;
+
 const isFlipped = (r: Row, threshold: number) => {
   const g = num(r.generatedVelocity);
-  return g !== null && g < -threshold;
+  return isIntact(r) && g !== null && g < -threshold;
 };
 
 /** Share of flipped generations of one set in one conditioning-speed bin ('all' = every row of the set). */
@@ -76,6 +85,8 @@ export interface FlipShare {
   flipped: number;
   /** Generations with no measurable ball (not counted as flips). */
   vanished: number;
+  /** Generations whose ball broke up (shrank, grew or vanished in view; not counted as flips). */
+  broken: number;
   /** flipped / n, pooled over seeds. */
   share: number;
   /** Wilson 95% interval of the pooled share. */
@@ -105,7 +116,7 @@ export function flipShares(rows: Row[], opts: FlipOptions = {}): FlipShare[] {
         return x.filter((r) => isFlipped(r, threshold)).length / x.length;
       });
       const s = meanCi(perSeed);
-      out.push({ set, bin: g.bin, lo: g.lo, hi: g.hi, n, flipped, vanished: g.rows.filter((r) => num(r.generatedVelocity) === null).length, share: n ? flipped / n : NaN, wilsonLo, wilsonHi, seedMean: s.mean, seedCi: s.ci, seeds: s.n });
+      out.push({ set, bin: g.bin, lo: g.lo, hi: g.hi, n, flipped, vanished: g.rows.filter((r) => num(r.generatedVelocity) === null).length, broken: g.rows.filter((r) => !isIntact(r)).length, share: n ? flipped / n : NaN, wilsonLo, wilsonHi, seedMean: s.mean, seedCi: s.ci, seeds: s.n });
     }
   }
   return out;
@@ -132,7 +143,7 @@ export function speedShifts(rows: Row[], opts: FlipOptions = {}): SpeedShift[] {
   const bins = opts.bins ?? speedBins();
   const out: SpeedShift[] = [];
   for (const set of uniq(rows.map((r) => String(r.set)))) {
-    const rs = rows.filter((r) => String(r.set) === set && num(r.generatedVelocity) !== null && !isFlipped(r, threshold));
+    const rs = rows.filter((r) => String(r.set) === set && usable(r) && !isFlipped(r, threshold));
     bins.forEach((b, i) => {
       const x = rs.filter((r) => inBin(Number(r.conditionVelocity), b, i === bins.length - 1));
       if (x.length === 0) return;
@@ -168,8 +179,10 @@ export function fig7(rows: Row[], opts: FlipOptions & { trainVelocity?: Band[]; 
   const xr: [number, number] = [Math.min(1, ...cond) - 0.1, Math.max(2.5, ...cond) + 0.1];
   const yr: [number, number] = [Math.min(-0.5, ...gen) - 0.3, Math.max(4.2, ...gen) + 0.3];
   const panels: PanelSpec[] = sets.map((set) => {
-    const rs = rows.filter((r) => String(r.set) === set && num(r.generatedVelocity) !== null);
-    const mirrored = rs.some((r) => r.direction === 'both');
+    const all = rows.filter((r) => String(r.set) === set && num(r.generatedVelocity) !== null);
+    const rs = all.filter(isIntact);
+    const broken = all.filter((r) => !isIntact(r));
+    const mirrored = all.some((r) => r.direction === 'both');
     const traces: Trace[] = [];
     for (const [lo, hi] of train) {
       traces.push(shade(lo, hi, xr[0], xr[1], 'training speeds', 'rgba(0,158,115,0.15)'));
@@ -182,6 +195,7 @@ export function fig7(rows: Row[], opts: FlipOptions & { trainVelocity?: Band[]; 
     const text = (x: Row[]) => x.map((r) => `seed ${r.seed} · video ${r.index} · r ${Number(r.radius).toFixed(2)}`);
     traces.push(...scatter({ x: kept.map((r) => Number(r.conditionVelocity)), y: kept.map((r) => Number(r.generatedVelocity)), name: 'kept direction', color: '#0072B2', size: 5, opacity: 0.6, text: text(kept) }));
     traces.push(...scatter({ x: flipped.map((r) => Number(r.conditionVelocity)), y: flipped.map((r) => Number(r.generatedVelocity)), name: `flipped (v < −${threshold})`, color: '#D55E00', size: 6, opacity: 0.9, text: text(flipped) }));
+    traces.push(...scatter({ x: broken.map((r) => Number(r.conditionVelocity)), y: broken.map((r) => Number(r.generatedVelocity)), name: 'broken ball (not counted)', color: '#999999', size: 6, symbol: 'x', opacity: 0.8, text: text(broken), showLegend: broken.length > 0 }));
     const n = rows.filter((r) => String(r.set) === set).length;
     return { title: `${set} (${mirrored ? 'both directions' : 'left to right'}): ${flipped.length}/${n} flipped`, traces, x: { title: 'conditioning velocity (u/s)', range: xr }, y: { title: 'generated velocity (u/s)', range: yr } };
   });
@@ -204,7 +218,7 @@ export function flipShareFigure(rows: Row[], opts: FlipOptions = {}): Figure {
 export interface FlipVerdict {
   sets: string[];
   /** Flips / generations per set (pooled over seeds). */
-  flips: Record<string, { flipped: number; n: number; vanished: number; seeds: number }>;
+  flips: Record<string, { flipped: number; n: number; vanished: number; broken: number; seeds: number }>;
   /** Set-1: mean speed shift (u/s) of the lowest conditioning bin with data, over seeds. */
   set1LowShift: { bin: string; shift: number; ci: number; seeds: number } | null;
   /** Set-1: the same for the highest bin (the paper: near the diagonal by 2.5). */
@@ -231,7 +245,7 @@ export function flipVerdict(rows: Row[], opts: FlipOptions & { lowSpeed?: number
   const lowSpeed = opts.lowSpeed ?? 1.75;
   const sets = uniq(rows.map((r) => String(r.set)));
   const flips: FlipVerdict['flips'] = {};
-  for (const s of flipShares(rows, opts).filter((x) => x.bin === 'all')) flips[s.set] = { flipped: s.flipped, n: s.n, vanished: s.vanished, seeds: s.seeds };
+  for (const s of flipShares(rows, opts).filter((x) => x.bin === 'all')) flips[s.set] = { flipped: s.flipped, n: s.n, vanished: s.vanished, broken: s.broken, seeds: s.seeds };
   const shifts = speedShifts(rows, opts).filter((s) => s.set === 'Set-1');
   const pick = (s: SpeedShift | undefined) => (s ? { bin: s.bin, shift: s.shift, ci: s.ci, seeds: s.seeds } : null);
   const set1LowShift = pick(shifts[0]);
@@ -258,7 +272,7 @@ export function flipVerdictMarkdown(rows: Row[], opts: FlipOptions & { lowSpeed?
     const x = v.flips[s];
     if (!x) return 'not run';
     const [lo, hi] = wilson(x.flipped, x.n);
-    return `${x.flipped}/${x.n} flipped (${pct(x.flipped / x.n)}, Wilson 95% ${pct(lo)}–${pct(hi)}; ${x.seeds} seed${x.seeds === 1 ? '' : 's'}${x.vanished ? `; ${x.vanished} with no ball found` : ''})`;
+    return `${x.flipped}/${x.n} flipped (${pct(x.flipped / x.n)}, Wilson 95% ${pct(lo)}–${pct(hi)}; ${x.seeds} seed${x.seeds === 1 ? '' : 's'}${x.vanished ? `; ${x.vanished} with no ball found` : ''}${x.broken ? `; ${x.broken} with a broken ball, not counted` : ''})`;
   };
   const sh = (s: FlipVerdict['set1LowShift']) => (s ? `${s.shift >= 0 ? '+' : ''}${fmt(s.shift)} ± ${fmt(s.ci)} u/s at conditioning ${s.bin} u/s` : 'n/a');
   return [
@@ -313,6 +327,8 @@ export interface GapStats {
   outsideError: number;
   /** Mid-gap generations pooled over seeds. */
   midGapN: number;
+  /** Generations of the set whose ball broke up (left out of every statistic here). */
+  broken: number;
   seeds: number;
 }
 
@@ -322,7 +338,7 @@ export function gapStats(rows: Row[]): GapStats[] {
   for (const set of uniq(rows.map((r) => Number(r.trainingSet))).sort((a, b) => a - b)) {
     const bands = VELOCITY_GAP_SETS[String(set)];
     if (!bands) continue;
-    const rs = rows.filter((r) => Number(r.trainingSet) === set && num(r.generatedVelocity) !== null);
+    const rs = rows.filter((r) => Number(r.trainingSet) === set && usable(r));
     const lo = bands[0][0];
     const hi = bands[bands.length - 1][1];
     const err = (r: Row) => Math.abs(Number(r.generatedVelocity) - Number(r.conditionVelocity));
@@ -349,6 +365,7 @@ export function gapStats(rows: Row[]): GapStats[] {
       inBandError: inBand.mean,
       outsideError: outside.mean,
       midGapN: rs.filter(mid).length,
+      broken: rows.filter((r) => Number(r.trainingSet) === set && !isIntact(r)).length,
       seeds: seeds.length,
     });
   }
@@ -368,7 +385,7 @@ export function fig5(rows: Row[], opts: { title?: string; binWidth?: number } = 
   const bins = speedBins(Math.floor(xr[0] * 4) / 4, Math.ceil(xr[1] * 4) / 4, opts.binWidth ?? 0.25);
   const panels: PanelSpec[] = sets.map((set) => {
     const bands = VELOCITY_GAP_SETS[String(set)] ?? [];
-    const rs = rows.filter((r) => Number(r.trainingSet) === set && num(r.generatedVelocity) !== null);
+    const rs = rows.filter((r) => Number(r.trainingSet) === set && usable(r));
     const traces: Trace[] = bands.map(([lo, hi]) => shade(lo, hi, yr[0], yr[1], 'training speeds', 'rgba(0,158,115,0.18)', true));
     traces.push(...line({ x: xr, y: xr, name: 'generated = conditioning', dash: 'dash', color: '#555555', markers: false, width: 1 }));
     traces.push(...scatter({ x: rs.map((r) => Number(r.conditionVelocity)), y: rs.map((r) => Number(r.generatedVelocity)), name: 'generated (all seeds)', color: '#0072B2', size: 4, opacity: 0.45, text: rs.map((r) => `seed ${r.seed} · video ${r.index}`) }));
@@ -424,7 +441,7 @@ export function gapVerdictMarkdown(rows: Row[]): string {
   const s = (k: number) => v.stats.find((x) => x.trainingSet === k);
   const line1 = (k: number) => {
     const x = s(k);
-    return x ? `set ${k} (gap ${fmt(x.gapWidth, 3)} u/s): mid-gap error ${fmt(x.midGapError)} ± ${fmt(x.midGapCi)} u/s, snap share ${pct(x.snapShare)}, in-band error ${fmt(x.inBandError)}` : `set ${k}: not run`;
+    return x ? `set ${k} (gap ${fmt(x.gapWidth, 3)} u/s): mid-gap error ${fmt(x.midGapError)} ± ${fmt(x.midGapCi)} u/s, snap share ${pct(x.snapShare)}, in-band error ${fmt(x.inBandError)}${x.broken ? ` (${x.broken} broken generations left out)` : ''}` : `set ${k}: not run`;
   };
   return [
     `**Velocity gaps (Fig 5): ${v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced at this scale' : 'incomplete'}.**`,

@@ -11,6 +11,13 @@
  * by its parsed centre ± the true radius (a ball cut by the image border has a biased centroid).
  * Unlike the velocity *error* there is no ground-truth frame filter: a generated ball that turns
  * around is measured where it is, not where the truth is. No usable pair: NaN (ball vanished).
+ *
+ * Ball integrity (an automatic "abnormal video" check, findings.md §2): a generated ball can fade,
+ * smear or break up, and the centroid of such debris moves in any direction. A generation counts as
+ * *intact* when, in every generated frame with the ball in view, its apparent radius (√(area/π) of
+ * the parser's mask or coverage) is within 0.5–1.5x the true radius (the truth stays within
+ * 0.94–1.02 at 16 px), and the ball never disappears from deep inside the view. Reports count flips
+ * and speed shifts among intact generations and show the others apart.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,9 +64,30 @@ export function evalVideos(c: CaseMatchingBase, velocity: Band[]): VideoSample[]
   return Array.from({ length: c.evalCount }, (_, i) => makeVideo(cfg, c.dataSeed, i));
 }
 
-/** Signed mean generated velocity (u/s) and the number of frame pairs it rests on (see module doc). */
-export function signedVelocity(frames: Uint8Array, frameShape: ReadonlyArray<number>, radius: number, condFrames: number, centroid: ParserConfig['centroid']): { velocity: number; steps: number } {
+/** A clip's signed velocity and whether its ball stayed one intact ball (see module doc). */
+export interface GenerationScore {
+  /** Signed mean x-velocity over the generated frames (u/s); NaN when no usable frame pair. */
+  velocity: number;
+  /** Frame pairs it rests on. */
+  steps: number;
+  /** Smallest and largest apparent radius / true radius over the generated frames with the ball in view (null: never in view). */
+  minRadiusRatio: number | null;
+  maxRadiusRatio: number | null;
+  /** The ball disappeared in a generated frame although one frame before it was deep inside the view. */
+  vanishedInView: boolean;
+  /** One ball of the right size throughout: ratios within [INTACT_RATIO_MIN, INTACT_RATIO_MAX] and no vanishing in view. */
+  intact: boolean;
+}
+
+/** Apparent/true radius bounds of an intact ball (the ground truth stays within 0.94–1.02 at 16 px). */
+export const INTACT_RATIO_MIN = 0.5;
+export const INTACT_RATIO_MAX = 1.5;
+
+/** Signed velocity and ball integrity of a clip over its generated frames t ≥ condFrames (see module doc). */
+export function scoreGeneration(frames: Uint8Array, frameShape: ReadonlyArray<number>, radius: number, condFrames: number, centroid: ParserConfig['centroid']): GenerationScore {
   const parsed = parseVideo(frames, frameShape, ['red'], [WORLD_SIZE], { ...defaultParserConfig(), centroid });
+  const inside = (t: number, margin: number) =>
+    parsed.present[t] === 1 && parsed.x[t] - margin >= 0 && parsed.x[t] + margin <= WORLD_SIZE && parsed.y[t] - margin >= 0 && parsed.y[t] + margin <= WORLD_SIZE;
   const inView = (t: number) => parsed.present[t] === 1 && parsed.x[t] - radius >= 0 && parsed.x[t] + radius <= WORLD_SIZE;
   let sum = 0;
   let steps = 0;
@@ -68,7 +96,25 @@ export function signedVelocity(frames: Uint8Array, frameShape: ReadonlyArray<num
     sum += (parsed.x[t + 1] - parsed.x[t]) / FRAME_DT;
     steps++;
   }
-  return { velocity: steps > 0 ? sum / steps : NaN, steps };
+  let lo = Infinity;
+  let hi = -Infinity;
+  let vanishedInView = false;
+  for (let t = condFrames; t < parsed.frames; t++) {
+    // deep inside: two radii from every border, farther than any ball here moves in one frame (≤ 0.7 u)
+    if (parsed.present[t] === 0 && t > 0 && inside(t - 1, 2 * radius)) vanishedInView = true;
+    if (!inside(t, radius)) continue;
+    lo = Math.min(lo, parsed.r[t] / radius);
+    hi = Math.max(hi, parsed.r[t] / radius);
+  }
+  const seen = Number.isFinite(lo);
+  const intact = seen && !vanishedInView && lo >= INTACT_RATIO_MIN && hi <= INTACT_RATIO_MAX;
+  return { velocity: steps > 0 ? sum / steps : NaN, steps, minRadiusRatio: seen ? lo : null, maxRadiusRatio: seen ? hi : null, vanishedInView, intact };
+}
+
+/** Signed mean generated velocity (u/s) and the number of frame pairs it rests on (see module doc). */
+export function signedVelocity(frames: Uint8Array, frameShape: ReadonlyArray<number>, radius: number, condFrames: number, centroid: ParserConfig['centroid']): { velocity: number; steps: number } {
+  const s = scoreGeneration(frames, frameShape, radius, condFrames, centroid);
+  return { velocity: s.velocity, steps: s.steps };
 }
 
 /** Ground-truth signed x-velocity at frame 0 (speed × direction) and radius of a uniform video. */
@@ -151,15 +197,24 @@ export interface EvalRecord {
   truthVelocity: number | null;
   /** Frame pairs the generated velocity rests on. */
   steps: number;
+  /** Generated ball: smallest and largest apparent/true radius in view (null: never in view). */
+  minRadiusRatio: number | null;
+  maxRadiusRatio: number | null;
+  /** Generated ball stayed one ball of the right size (scoreGeneration); a broken one's velocity means little. */
+  intact: boolean;
 }
 
 /** Score generated clips against their conditioning videos. */
 export function evalRecords(c: CaseMatchingBase, videos: VideoSample[], gen: Uint8Array[]): EvalRecord[] {
   return videos.map((v, i) => {
     const t = truthOf(v);
-    const g = signedVelocity(gen[i], v.frameShape, t.radius, c.condFrames, c.parser);
+    const g = scoreGeneration(gen[i], v.frameShape, t.radius, c.condFrames, c.parser);
     const gt = signedVelocity(v.frames, v.frameShape, t.radius, c.condFrames, c.parser);
-    return { index: v.index, conditionVelocity: t.velocity, radius: t.radius, generatedVelocity: Number.isFinite(g.velocity) ? g.velocity : null, truthVelocity: Number.isFinite(gt.velocity) ? gt.velocity : null, steps: g.steps };
+    const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+    return {
+      index: v.index, conditionVelocity: t.velocity, radius: t.radius, generatedVelocity: Number.isFinite(g.velocity) ? g.velocity : null,
+      truthVelocity: Number.isFinite(gt.velocity) ? gt.velocity : null, steps: g.steps, minRadiusRatio: r3(g.minRadiusRatio), maxRadiusRatio: r3(g.maxRadiusRatio), intact: g.intact,
+    };
   });
 }
 

@@ -64,7 +64,7 @@ function cells(c: DirectionFlipConfig, seeds: number[]): Array<{ set: string; se
 }
 
 interface FlipExample {
-  kind: 'flipped' | 'kept';
+  kind: 'flipped' | 'kept' | 'broken';
   index: number;
   conditionVelocity: number;
   generatedVelocity: number | null;
@@ -90,7 +90,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
       const data = uniformData(c, 'train', c.dataSize, c.trainVelocity, FLIP_SETS[set]);
       units.push(...caseUnits(c, {
         tag,
-        versions: { train: 'direction-flip-train-v1', eval: 'direction-flip-eval-v2' },
+        versions: { train: 'direction-flip-train-v1', eval: 'direction-flip-eval-v3' },
         data,
         seed,
         evalKey: { sampleSteps: c.sampleSteps, evalCount: c.evalCount, testVelocity: c.testVelocity, condFrames: c.condFrames, parser: c.parser, flipThreshold: c.flipThreshold, examples: c.examples },
@@ -101,14 +101,17 @@ export const experiment: Experiment<DirectionFlipConfig> = {
             const i = pos.get(r.index)!;
             return { kind, index: r.index, conditionVelocity: r.conditionVelocity, generatedVelocity: r.generatedVelocity, generated: toB64(gen[i]), truth: toB64(videos[i].frames) };
           };
-          const isFlip = (r: EvalRecord) => r.generatedVelocity !== null && r.generatedVelocity < -c.flipThreshold;
-          // the most reversed flips, and the slowest conditions that kept their direction (clearly moving right first)
+          const isFlip = (r: EvalRecord) => r.intact && r.generatedVelocity !== null && r.generatedVelocity < -c.flipThreshold;
+          // the most reversed intact flips, the slowest intact conditions that kept their direction
+          // (clearly moving right first), and the broken generations with the most shrunken or grown ball
           const flipped = recs.filter(isFlip).sort((a, b) => a.generatedVelocity! - b.generatedVelocity!).slice(0, c.examples);
           const slowest = (rs: EvalRecord[]) => rs.sort((a, b) => a.conditionVelocity - b.conditionVelocity);
-          const right = slowest(recs.filter((r) => r.generatedVelocity !== null && r.generatedVelocity > c.flipThreshold));
-          const rest = slowest(recs.filter((r) => r.generatedVelocity !== null && !isFlip(r) && r.generatedVelocity <= c.flipThreshold));
+          const right = slowest(recs.filter((r) => r.intact && r.generatedVelocity !== null && r.generatedVelocity > c.flipThreshold));
+          const rest = slowest(recs.filter((r) => r.intact && r.generatedVelocity !== null && !isFlip(r) && r.generatedVelocity <= c.flipThreshold));
           const kept = [...right, ...rest].slice(0, c.examples);
-          return { videos: recs, examples: [...flipped.map((r) => example('flipped', r)), ...kept.map((r) => example('kept', r))] };
+          const off = (r: EvalRecord) => Math.max(1 - (r.minRadiusRatio ?? 0), (r.maxRadiusRatio ?? 1) - 1);
+          const broken = recs.filter((r) => !r.intact).sort((a, b) => off(b) - off(a)).slice(0, c.examples);
+          return { videos: recs, examples: [...flipped.map((r) => example('flipped', r)), ...kept.map((r) => example('kept', r)), ...broken.map((r) => example('broken', r))] };
         },
       }));
     }
@@ -130,7 +133,10 @@ export const experiment: Experiment<DirectionFlipConfig> = {
           truthVelocity: r.truthVelocity,
           radius: r.radius,
           steps: r.steps,
-          flipped: r.generatedVelocity !== null && r.generatedVelocity < -c.flipThreshold,
+          minRadiusRatio: r.minRadiusRatio,
+          maxRadiusRatio: r.maxRadiusRatio,
+          intact: r.intact,
+          flipped: r.intact && r.generatedVelocity !== null && r.generatedVelocity < -c.flipThreshold,
         });
       }
     }
@@ -145,7 +151,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
       const ev = results[`eval/${tag}`] as unknown as FlipEval | undefined;
       if (!ev) continue;
       mkdirSync(dir, { recursive: true });
-      const count: Record<string, number> = { flipped: 0, kept: 0 };
+      const count: Record<string, number> = { flipped: 0, kept: 0, broken: 0 };
       for (const ex of ev.examples) {
         const file = `${set}-s${seed}-${ex.kind}-${count[ex.kind]++}.png`;
         writeFileSync(join(dir, file), truthOverGenerated(Buffer.from(ex.truth, 'base64'), Buffer.from(ex.generated, 'base64'), c.frames, c.size));

@@ -78,7 +78,7 @@ export const experiment: Experiment<VelocityGapConfig> = {
       const data = uniformData(c, 'train', c.dataSize, VELOCITY_GAP_SETS[set].map((b) => [b[0], b[1]] as Band), 'right');
       units.push(...caseUnits(c, {
         tag,
-        versions: { train: 'velocity-gap-train-v1', eval: 'velocity-gap-eval-v1' },
+        versions: { train: 'velocity-gap-train-v1', eval: 'velocity-gap-eval-v2' },
         data,
         seed,
         evalKey: { sampleSteps: c.sampleSteps, evalCount: c.evalCount, evalVelocity: c.evalVelocity, condFrames: c.condFrames, parser: c.parser },
@@ -106,6 +106,9 @@ export const experiment: Experiment<VelocityGapConfig> = {
           radius: r.radius,
           inTraining: inBands(r.conditionVelocity, bands),
           steps: r.steps,
+          minRadiusRatio: r.minRadiusRatio,
+          maxRadiusRatio: r.maxRadiusRatio,
+          intact: r.intact,
         });
       }
     }

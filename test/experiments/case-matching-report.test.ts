@@ -71,6 +71,28 @@ describe('experiments/case-matching-report', () => {
     assert.match(flipVerdictMarkdown([]), /no evaluated models yet/);
   });
 
+  it('broken generations are counted apart: a broken Set-2 reversal is no flip, and it leaves the gap statistics', () => {
+    const rows = flipRows(false);
+    rows.push({ set: 'Set-2', direction: 'both', seed: 1, index: 99, conditionVelocity: 1.1, generatedVelocity: -5, radius: 1, intact: false, flipped: false });
+    const all2 = flipShares(rows).find((x) => x.set === 'Set-2' && x.bin === 'all')!;
+    assert.deepEqual([all2.n, all2.flipped, all2.broken], [37, 0, 1]);
+    assert.equal(flipVerdict(rows).set2FlipsAtLowSpeed, false);
+    assert.match(flipVerdictMarkdown(rows), /1 with a broken ball, not counted/);
+    const fig = fig7(rows);
+    const brokenTrace = fig.data.find((t) => t.name === 'broken ball (not counted)' && (t.x as number[]).length === 1);
+    assert.ok(brokenTrace, 'broken point drawn apart');
+    // the same row counted as intact is a flip
+    rows[rows.length - 1].intact = true;
+    assert.equal(flipShares(rows).find((x) => x.set === 'Set-2' && x.bin === 'all')!.flipped, 1);
+
+    const g = gapRows();
+    const before = gapStats(g).find((x) => x.trainingSet === 5)!;
+    g.push({ trainingSet: 5, seed: 1, index: 99, conditionVelocity: 2.5, generatedVelocity: 9, intact: false });
+    const after = gapStats(g).find((x) => x.trainingSet === 5)!;
+    assert.equal(after.broken, 1);
+    assert.equal(after.midGapError, before.midGapError);
+  });
+
   it('gap geometry, stats and verdict', () => {
     const b1 = VELOCITY_GAP_SETS['1'];
     assert.ok(inMidGap(2.5, b1) && !inMidGap(1.5, b1) && !inMidGap(1.1, b1));

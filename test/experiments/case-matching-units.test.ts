@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { caseMatchingBase, evalVideos, inBands, signedVelocity, truthOf, uniformData } from '../../lib/experiments/case-matching-units';
+import { caseMatchingBase, evalVideos, inBands, scoreGeneration, signedVelocity, truthOf, uniformData } from '../../lib/experiments/case-matching-units';
 import { makeVideo } from '../../lib/data/index';
 
 describe('experiments/case-matching-units', () => {
@@ -36,6 +36,37 @@ describe('experiments/case-matching-units', () => {
     const i = vs.findIndex((v) => v < 0);
     const m = makeVideo(cfg, 0, i);
     assert.ok(signedVelocity(m.frames, m.frameShape, truthOf(m).radius, 3, 'alpha').velocity < -2);
+  });
+
+  it('ball integrity: true clips are intact; a faded or a vanishing ball is not', () => {
+    for (const v of evalVideos(c, [[1.0, 2.5]])) {
+      const t = truthOf(v);
+      const s = scoreGeneration(v.frames, v.frameShape, t.radius, 3, 'alpha');
+      assert.ok(s.intact, JSON.stringify(s));
+      assert.ok(s.minRadiusRatio! > 0.9 && s.maxRadiusRatio! < 1.1, JSON.stringify(s));
+    }
+    const v = evalVideos(c, [[1.0, 2.5]])[0];
+    const t = truthOf(v);
+    const [T, H, W] = v.frameShape;
+    const fb = H * W * 3;
+    // faded: the last frame's ball pixels pushed toward white (coverage drops to ~1/5)
+    const faded = Uint8Array.from(v.frames);
+    for (let p = (T - 1) * fb; p < T * fb; p += 3) {
+      faded[p + 1] = 255 - Math.round((255 - faded[p + 1]) / 5);
+      faded[p + 2] = 255 - Math.round((255 - faded[p + 2]) / 5);
+    }
+    const sf = scoreGeneration(faded, v.frameShape, t.radius, 3, 'alpha');
+    assert.equal(sf.intact, false);
+    assert.ok(sf.minRadiusRatio! < 0.5, JSON.stringify(sf));
+    // vanished: the last frame blank while the ball was deep inside the view
+    const gone = Uint8Array.from(v.frames);
+    gone.fill(255, (T - 1) * fb, T * fb);
+    const sg = scoreGeneration(gone, v.frameShape, t.radius, 3, 'alpha');
+    // the eval draws put this ball deep inside the view in frame T-2 (checked from the truth states: x, radius)
+    const xPrev = v.states[(T - 2) * 4];
+    assert.ok(xPrev > 2 * t.radius && xPrev < 10 - 2 * t.radius, `fixture: x ${xPrev}, r ${t.radius}`);
+    assert.equal(sg.vanishedInView, true);
+    assert.equal(sg.intact, false);
   });
 
   it('inBands', () => {
