@@ -8,6 +8,8 @@ export interface BenchSuite {
   /** Short name used by `phylab bench --only=<name>`. */
   name: string;
   description: string;
+  /** Runs only when named in `--only` (it takes long: not part of a plain `npm run bench`). Default false. */
+  optIn?: boolean;
   run(opts: BenchOptions): Promise<unknown>;
 }
 

@@ -62,7 +62,8 @@ export function evalSets(scenario: Scenario): Array<{ name: string; split: 'id' 
   return [{ name: 'id', split: 'id', level: 0 }, ...OOD_LEVELS[scenario].map((l) => ({ name: `ood-${l.name}`, split: 'ood' as const, level: l.level }))];
 }
 
-function dataConfig(c: IdOodConfig, scenario: Scenario, split: 'train' | 'id' | 'ood', count: number, level = 0): DatasetConfig {
+/** Dataset config of a scenario split at the experiment's clip size (`level`: OOD level). */
+export function dataConfig(c: IdOodConfig, scenario: Scenario, split: 'train' | 'id' | 'ood', count: number, level = 0): DatasetConfig {
   return { ...defaultDatasetConfig('quick', scenario, split), frames: c.frames, size: c.size, count, oodLevel: level };
 }
 
@@ -71,13 +72,15 @@ function errorConfig(c: IdOodConfig, centroid: ParserConfig['centroid']): Veloci
   return { ...e, conditionFrames: c.condFrames, parser: { ...e.parser, centroid } };
 }
 
-function evalVideos(c: IdOodConfig, scenario: Scenario, set: { split: 'id' | 'ood'; level: number }): VideoSample[] {
+/** The evaluation clips of one set (ID or an OOD level) of a scenario: `idCount` or `oodCount` draws. */
+export function evalVideos(c: IdOodConfig, scenario: Scenario, set: { split: 'id' | 'ood'; level: number }): VideoSample[] {
   const count = set.split === 'id' ? c.idCount : c.oodCount;
   const cfg = dataConfig(c, scenario, set.split, count, set.level);
   return Array.from({ length: count }, (_, i) => makeVideo(cfg, c.dataSeed, i));
 }
 
-interface SetScore {
+/** Velocity error of one evaluation set (u/s): the configured parser's and the paper's mask parser's. */
+export interface SetScore {
   error: number;
   errorMask: number;
   perFrame: number;
@@ -85,7 +88,8 @@ interface SetScore {
   nanCount: number;
 }
 
-function score(c: IdOodConfig, scenario: Scenario, videos: VideoSample[], frames: Uint8Array[]): SetScore {
+/** Score generated (or true) clips against their videos' ground truth. */
+export function score(c: IdOodConfig, scenario: Scenario, videos: VideoSample[], frames: Uint8Array[]): SetScore {
   const main = videos.map((v, i) => velocityError(scenario, frames[i], v.frameShape, v, errorConfig(c, c.parser)));
   const mask = videos.map((v, i) => velocityError(scenario, frames[i], v.frameShape, v, errorConfig(c, 'mask')));
   const s = summarizeErrors(main);
