@@ -27,6 +27,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Start no new unit once this many seconds have passed (the unit in progress finishes); 0 starts none: it only collects the cached units into the summary. */
   budgetS?: number;
+  /** Train nothing: units whose id starts with `train/` run only when cached (evaluations of trained models still run, e.g. after a metric change). Default false. */
+  noTrain?: boolean;
   /** Print nothing. */
   silent?: boolean;
 }
@@ -143,7 +145,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       continue;
     }
     const depsMissing = (u.deps ?? []).filter((d) => results[d] === undefined);
-    if (opts.dryRun || stopped || depsMissing.length > 0) {
+    if (opts.dryRun || stopped || depsMissing.length > 0 || (opts.noTrain && u.id.startsWith('train/'))) {
       records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
       continue;
     }

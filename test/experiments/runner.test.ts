@@ -95,6 +95,17 @@ describe('experiments/runner', () => {
     assert.ok(existsSync(join(out, 'summary.json')));
   });
 
+  it('noTrain runs the evaluations of trained models and trains nothing', async () => {
+    const calls: string[] = [];
+    const opts = { profile: 'smoke' as const, cacheDir: join(dir, 'cache-notrain'), outDir: join(dir, 'out-notrain'), silent: true };
+    await runExperiment(toy(calls), { offset: 40 }, { ...opts, seeds: [1] });
+    assert.deepEqual(calls, ['train/s1', 'eval/s1']);
+    // a changed evaluation (offset) re-runs eval/s1 on the cached model; seed 2 is not trained
+    const r = await runExperiment(toy(calls), { offset: 41 }, { ...opts, seeds: [1, 2], noTrain: true });
+    assert.deepEqual(calls.slice(2), ['eval/s1']);
+    assert.equal(r.complete, false);
+  });
+
   it('dry runs report what is cached without running', async () => {
     const calls: string[] = [];
     const r = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache'), outDir: join(dir, 'out'), silent: true, dryRun: true });

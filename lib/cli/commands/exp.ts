@@ -32,10 +32,11 @@ export const command: CommandSpec = {
     { name: 'force', type: 'boolean', help: 'recompute cached units', default: false },
     { name: 'dry-run', type: 'boolean', help: 'list the units and what is cached; run nothing', default: false },
     { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes; 0: run none, only summarize the cached units)', min: 0 },
+    { name: 'no-train', type: 'boolean', help: 'train nothing: run only the evaluations of models already trained (e.g. after a metric change)', default: false },
     { name: 'backend', type: 'string', help: 'TF.js backend', choices: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] },
     { name: 'print-config', type: 'boolean', help: 'print the resolved config and exit', default: false },
   ],
-  examples: ['phylab exp id-ood --profile smoke', 'phylab exp id-ood --seeds 1,2,3 --train.steps=2000', 'phylab exp id-ood --dry-run'],
+  examples: ['phylab exp id-ood --profile smoke', 'phylab exp id-ood --seeds 1,2,3 --train.steps=2000', 'phylab exp id-ood --dry-run', 'phylab exp direction-flip --no-train'],
   async run(args) {
     const name = args.positionals[0];
     const names = experimentNames();
@@ -57,6 +58,7 @@ export const command: CommandSpec = {
       outDir: args.options.out as string | undefined,
       dryRun: !!args.options['dry-run'],
       budgetS: budget !== undefined ? budget * 60 : undefined,
+      noTrain: !!args.options['no-train'],
     });
     const done = res.units.filter((u) => u.done).length;
     const secs = res.units.reduce((s, u) => s + (u.seconds ?? 0), 0);
