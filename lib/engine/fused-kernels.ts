@@ -19,6 +19,7 @@
  * Tensors must be float32 (callers check with the *Fusable helpers below; a kernel throws otherwise).
  */
 import * as tf from '@tensorflow/tfjs';
+import { WasmBackend, offsetOf, heap, sizeOf } from './wasm-heap';
 import { NativeAddon, loadNativeAddon, nativeAddonError } from './native-addon';
 
 /** The fused kernels this module registers. */
@@ -57,8 +58,6 @@ export interface FusedKernelsStatus {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type WasmBackend = any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type KernelArgs = { inputs: any; backend: WasmBackend; attrs: any };
 
 const MARK = '__phylabFusedKernel';
@@ -68,21 +67,6 @@ const OP = { GELU_FWD: 0, GELU_BWD: 1, LN_FWD: 2, LN_BWD: 3, ADAMW: 4, EMA: 5 } 
 let lib: NativeAddon | null = null;
 let status: FusedKernelsStatus = { enabled: false, reason: 'not enabled yet' };
 const p = new Float64Array(24);
-
-function offsetOf(backend: WasmBackend, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId).memoryOffset as number;
-}
-
-/** The wasm heap now (take it after makeOutput: growing the memory detaches the old buffer). */
-function heap(backend: WasmBackend): ArrayBuffer {
-  return backend.wasm.HEAPU8.buffer as ArrayBuffer;
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let s = 1;
-  for (const d of shape) s *= d;
-  return s;
-}
 
 function call(backend: WasmBackend, values: readonly number[]): void {
   p.fill(0);

@@ -31,6 +31,7 @@
  * `PHYLAB_NATIVE_KERNELS=0` disables them (enableNativeMatMul() enables them with the matmul).
  */
 import * as tf from '@tensorflow/tfjs';
+import { WasmBackend, offsetOf, heap, sizeOf } from './wasm-heap';
 import { normalizeAxes, planBinary, planReduce, planSlice, planTile, planTranspose } from './kernel-plans';
 import { disableFusedKernels, enableFusedKernels } from './fused-kernels';
 import { NativeAddon, loadNativeAddon, nativeAddonError } from './native-addon';
@@ -49,8 +50,6 @@ export interface NativeKernelsStatus {
   kernels: NativeKernelName[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type WasmBackend = any;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type KernelArgs = { inputs: any; backend: WasmBackend; attrs: any };
 type Out = tf.TensorInfo | tf.TensorInfo[];
@@ -95,21 +94,6 @@ function fallback(name: string, args: KernelArgs): Out {
   const cfg = stock?.get(name);
   if (!cfg) throw new Error(`native kernels: no stock ${name} kernel to fall back to`);
   return cfg.kernelFunc(args as never);
-}
-
-function offsetOf(backend: WasmBackend, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId).memoryOffset as number;
-}
-
-/** The wasm heap now (take it after makeOutput: growing the memory detaches the old buffer). */
-function heap(backend: WasmBackend): ArrayBuffer {
-  return backend.wasm.HEAPU8.buffer as ArrayBuffer;
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let s = 1;
-  for (const d of shape) s *= d;
-  return s;
 }
 
 function setParams(values: readonly number[]): Float64Array {

@@ -18,6 +18,7 @@
  * `kernels: false` or `PHYLAB_NATIVE_KERNELS=0`; `disableNativeMatMul()` puts every stock kernel back.
  */
 import * as tf from '@tensorflow/tfjs';
+import { WasmBackend, heap, offsetOf } from './wasm-heap';
 import { ConfigError } from '../config/profile';
 import { planMatMul, biasMode, BiasMode, MatMulPlan } from './matmul-plan';
 import { NATIVE_ADDON_PATH, NativeAddon, loadNativeAddon, nativeAddonCoreNote, nativeAddonError, parseCoreType } from './native-addon';
@@ -75,8 +76,6 @@ export interface NativeMatMulStatus {
 
 type Addon = NativeAddon;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type WasmBackend = any;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type KernelArgs = { inputs: any; backend: WasmBackend; attrs: any };
 
@@ -142,10 +141,6 @@ export function stockMatMulKernel(name: 'BatchMatMul' | '_FusedMatMul'): tf.Kern
   return stock?.get(name) ?? null;
 }
 
-function offsetOf(backend: WasmBackend, t: tf.TensorInfo): number {
-  return backend.dataIdMap.get(t.dataId).memoryOffset as number;
-}
-
 /** Runs one planned (batched) GEMM on the wasm heap into `out`. */
 function runGemm(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, out: tf.TensorInfo, plan: MatMulPlan,
   bias: tf.TensorInfo | null, mode: BiasMode, act: number, alpha: number): void {
@@ -168,7 +163,7 @@ function runGemm(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, out: 
   p[P.ACT] = act;
   p[P.ACT_ALPHA] = alpha;
   // Take the heap buffer now: makeOutput may have grown (and detached) the previous one.
-  (addon as Addon).gemm(backend.wasm.HEAPU8.buffer as ArrayBuffer, p, plan.aIdx, plan.bIdx);
+  (addon as Addon).gemm(heap(backend), p, plan.aIdx, plan.bIdx);
 }
 
 function fallback(name: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
