@@ -441,7 +441,7 @@ export function gapVerdictMarkdown(rows: Row[]): string {
   const s = (k: number) => v.stats.find((x) => x.trainingSet === k);
   const line1 = (k: number) => {
     const x = s(k);
-    return x ? `set ${k} (gap ${fmt(x.gapWidth, 3)} u/s): mid-gap error ${fmt(x.midGapError)} ± ${fmt(x.midGapCi)} u/s, snap share ${pct(x.snapShare)}, in-band error ${fmt(x.inBandError)}${x.broken ? ` (${x.broken} broken generations left out)` : ''}` : `set ${k}: not run`;
+    return x ? `set ${k} (gap ${fmt(x.gapWidth, 3)} u/s): mid-gap error ${fmt(x.midGapError)} ± ${fmt(x.midGapCi)} u/s, snap share ${pct(x.snapShare)}, in-band error ${fmt(x.inBandError)}${x.broken ? ` (${x.broken} broken generation${x.broken === 1 ? '' : 's'} left out)` : ''}` : `set ${k}: not run`;
   };
   return [
     `**Velocity gaps (Fig 5): ${v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced at this scale' : 'incomplete'}.**`,
