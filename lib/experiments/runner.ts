@@ -162,6 +162,14 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
       continue;
     }
+    // another process may have finished it since the scan above (its lock is gone): take its result, never recompute
+    const late = opts.force ? undefined : readJson(join(dir, 'result.json'));
+    if (late !== undefined) {
+      releaseUnit(dir);
+      results[u.id] = late as Json;
+      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dir) });
+      continue;
+    }
     writeJsonAtomic(join(dir, 'unit.json'), { id: u.id, key: u.key, version: u.version, deps: u.deps ?? [], started: new Date().toISOString() });
     progress.status(`running ${u.id}`);
     const deps: Record<string, Json> = {};

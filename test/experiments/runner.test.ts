@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Experiment, Json, Unit } from '../../lib/experiments/experiment';
-import { loadSummary, runExperiment, toCsv } from '../../lib/experiments/runner';
+import { loadSummary, runExperiment, toCsv, unitHash } from '../../lib/experiments/runner';
 import { gitCommit } from '../../lib/runtime/provenance';
 
 /** A toy experiment: 'train' squares the seed, 'eval' adds a config offset; counts real runs. */
@@ -104,6 +104,26 @@ describe('experiments/runner', () => {
     const r = await runExperiment(toy(calls), { offset: 41 }, { ...opts, seeds: [1, 2], noTrain: true });
     assert.deepEqual(calls.slice(2), ['eval/s1']);
     assert.equal(r.complete, false);
+  });
+
+  it('a unit finished by another process after the scan is taken from the cache, not recomputed', async () => {
+    const calls: string[] = [];
+    const cacheDir = join(dir, 'cache-late');
+    const exp = toy(calls);
+    // while train/s1 runs, "another process" finishes train/s2 (its result.json appears)
+    const plan = exp.plan({ offset: 50 }, [1, 2]);
+    const t2 = plan.find((u) => u.id === 'train/s2')!;
+    const t1 = plan.find((u) => u.id === 'train/s1')!;
+    const run1 = t1.run;
+    t1.run = async (ctx) => {
+      const d2 = join(cacheDir, 'toy', unitHash(t2));
+      mkdirSync(d2, { recursive: true });
+      writeFileSync(join(d2, 'result.json'), JSON.stringify({ sq: 4 }));
+      return run1(ctx);
+    };
+    const r = await runExperiment({ ...exp, plan: () => plan }, { offset: 50 }, { profile: 'smoke', cacheDir, outDir: join(dir, 'out-late'), silent: true, seeds: [1, 2] });
+    assert.deepEqual(calls, ['train/s1', 'eval/s1', 'eval/s2']);
+    assert.ok(r.units.find((u) => u.id === 'train/s2')!.cached);
   });
 
   it('dry runs report what is cached without running', async () => {
