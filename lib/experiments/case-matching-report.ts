@@ -435,6 +435,20 @@ export function gapVerdict(rows: Row[]): GapVerdict {
   return { stats, wideSnapShare: w?.snapShare ?? null, narrowSnapShare: n?.snapShare ?? null, wideMidGapError: w?.midGapError ?? null, narrowMidGapError: n?.midGapError ?? null, wideSnaps, narrowInterpolates, reproduced };
 }
 
+/**
+ * How well the models hold the speeds they were trained on (in-band error, u/s): when it is as large
+ * as the mid-gap errors, snapping and interpolation cannot be told apart from model error.
+ */
+export function inBandNote(stats: GapStats[]): string {
+  const e = stats.map((x) => x.inBandError).filter((x) => Number.isFinite(x));
+  const m = stats.map((x) => x.midGapError).filter((x) => Number.isFinite(x));
+  if (!e.length || !m.length) return '';
+  const lo = Math.min(...e);
+  const hi = Math.max(...e);
+  const weak = hi >= 0.5 * Math.max(...m);
+  return `- Model error inside the training bands: ${fmt(lo)}–${fmt(hi)} u/s (mid-gap errors ${fmt(Math.min(...m))}–${fmt(Math.max(...m))})${weak ? ': as large as the effects measured, so snapping vs interpolation is not separable from model error at this scale (more training steps or seeds needed)' : ''}.`;
+}
+
 export function gapVerdictMarkdown(rows: Row[]): string {
   if (rows.length === 0) return '**velocity-gap: no evaluated models yet.** Run `npx phylab exp velocity-gap` (resumable) and reopen this notebook.';
   const v = gapVerdict(rows);
@@ -449,5 +463,6 @@ export function gapVerdictMarkdown(rows: Row[]): string {
     `- Do narrow gaps interpolate? ${v.narrowInterpolates === null ? 'cannot tell (needs sets 1 and 5)' : v.narrowInterpolates ? 'yes' : 'no'}: ${line1(5)}.`,
     `- In between: ${[2, 3, 4].map(line1).join('; ')}.`,
     `- Paper: sets 1–2 snap bimodally (switch near 2.2–2.8 u/s), set 3 mostly on the diagonal, sets 4–5 close to it.`,
-  ].join('\n');
+    inBandNote(v.stats),
+  ].filter(Boolean).join('\n');
 }

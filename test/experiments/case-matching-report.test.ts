@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Row } from '../../lib/experiments/experiment';
-import { distanceToBands, fig5, fig7, flipShareFigure, flipShares, flipVerdict, flipVerdictMarkdown, gapStats, gapVerdict, gapVerdictMarkdown, inMidGap, meanCi, speedBins, speedShifts, wilson } from '../../lib/experiments/case-matching-report';
+import { distanceToBands, fig5, fig7, flipShareFigure, flipShares, flipVerdict, flipVerdictMarkdown, gapStats, gapVerdict, gapVerdictMarkdown, inBandNote, inMidGap, meanCi, speedBins, speedShifts, wilson } from '../../lib/experiments/case-matching-report';
 import { VELOCITY_GAP_SETS } from '../../lib/experiments/velocity-gap';
 
 /** Synthetic direction-flip rows: Set-1 pulls up, never flips; Set-2 flips the slowest video of each seed. */
@@ -91,6 +91,14 @@ describe('experiments/case-matching-report', () => {
     const after = gapStats(g).find((x) => x.trainingSet === 5)!;
     assert.equal(after.broken, 1);
     assert.equal(after.midGapError, before.midGapError);
+  });
+
+  it('in-band note: flags models whose in-band error is as large as the mid-gap errors', () => {
+    const base = gapStats(gapRows());
+    assert.doesNotMatch(inBandNote(base), /not separable/);
+    const noisy = base.map((x) => ({ ...x, inBandError: 0.9 }));
+    assert.match(inBandNote(noisy), /0\.90–0\.90 u\/s.*not separable/);
+    assert.equal(inBandNote([]), '');
   });
 
   it('gap geometry, stats and verdict', () => {
