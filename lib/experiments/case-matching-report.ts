@@ -14,30 +14,9 @@
 import type { Band } from '../data/bands';
 import { line, PanelSpec, scatter, subplots, Trace, Figure } from '../plot/figure';
 import type { Row } from './experiment';
+import { meanCi, wilson } from './intervals';
 import { VELOCITY_GAP_SETS, bandsLabel } from './velocity-gap';
 
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
-
-/** Mean and 95% t-interval half-width (0 with one value; NaN with none). */
-export function meanCi(xs: number[]): { mean: number; ci: number; n: number } {
-  const n = xs.length;
-  if (n === 0) return { mean: NaN, ci: NaN, n };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, ci: 0, n };
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return { mean, ci: ((T95[n - 1] ?? 1.96) * sd) / Math.sqrt(n), n };
-}
-
-/** Wilson score interval of k successes in n trials (z = 1.96: 95%). n = 0 gives [0, 1]. */
-export function wilson(k: number, n: number, z = 1.96): [number, number] {
-  if (n <= 0) return [0, 1];
-  const p = k / n;
-  const z2 = z * z;
-  const d = 1 + z2 / n;
-  const c = (p + z2 / (2 * n)) / d;
-  const h = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
-}
 
 /** Speed bins [lo, hi) of `width` covering [from, to] (the last bin is closed). */
 export function speedBins(from = 1.0, to = 2.5, width = 0.25): Array<[number, number]> {

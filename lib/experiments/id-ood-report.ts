@@ -4,6 +4,7 @@
  */
 import { Figure, line, PanelSpec, subplots, Trace } from '../plot/figure';
 import type { Row } from './experiment';
+import { meanCi } from './intervals';
 import { PAPER_FIG3 } from './paper-numbers';
 
 /** One (scenario, model, dataSize, group) cell over seeds. group: 'id', 'ood' (all levels) or a set name. */
@@ -20,14 +21,10 @@ export interface Cell {
   seeds: number;
 }
 
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
-
+/** Mean, 95% t half-width, min and max of per-seed values (at least one). */
 function stats(xs: number[]): { mean: number; ci: number; min: number; max: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, ci: 0, min: mean, max: mean };
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return { mean, ci: ((T95[n - 1] ?? 1.96) * sd) / Math.sqrt(n), min: Math.min(...xs), max: Math.max(...xs) };
+  const { mean, ci } = meanCi(xs);
+  return { mean, ci, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
 /** Per-seed value of a group: 'id', 'ood' (n-weighted mean over OOD levels) or one set. */

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Row } from '../../lib/experiments/experiment';
-import { distanceToBands, fig5, fig7, flipShareFigure, flipShares, flipVerdict, flipVerdictMarkdown, gapStats, gapVerdict, gapVerdictMarkdown, inBandNote, inMidGap, meanCi, speedBins, speedShifts, wilson } from '../../lib/experiments/case-matching-report';
+import { distanceToBands, fig5, fig7, flipShareFigure, flipShares, flipVerdict, flipVerdictMarkdown, gapStats, gapVerdict, gapVerdictMarkdown, inBandNote, inMidGap, speedBins, speedShifts } from '../../lib/experiments/case-matching-report';
+import { meanCi, wilson } from '../../lib/experiments/intervals';
 import { VELOCITY_GAP_SETS } from '../../lib/experiments/velocity-gap';
 
 /** Synthetic direction-flip rows: Set-1 pulls up, never flips; Set-2 flips the slowest video of each seed. */
