@@ -28,6 +28,12 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const inBin = (v: number, [lo, hi]: [number, number], last: boolean) => v >= lo && (v < hi || (last && v <= hi));
 const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
+/** Per seed (in order of first appearance) the mean of `f` over that seed's rows: what the seed intervals are taken over. */
+const seedMeans = (rows: Row[], f: (r: Row) => number): number[] =>
+  uniq(rows.map((r) => Number(r.seed))).map((s) => {
+    const x = rows.filter((r) => Number(r.seed) === s);
+    return x.reduce((a, r) => a + f(r), 0) / x.length;
+  });
 const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : 'n/a');
 
@@ -90,11 +96,7 @@ export function flipShares(rows: Row[], opts: FlipOptions = {}): FlipShare[] {
       const n = g.rows.length;
       const flipped = g.rows.filter((r) => isFlipped(r, threshold)).length;
       const [wilsonLo, wilsonHi] = wilson(flipped, n);
-      const perSeed = uniq(g.rows.map((r) => Number(r.seed))).map((s) => {
-        const x = g.rows.filter((r) => Number(r.seed) === s);
-        return x.filter((r) => isFlipped(r, threshold)).length / x.length;
-      });
-      const s = meanCi(perSeed);
+      const s = meanCi(seedMeans(g.rows, (r) => (isFlipped(r, threshold) ? 1 : 0)));
       out.push({ set, bin: g.bin, lo: g.lo, hi: g.hi, n, flipped, vanished: g.rows.filter((r) => num(r.generatedVelocity) === null).length, broken: g.rows.filter((r) => !isIntact(r)).length, share: n ? flipped / n : NaN, wilsonLo, wilsonHi, seedMean: s.mean, seedCi: s.ci, seeds: s.n });
     }
   }
@@ -126,11 +128,7 @@ export function speedShifts(rows: Row[], opts: FlipOptions = {}): SpeedShift[] {
     bins.forEach((b, i) => {
       const x = rs.filter((r) => inBin(Number(r.conditionVelocity), b, i === bins.length - 1));
       if (x.length === 0) return;
-      const perSeed = uniq(x.map((r) => Number(r.seed))).map((s) => {
-        const y = x.filter((r) => Number(r.seed) === s);
-        return y.reduce((a, r) => a + Number(r.generatedVelocity) - Number(r.conditionVelocity), 0) / y.length;
-      });
-      const m = meanCi(perSeed);
+      const m = meanCi(seedMeans(x, (r) => Number(r.generatedVelocity) - Number(r.conditionVelocity)));
       const mean = (k: string) => x.reduce((a, r) => a + Number(r[k]), 0) / x.length;
       out.push({ set, bin: `${b[0].toFixed(2)}–${b[1].toFixed(2)}`, lo: b[0], hi: b[1], condition: mean('conditionVelocity'), generated: mean('generatedVelocity'), shift: m.mean, ci: m.ci, seeds: m.n, n: x.length });
     });
@@ -322,11 +320,7 @@ export function gapStats(rows: Row[]): GapStats[] {
     const hi = bands[bands.length - 1][1];
     const err = (r: Row) => Math.abs(Number(r.generatedVelocity) - Number(r.conditionVelocity));
     const seeds = uniq(rs.map((r) => Number(r.seed)));
-    const perSeed = (pred: (r: Row) => boolean, f: (r: Row) => number) =>
-      seeds
-        .map((s) => rs.filter((r) => Number(r.seed) === s && pred(r)))
-        .filter((x) => x.length > 0)
-        .map((x) => x.reduce((a, r) => a + f(r), 0) / x.length);
+    const perSeed = (pred: (r: Row) => boolean, f: (r: Row) => number) => seedMeans(rs.filter(pred), f);
     const mid = (r: Row) => inMidGap(Number(r.conditionVelocity), bands);
     const snapped = (r: Row) => (distanceToBands(Number(r.generatedVelocity), bands) < err(r) ? 1 : 0);
     const me = meanCi(perSeed(mid, err));
