@@ -18,10 +18,11 @@
  * training summary) and `weights.bin` (float32 little-endian, manifest order).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/profile';
 import { rngFor } from '../rng/rng';
+import { replaceFolder } from '../runtime/atomic-folder';
 import { ParamMap, packTensors, unpackTensors } from './params';
 
 export interface VaeConfig {
@@ -206,16 +207,7 @@ export async function saveVae(dir: string, params: ParamMap, meta: Omit<VaeMeta,
   const tensors = vaeParamSpecs(meta.config).map((s) => ({ name: s.name, shape: s.shape }));
   const weights = await packTensors(params, tensors, 'saveVae');
   const full: VaeMeta = { format: VAE_FORMAT, version: VAE_VERSION, ...meta, tensors, saved: new Date().toISOString() };
-  const tmp = `${dir}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, 'weights.bin'), weights);
-  writeFileSync(join(tmp, 'vae.json'), JSON.stringify(full, null, 2) + '\n');
-  const old = `${dir}.old`;
-  rmSync(old, { recursive: true, force: true });
-  if (existsSync(dir)) renameSync(dir, old);
-  renameSync(tmp, dir);
-  rmSync(old, { recursive: true, force: true });
+  replaceFolder(dir, { 'weights.bin': weights, 'vae.json': JSON.stringify(full, null, 2) + '\n' });
 }
 
 /** Loads a VAE checkpoint folder; the tensors are owned by the caller. */

@@ -13,9 +13,10 @@
  * either the previous or the new checkpoint (`<dir>.old` is picked up if the kill fell between
  * the two renames).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { replaceFolder } from '../runtime/atomic-folder';
 import { ParamMap, TensorEntry, packTensors, paramSpecs, unpackTensors } from '../model/params';
 import { DiTRunConfig } from './train-config';
 
@@ -81,18 +82,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState): Promi
   const weights = await packTensors(state.params, entries);
   const ema = await packTensors(state.ema, entries);
   const opt = Buffer.concat([await packTensors(state.adam.m, entries), await packTensors(state.adam.v, entries)]);
-  const tmp = `${dir}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, 'weights.bin'), weights);
-  writeFileSync(join(tmp, 'ema.bin'), ema);
-  writeFileSync(join(tmp, 'optimizer.bin'), opt);
-  writeFileSync(join(tmp, 'config.json'), JSON.stringify(meta, null, 2) + '\n');
-  const old = `${dir}.old`;
-  rmSync(old, { recursive: true, force: true });
-  if (existsSync(dir)) renameSync(dir, old);
-  renameSync(tmp, dir);
-  rmSync(old, { recursive: true, force: true });
+  replaceFolder(dir, { 'weights.bin': weights, 'ema.bin': ema, 'optimizer.bin': opt, 'config.json': JSON.stringify(meta, null, 2) + '\n' });
 }
 
 /** Reads only config.json of a checkpoint (`dir` may be a run folder). */
