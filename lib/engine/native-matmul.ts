@@ -94,7 +94,7 @@ let status: NativeMatMulStatus = off('not enabled yet');
 const counters = { native: 0, fallback: 0 };
 
 /** '; 17 native kernels + 6 fused' (the fused ones only while registered). */
-function kernelsNote(kernels: NativeKernelsStatus): string {
+export function kernelsNote(kernels: NativeKernelsStatus): string {
   return `; ${kernels.kernels.length} native kernels${fusedKernelsStatus().enabled ? ` + ${FUSED_KERNEL_NAMES.length} fused` : ''}`;
 }
 

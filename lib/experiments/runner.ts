@@ -115,6 +115,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   const dirs: Record<string, string> = {};
   const records: UnitRecord[] = [];
   const hashes = new Map(units.map((u) => [u.id, unitHash(u)]));
+  const notDone = (u: Unit): UnitRecord => ({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
 
   // What is cached already?
   let cachedCost = 0;
@@ -146,20 +147,20 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
     }
     const depsMissing = (u.deps ?? []).filter((d) => results[d] === undefined);
     if (opts.dryRun || stopped || depsMissing.length > 0 || (opts.noTrain && u.id.startsWith('train/'))) {
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
+      records.push(notDone(u));
       continue;
     }
     if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 >= opts.budgetS) {
       stopped = true;
       log(`[phylab] time budget of ${formatDuration(opts.budgetS)} used: stopping before ${u.id}; rerun to resume`);
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
+      records.push(notDone(u));
       continue;
     }
     const dir = dirs[u.id];
     mkdirSync(dir, { recursive: true });
     if (!claimUnit(dir)) {
       log(`[phylab] ${u.id} is being computed by another process: skipped here`);
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds: null, done: false, commit: null, backend: null });
+      records.push(notDone(u));
       continue;
     }
     // another process may have finished it since the scan above (its lock is gone): take its result, never recompute
@@ -179,18 +180,19 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       depDirs[d] = dirs[d];
     }
     const ts = Date.now();
+    const backend = currentBackend()?.label ?? null;
     let result: Json;
     try {
       result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
       const seconds = (Date.now() - ts) / 1000;
       writeJsonAtomic(join(dir, 'result.json'), result);
-      writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend: currentBackend()?.label ?? null });
+      writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend });
     } finally {
       releaseUnit(dir);
     }
     const seconds = (Date.now() - ts) / 1000;
     results[u.id] = result;
-    records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true, commit, backend: currentBackend()?.label ?? null });
+    records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true, commit, backend });
     progress.tick(Math.round(u.cost), `done ${u.id} in ${formatDuration(seconds)}`);
   }
   progress.finish();

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/profile';
-import { enableNativeMatMul, NativeMatMulStatus } from '../engine/native-matmul';
+import { enableNativeMatMul, kernelsNote, NativeMatMulStatus } from '../engine/native-matmul';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -103,7 +103,7 @@ async function select(requested: BackendChoice): Promise<BackendInfo> {
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
       // OpenBLAS sgemm for MatMul/BatchMatMul/_FusedMatMul when the addon is built (PHYLAB_NATIVE_MATMUL=0: off).
       const matmul = enableNativeMatMul();
-      const mm = matmul.enabled ? matmul.label : `stock matmul${matmul.kernels.enabled ? `; ${matmul.kernels.kernels.length} native kernels` : ''}`;
+      const mm = matmul.enabled ? matmul.label : `stock matmul${matmul.kernels.enabled ? kernelsNote(matmul.kernels) : ''}`;
       const why = [tried.length ? tried.join('; ') : 'requested', `matmul: ${matmul.reason}`].join('; ');
       return { requested, name: 'wasm', label: `wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread; ${mm})`, gpu: false, reason: why, matmul };
     }
