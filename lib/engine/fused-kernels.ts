@@ -221,6 +221,11 @@ export function fusedKernelReady(name: FusedKernelName): boolean {
   return tf.getKernel(name, tf.getBackend()) != null;
 }
 
+/** Whether `name` can run on `inputs`: registered for the active backend, all float32 and, with `sameShape`, of one shape. */
+export function fusedKernelFits(name: FusedKernelName, inputs: tf.Tensor[], sameShape = false): boolean {
+  return inputs.every((t) => t.dtype === 'float32' && (!sameShape || tf.util.arraysEqual(t.shape, inputs[0].shape))) && fusedKernelReady(name);
+}
+
 /** Runs a fused kernel (check fusedKernelReady first); always returns the outputs as an array. */
 export function runFused(name: FusedKernelName, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor[] {
   const out = tf.engine().runKernel(name, inputs, attrs) as tf.Tensor | tf.Tensor[];

@@ -10,7 +10,7 @@
  * (lib/engine/fused-kernels.ts: PhylabGeluFwd, PhylabGeluBwd) instead of 6 and 10 small ones.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedKernelReady, runFused } from '../engine/fused-kernels';
+import { fusedKernelFits, runFused } from '../engine/fused-kernels';
 import { colSum, customOp, flat2d, mm } from './fast-ops';
 
 const GELU_A = 0.044715;
@@ -27,7 +27,7 @@ export function gelu(u: tf.Tensor): tf.Tensor {
 
 /** s = σ(2z), a = GELU(u) = u·s for u (M, F): one fused kernel where registered, else 6 tf ops. */
 function geluForward(u: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-  if (u.dtype === 'float32' && fusedKernelReady('PhylabGeluFwd')) {
+  if (fusedKernelFits('PhylabGeluFwd', [u])) {
     const [s, a] = runFused('PhylabGeluFwd', { u }, { A: GELU_A, K: GELU_K });
     return [s as tf.Tensor2D, a as tf.Tensor2D];
   }
@@ -38,7 +38,7 @@ function geluForward(u: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
 
 /** du = da·GELU'(u) given s = σ(2z): one fused kernel where registered, else 10 tf ops. */
 function geluBackward(da: tf.Tensor2D, u: tf.Tensor2D, s: tf.Tensor2D): tf.Tensor2D {
-  if (da.dtype === 'float32' && u.dtype === 'float32' && s.dtype === 'float32' && fusedKernelReady('PhylabGeluBwd')) {
+  if (fusedKernelFits('PhylabGeluBwd', [da, u, s])) {
     return runFused('PhylabGeluBwd', { da, u, s }, { A3: 3 * GELU_A, K: GELU_K })[0] as tf.Tensor2D;
   }
   // GELU'(u) = σ(2z) + u·σ(2z)(1 − σ(2z))·2z',  2z' = K(1 + 3A·u²)

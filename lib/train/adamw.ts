@@ -8,13 +8,8 @@
  * lib/engine/fused-kernels.ts) that gives the same float32 bits as the tf ops below.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AdamWAttrs, fusedKernelReady, runFused } from '../engine/fused-kernels';
+import { AdamWAttrs, fusedKernelFits, runFused } from '../engine/fused-kernels';
 import { ParamMap } from '../model/params';
-
-/** Whether one fused native kernel can update this tensor (float32, same shapes, kernel registered). */
-function fusable(...ts: tf.Tensor[]): boolean {
-  return ts.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, ts[0].shape)) && fusedKernelReady('PhylabAdamW');
-}
 
 export interface AdamWSettings {
   beta1: number;
@@ -69,7 +64,7 @@ export class AdamW {
       const mk = this.m[k], vk = this.v[k];
       const decayOn = weightDecay > 0 && this.decayed.has(k);
       const decay = lr * weightDecay;
-      const [m, v, np] = fusable(p, g0, mk, vk)
+      const [m, v, np] = fusedKernelFits('PhylabAdamW', [p, g0, mk, vk], true)
         ? fusedUpdate(p, g0, mk, vk, { gradScale, beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, invSqrtBc2, eps, stepSize, decayOn, decay })
         : tf.tidy(() => {
           const g = gradScale === 1 ? g0 : tf.mul(g0, gradScale);

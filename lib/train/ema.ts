@@ -5,7 +5,7 @@
  * On wasm with the native addon each tensor is one fused kernel (PhylabEma), same float32 bits.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedKernelReady, runFused } from '../engine/fused-kernels';
+import { fusedKernelFits, runFused } from '../engine/fused-kernels';
 import { ParamMap } from '../model/params';
 
 export function emaDecayAt(decay: number, warmup: boolean, step: number): number {
@@ -16,7 +16,7 @@ export function emaDecayAt(decay: number, warmup: boolean, step: number): number
 export function updateEma(ema: ParamMap, params: ParamMap, decay: number): void {
   for (const [k, p] of Object.entries(params)) {
     const e = ema[k];
-    const next = e.dtype === 'float32' && p.dtype === 'float32' && tf.util.arraysEqual(e.shape, p.shape) && fusedKernelReady('PhylabEma')
+    const next = fusedKernelFits('PhylabEma', [e, p], true)
       ? runFused('PhylabEma', { ema: e, p }, { d: decay, c: 1 - decay })[0]
       : tf.tidy(() => tf.add(tf.mul(e, decay), tf.mul(p, 1 - decay)));
     ema[k].dispose();
