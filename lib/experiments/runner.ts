@@ -3,14 +3,19 @@
  *   data/cache/units/<experiment>/<unit-hash>/{unit.json, result.json, …unit files}
  * The hash covers the unit's key (resolved config slice + seed) and its code version.
  * A unit's result.json is written last (atomically), so a killed unit simply runs again.
- * Summaries go to data/results/<experiment>/<profile>/{summary.json, summary.csv, run.json}.
+ * Summaries go to data/results/<experiment>/<profile>/{summary.json, summary.csv, run.json}, with
+ * a copy of every finished unit's result in `units/<unit-hash>.json` there. Those copies ship with
+ * the repository (results, never checkpoints), so a clean clone reuses them as cached units: a unit
+ * found there counts as done when every unit that depends on it is done too (an evaluation still
+ * to run needs its model's checkpoint, which only the cache holds).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configHash } from '../config/hash';
 import { Progress, formatDuration } from '../cli/progress';
 import { currentBackend } from '../runtime/backend';
 import { gitCommit, provenance, REPO_ROOT } from '../runtime/provenance';
+import { claimLock, releaseLock } from '../runtime/pid-lock';
 import type { Profile } from '../config/profile';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
@@ -37,6 +42,8 @@ export interface UnitRecord {
   id: string;
   hash: string;
   cached: boolean;
+  /** Taken from the summary folder's `units/` (shipped results) rather than the cache. */
+  shipped?: boolean;
   seconds: number | null;
   done: boolean;
   /** Commit of the code that computed the unit (from its meta.json; null when not done or not recorded). */
@@ -130,11 +137,27 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       cachedCost += Math.round(u.cost);
     }
   }
+  // Shipped unit results (<outDir>/units/<hash>.json): dependents first, so a unit is taken only
+  // when everything that needs it is done as well.
+  const shipped = new Set<string>();
+  if (!opts.force) {
+    const dependents = new Map<string, string[]>();
+    for (const u of units) for (const d of u.deps ?? []) dependents.set(d, [...(dependents.get(d) ?? []), u.id]);
+    for (const u of [...units].reverse()) {
+      if (results[u.id] !== undefined) continue;
+      if (!(dependents.get(u.id) ?? []).every((d) => results[d] !== undefined)) continue;
+      const s = readShippedUnit(outDir, hashes.get(u.id)!);
+      if (s === undefined || s.id !== u.id) continue;
+      results[u.id] = s.result;
+      shipped.add(u.id);
+      cachedCost += Math.round(u.cost);
+    }
+  }
   const todo = units.filter((u) => results[u.id] === undefined);
   const log = (s: string) => {
     if (!opts.silent) process.stderr.write(s + '\n');
   };
-  log(`[phylab] ${exp.name} (${opts.profile}): ${units.length} units, ${units.length - todo.length} cached, ${todo.length} to run; cache ${cacheRoot}`);
+  log(`[phylab] ${exp.name} (${opts.profile}): ${units.length} units, ${units.length - todo.length} cached${shipped.size ? ` (${shipped.size} from the shipped results in ${outDir})` : ''}, ${todo.length} to run; cache ${cacheRoot}`);
 
   const progress = new Progress({ label: `${exp.name}`, total: totalCost, initial: cachedCost, unit: 'cost', silent: opts.silent || opts.dryRun, intervalMs: 10000 });
   const t0 = Date.now();
@@ -142,7 +165,8 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   for (const u of units) {
     const cached = results[u.id] !== undefined && !todo.includes(u);
     if (cached) {
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dirs[u.id]) });
+      if (shipped.has(u.id)) records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, shipped: true, done: true, ...shippedMeta(outDir, hashes.get(u.id)!) });
+      else records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dirs[u.id]) });
       continue;
     }
     const depsMissing = (u.deps ?? []).filter((d) => results[d] === undefined);
@@ -201,35 +225,26 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   const complete = records.every((r) => r.done);
   if (!opts.dryRun) {
     writeSummary(outDir, rows, { experiment: exp.name, profile: opts.profile, seeds, complete, units: records, ...provenance(config) });
+    for (const u of units) {
+      const rec = records.find((r) => r.id === u.id)!;
+      if (rec.done && !rec.shipped) writeShippedUnit(outDir, u, rec, results[u.id]);
+    }
     exp.exportArtifacts?.(config, seeds, results, outDir);
   }
   return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete };
 }
 
 /**
- * Claim a unit for this process: `<dir>/lock` holds the owner's pid. A lock whose process is gone
- * is stale and taken over. Returns false when another live process is running the unit, so two
- * sweeps (e.g. one per core) never train the same model twice.
+ * Claim a unit for this process: `<dir>/lock` holds the owner's pid (lib/runtime/pid-lock.ts).
+ * Returns false when another live process is running the unit, so two sweeps (e.g. one per core)
+ * never train the same model twice.
  */
 export function claimUnit(dir: string): boolean {
-  const file = join(dir, 'lock');
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    if (Number.isInteger(pid) && pid !== process.pid && pid > 0) {
-      try {
-        process.kill(pid, 0);
-        return false; // alive
-      } catch {
-        // stale: its process is gone
-      }
-    }
-  }
-  writeFileSync(file, String(process.pid));
-  return true;
+  return claimLock(join(dir, 'lock'));
 }
 
 export function releaseUnit(dir: string): void {
-  rmSync(join(dir, 'lock'), { force: true });
+  releaseLock(join(dir, 'lock'));
 }
 
 /** Compute time, commit and backend of a finished unit, from its meta.json. */
@@ -237,6 +252,39 @@ function readMeta(dir: string): Pick<UnitRecord, 'seconds' | 'commit' | 'backend
   const m = (readJson(join(dir, 'meta.json')) ?? {}) as { seconds?: unknown; commit?: unknown; backend?: unknown };
   const str = (x: unknown) => (typeof x === 'string' ? x : null);
   return { seconds: typeof m.seconds === 'number' ? m.seconds : null, commit: str(m.commit), backend: str(m.backend) };
+}
+
+/** A unit result as kept in a summary folder (`units/<hash>.json`). */
+interface ShippedUnit {
+  id: string;
+  version: string;
+  key: Json;
+  result: Json;
+  meta: Pick<UnitRecord, 'seconds' | 'commit' | 'backend'>;
+}
+
+function readShippedUnit(outDir: string, hash: string): ShippedUnit | undefined {
+  return readJson(join(outDir, 'units', `${hash}.json`)) as unknown as ShippedUnit | undefined;
+}
+
+function shippedMeta(outDir: string, hash: string): Pick<UnitRecord, 'seconds' | 'commit' | 'backend'> {
+  const m = readShippedUnit(outDir, hash)?.meta ?? { seconds: null, commit: null, backend: null };
+  return { seconds: m.seconds ?? null, commit: m.commit ?? null, backend: m.backend ?? null };
+}
+
+function writeShippedUnit(outDir: string, u: Unit, rec: UnitRecord, result: Json): void {
+  mkdirSync(join(outDir, 'units'), { recursive: true });
+  const value: ShippedUnit = { id: u.id, version: u.version, key: u.key, result, meta: { seconds: rec.seconds, commit: rec.commit, backend: rec.backend } };
+  const file = join(outDir, 'units', `${rec.hash}.json`);
+  const text = JSON.stringify(value) + '\n';
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return; // unchanged: keep the file as it is
+  writeJsonAtomicText(file, text);
+}
+
+function writeJsonAtomicText(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 /** Write summary.json, summary.csv and run.json. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Experiment, Json, Unit } from '../../lib/experiments/experiment';
@@ -74,6 +74,32 @@ describe('experiments/runner', () => {
     // --force recomputes everything.
     await runExperiment(toy(calls), { offset: 20 }, { ...opts, force: true });
     assert.equal(calls.length, 10);
+  });
+
+  it('a clean clone reuses the shipped unit results of the summary folder and computes only what is missing', async () => {
+    const calls: string[] = [];
+    const out = join(dir, 'out');
+    const r1 = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache1'), outDir: out, silent: true });
+    const shippedFiles = readdirSync(join(out, 'units')).sort();
+    assert.equal(shippedFiles.length, 4, 'one file per finished unit');
+    // a new machine: empty cache, the summary folder as committed
+    calls.length = 0;
+    const r2 = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache2'), outDir: out, silent: true });
+    assert.deepEqual(calls, [], 'nothing recomputed');
+    assert.deepEqual(r2.rows, r1.rows);
+    assert.ok(r2.units.every((u) => u.cached && u.shipped && u.commit === r1.units.find((v) => v.id === u.id)!.commit));
+    assert.deepEqual(readdirSync(join(out, 'units')).sort(), shippedFiles);
+    // an evaluation missing from the shipped results needs its model: the model is trained again, not taken
+    const evalS2 = r1.units.find((u) => u.id === 'eval/s2')!;
+    rmSync(join(out, 'units', `${evalS2.hash}.json`));
+    calls.length = 0;
+    const r3 = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache3'), outDir: out, silent: true });
+    assert.deepEqual(calls, ['train/s2', 'eval/s2']);
+    assert.deepEqual(r3.rows, r1.rows);
+    // --force ignores them
+    calls.length = 0;
+    await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache4'), outDir: out, silent: true, force: true });
+    assert.equal(calls.length, 4);
   });
 
   it('resumes after an interrupted sweep: finished units are kept', async () => {
