@@ -20,7 +20,9 @@ import * as aq from 'arquero';
 import { configHash } from '../config/hash';
 import { REPO_ROOT } from '../runtime/provenance';
 import { Progress } from '../cli/progress';
-import { DatasetConfig, validateDatasetConfig } from './dataset-config';
+import { DatasetConfig, resolvedStride, validateDatasetConfig } from './dataset-config';
+import { frameDtFor } from '../sim/constants';
+import { withLock } from '../runtime/pid-lock';
 import { createVideoMaker, VideoMaker, VideoSample } from './make-video';
 import { CHUNK_HEADER_BYTES, ChunkInfo, DatasetFileError, DatasetHeader, encodeChunk, encodeHeader, openForRead, readChunkData, readHeader, scanChunks } from './format';
 import { STATE_DIM } from '../sim/types';
@@ -210,6 +212,7 @@ export class Dataset {
       frames: this.frames(i),
       frameShape: [...this.frameShape] as [number, number, number, number],
       states: this.states(i),
+      frameDt: frameDtFor(resolvedStride(this.config)),
       objects: p.params.scene.objects.map((o) => ({ radius: o.radius, shape: o.shape, color: o.color })),
       params: p.params,
       initial: p.initial,
@@ -269,11 +272,15 @@ export async function loadOrGenerateDataset(cfg: DatasetConfig, seed: number, op
   validateDatasetConfig(cfg);
   const dir = opts.cacheDir ?? DEFAULT_CACHE_DIR;
   const file = datasetPath(cfg, seed, dir);
-  if (opts.force) {
-    rmSync(file, { force: true });
-    rmSync(`${file}.partial`, { force: true });
-  }
-  if (!existsSync(file)) await generateDatasetFile(cfg, seed, file, opts);
+  mkdirSync(dir, { recursive: true });
+  // one writer per file: another process generating the same dataset is waited for, not raced
+  await withLock(`${file}.lock`, async () => {
+    if (opts.force) {
+      rmSync(file, { force: true });
+      rmSync(`${file}.partial`, { force: true });
+    }
+    if (!existsSync(file)) await generateDatasetFile(cfg, seed, file, opts);
+  }, { onWait: (pid) => { if (opts.progress !== false && process.env.PHYLAB_QUIET !== '1') process.stderr.write(`waiting for process ${pid}, which is generating ${file}\n`); } });
   const ds = openDataset(file, opts);
   if (ds.header.configHash !== configHash(cfg) || ds.header.seed !== seed) {
     ds.close();

@@ -9,7 +9,7 @@
  */
 import { rngFor } from '../rng/rng';
 import { stableStringify } from '../config/hash';
-import { DatasetConfig, validateDatasetConfig } from './dataset-config';
+import { DatasetConfig, resolvedStride, validateDatasetConfig } from './dataset-config';
 import { resolvedTiming, sampleParams, samplerPlan, SamplerPlan, streamKey, VideoParams } from './sampler';
 import { placeScene } from '../sim/scenes';
 import { simulate } from '../sim/simulate';
@@ -26,6 +26,8 @@ export interface VideoSample {
   frameShape: [number, number, number, number];
   /** Ground truth (T, N, 4) float32: x, y, vx, vy per frame and object (world units, y up). */
   states: Float32Array;
+  /** Seconds between frames (the config's frameStride × 0.01; default 0.1). */
+  frameDt: number;
   /** Fixed attributes per object: radius, shape, colour. */
   objects: ObjectInfo[];
   /** The sampled parameters (radii, speeds, level, class, direction …). */
@@ -68,6 +70,7 @@ export function createVideoMaker(cfg: DatasetConfig, seed: number): VideoMaker {
   const frozen = structuredClone(cfg);
   const plan = samplerPlan(frozen, seed);
   const timing = resolvedTiming(frozen);
+  const stride = resolvedStride(frozen);
   const T = frozen.frames;
   const S = frozen.size;
   const nObj = frozen.scenario === 'collision' ? 2 : 1;
@@ -79,14 +82,14 @@ export function createVideoMaker(cfg: DatasetConfig, seed: number): VideoMaker {
   };
   const make = (i: number, framesOut?: Uint8Array, statesOut?: Float32Array): VideoSample => {
     const p = placement(i);
-    const traj = simulate(p.scene, T);
+    const traj = simulate(p.scene, T, { stride });
     let states = traj.states;
     if (statesOut) {
       statesOut.set(states.subarray(0, T * nObj * STATE_DIM));
       states = statesOut;
     }
     const frames = renderFrames(traj.states, traj.objects, T, render, framesOut);
-    return { index: i, frames, frameShape: [T, S, S, 3], states, objects: traj.objects, params: p.params, initial: p.initial, placementOk: p.ok };
+    return { index: i, frames, frameShape: [T, S, S, 3], states, frameDt: timing.frameDt, objects: traj.objects, params: p.params, initial: p.initial, placementOk: p.ok };
   };
   return {
     cfg: frozen,

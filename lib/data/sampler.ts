@@ -23,7 +23,8 @@ import { rngFor } from '../rng/rng';
 import { configHash } from '../config/hash';
 import { ConfigError } from '../config/profile';
 import { Band, bandLinspace, bandQuantile } from './bands';
-import { DatasetConfig, ObjectClass, resolvedIdRanges, resolvedOodBands, resolvedSampling } from './dataset-config';
+import { DatasetConfig, ObjectClass, resolvedIdRanges, resolvedOodBands, resolvedSampling, resolvedStride } from './dataset-config';
+import { frameDtFor } from '../sim/constants';
 import { OOD_LEVELS, PAPER_GRIDS, ParamName, paramNames } from './ranges';
 import { collisionFeasible, defaultTiming, ObjectParams, SceneParams, Timing } from '../sim/scenes';
 
@@ -47,7 +48,7 @@ export function streamKey(cfg: DatasetConfig): string[] {
 
 /** Placement constraints after defaults. */
 export function resolvedTiming(cfg: DatasetConfig): Timing {
-  const t = defaultTiming(cfg.frames);
+  const t = defaultTiming(cfg.frames, frameDtFor(resolvedStride(cfg)));
   if (cfg.minVisibleFrames !== null) t.minVisibleFrames = cfg.minVisibleFrames;
   if (cfg.contactFrames !== null) t.contactFrames = [cfg.contactFrames[0], cfg.contactFrames[1]];
   return t;

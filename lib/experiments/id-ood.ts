@@ -24,6 +24,7 @@ import { ParserConfig } from '../metrics/parse-state';
 import { PROFILE_PRESETS } from '../model/presets';
 import { encodePng, filmstrip } from '../render/png';
 import type { Scenario } from '../sim/scenes';
+import { STRIDE } from '../sim/constants';
 import { clipSettings, ClipSettings } from './clip-settings';
 import { toB64, trainUnit, withTrainedModel } from './dit-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
@@ -42,6 +43,12 @@ export interface IdOodConfig extends ClipSettings {
   oodCount: number;
   /** Generated clips kept per evaluation set for filmstrips. Default 3. */
   examples: number;
+  /**
+   * Physics steps (0.01 s) per frame, 1–1000. Default 10 (the paper's 0.1 s). At 16 px and 0.1 s
+   * an ID ball moves 0.16–0.64 px per frame and 8 frames span 0.7 s (the paper's 32 frames at
+   * 128 px: 1.3–5.1 px per frame over 3.1 s); 30 gives 0.5–1.9 px per frame over 2.1 s.
+   */
+  frameStride: number;
 }
 
 export function defaultIdOodConfig(profile: Profile): IdOodConfig {
@@ -54,6 +61,7 @@ export function defaultIdOodConfig(profile: Profile): IdOodConfig {
     idCount: profile === 'smoke' ? 6 : profile === 'quick' ? 128 : 1050,
     oodCount: profile === 'smoke' ? 4 : profile === 'quick' ? 96 : 800,
     examples: profile === 'smoke' ? 1 : 3,
+    frameStride: STRIDE,
   };
 }
 
@@ -64,7 +72,10 @@ export function evalSets(scenario: Scenario): Array<{ name: string; split: 'id' 
 
 /** Dataset config of a scenario split at the experiment's clip size (`level`: OOD level). */
 export function dataConfig(c: IdOodConfig, scenario: Scenario, split: 'train' | 'id' | 'ood', count: number, level = 0): DatasetConfig {
-  return { ...defaultDatasetConfig('quick', scenario, split), frames: c.frames, size: c.size, count, oodLevel: level };
+  const d: DatasetConfig = { ...defaultDatasetConfig('quick', scenario, split), frames: c.frames, size: c.size, count, oodLevel: level };
+  // the paper's stride stays implicit, so these configs hash as before the field existed
+  if (c.frameStride !== STRIDE) d.frameStride = c.frameStride;
+  return d;
 }
 
 function errorConfig(c: IdOodConfig, centroid: ParserConfig['centroid']): VelocityErrorConfig {
@@ -130,7 +141,7 @@ export const experiment: Experiment<IdOodConfig> = {
     for (const scenario of c.scenarios) {
       units.push({
         id: `floor/${scenario}`,
-        key: { scenario, frames: c.frames, size: c.size, dataSeed: c.dataSeed, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
+        key: { scenario, frames: c.frames, size: c.size, frameStride: c.frameStride, dataSeed: c.dataSeed, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
         version: 'id-ood-floor-v1',
         cost: 1,
         run: async () => {
@@ -147,7 +158,7 @@ export const experiment: Experiment<IdOodConfig> = {
       const { scenario, preset, n, seed } = cell;
       const tag = `${scenario}/${preset}/n${n}/s${seed}`;
       const train = { ...c.train, condFrames: [c.condFrames] };
-      const trainKey = { scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, train };
+      const trainKey = { scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, frameStride: c.frameStride, train };
       units.push(trainUnit({ id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data: dataConfig(c, scenario, 'train', n), dataSeed: c.dataSeed, train }));
       units.push({
         id: `eval/${tag}`,

@@ -5,7 +5,7 @@
  * are skipped) and every object fully inside the world by its ground-truth state (uniform and
  * parabola: x and y extents within [0, 10]; collision: x extents, as the code checks the left
  * ball's left edge and the right ball's right edge). Velocities are forward differences of
- * positions between consecutive valid frames, divided by 0.1 s; the ground-truth velocities are
+ * positions between consecutive valid frames, divided by the frame interval (0.1 s by default); the ground-truth velocities are
  * the same differences of the ground-truth positions (for uniform motion exactly v0).
  *
  * Two errors per video (world units per second):
@@ -67,6 +67,8 @@ export function defaultVelocityErrorConfig(): VelocityErrorConfig {
 export interface GroundTruth {
   states: Float32Array | Float64Array;
   objects: ReadonlyArray<ObjectInfo>;
+  /** Seconds between frames. Default 0.1 (the paper's; videos from makeVideo carry their own). */
+  frameDt?: number;
 }
 
 export interface VelocityErrorResult {
@@ -134,6 +136,7 @@ export function velocityError(scenario: Scenario, frames: Uint8Array, frameShape
   const stepsFrom: number[] = [];
   for (let k = 0; k + 1 < valid.length; k++) if (valid[k + 1] === valid[k] + 1) stepsFrom.push(valid[k]);
   const S = stepsFrom.length;
+  const dt = gt.frameDt ?? FRAME_DT;
   const vx = new Float64Array(S * n);
   const vy = new Float64Array(S * n);
   const gx = new Float64Array(S * n);
@@ -142,10 +145,10 @@ export function velocityError(scenario: Scenario, frames: Uint8Array, frameShape
     for (let j = 0; j < n; j++) {
       const a = t * n + j;
       const b = (t + 1) * n + j;
-      vx[s * n + j] = (parsed.x[b] - parsed.x[a]) / FRAME_DT;
-      vy[s * n + j] = (parsed.y[b] - parsed.y[a]) / FRAME_DT;
-      gx[s * n + j] = (gt.states[b * STATE_DIM] - gt.states[a * STATE_DIM]) / FRAME_DT;
-      gy[s * n + j] = (gt.states[b * STATE_DIM + 1] - gt.states[a * STATE_DIM + 1]) / FRAME_DT;
+      vx[s * n + j] = (parsed.x[b] - parsed.x[a]) / dt;
+      vy[s * n + j] = (parsed.y[b] - parsed.y[a]) / dt;
+      gx[s * n + j] = (gt.states[b * STATE_DIM] - gt.states[a * STATE_DIM]) / dt;
+      gy[s * n + j] = (gt.states[b * STATE_DIM + 1] - gt.states[a * STATE_DIM + 1]) / dt;
     }
   });
   const base = { scenario, validFrames: valid, steps: S, parsed };

@@ -29,6 +29,14 @@ export const PARABOLA_GRAVITY = -2.5;
  * Physics steps taken before frame k is recorded. The paper's loop records after `Step` when
  * `i % 10 == 0` (i from 0), so frame k is the state after k·10 + 1 steps.
  */
-export function stepsBeforeFrame(k: number): number {
-  return k * STRIDE + 1;
+export function stepsBeforeFrame(k: number, stride = STRIDE): number {
+  return k * stride + 1;
+}
+
+/** Largest physics-steps-per-frame accepted (10 s between frames). */
+export const MAX_STRIDE = 1000;
+
+/** Seconds between frames for `stride` physics steps per frame (the paper's 10: 0.1 s). */
+export function frameDtFor(stride: number = STRIDE): number {
+  return DT * stride;
 }

@@ -3,14 +3,14 @@
  * object) to a placed scene, following the paper's generators (phyworld/id_ood_data/
  * one_ball_uniform_motion.py, two_balls_collision.py, one_ball_parabola.py).
  *
- * Placement (world units, 10×10 world, frames 0.1 s apart):
- * - uniform: x0 ~ U(r, 10 − (F·v·0.1 + r)) so the ball stays in view for F frames (paper F = 24
+ * Placement (world units, 10×10 world, frames Δ = 0.1 s apart by default; `Timing.frameDt`):
+ * - uniform: x0 ~ U(r, 10 − (F·v·Δ + r)) so the ball stays in view for F frames (paper F = 24
  *   of 32); when that interval is empty, x0 ~ U(r, r + U(0, 0.5)) as in the code.
  *   y0 ~ U(r + 0.5, 9.5 − r). Velocity (v, 0).
  * - parabola: as uniform, but y0 ~ U(9.5 − r − 1, 9.5 − r) (near the top); gravity −2.5.
  * - collision: red ball 1 on the left moving +v1, blue ball 2 on the right moving −v2, same
  *   height y ~ U(max r + 0.5, 9.5 − max r). Centre gap d ~ U(dmin, dmax) with
- *   dmin = A·0.1·(v1+v2) + r1 + r2, dmax = min(B·0.1·(v1+v2) + r1 + r2, 10 − r1 − r2), so contact
+ *   dmin = A·Δ·(v1+v2) + r1 + r2, dmax = min(B·Δ·(v1+v2) + r1 + r2, 10 − r1 − r2), so contact
  *   happens between frames A and B (paper A = 8, B = 24 of 32). x1 ~ U(r1, 10 − r2 − d),
  *   x2 = x1 + d. Code quirk kept: when r2 > 2·r1 the gap is limited to [dmin, 1.25·dmin] and ball
  *   1 starts within 0.5 of x = 10 − r2 − d − 0.5 (the code's matching r1 > 2·r2 branch is dead code,
@@ -64,6 +64,8 @@ export interface Timing {
   minVisibleFrames: number;
   /** collision: [A, B], contact happens between frame A and frame B (paper: [8, 24] of 32). */
   contactFrames: [number, number];
+  /** Seconds between frames (paper 0.1 = 10 physics steps). */
+  frameDt: number;
 }
 
 /**
@@ -71,15 +73,15 @@ export interface Timing {
  * contact between ¼ and ¾ of the clip, but never before frame 3 (the conditioning frames).
  * For 32 frames this gives exactly the paper's 24 and [8, 24].
  */
-export function defaultTiming(frames: number): Timing {
+export function defaultTiming(frames: number, frameDt: number = FRAME_DT): Timing {
   const a = Math.max(3, Math.round(frames / 4));
   const b = Math.max(a, Math.round((3 * frames) / 4));
-  return { frames, minVisibleFrames: Math.round((3 * frames) / 4), contactFrames: [a, b] };
+  return { frames, minVisibleFrames: Math.round((3 * frames) / 4), contactFrames: [a, b], frameDt };
 }
 
 /** Can a collision with these parameters be placed with contact no earlier than frame A? */
 export function collisionFeasible(r1: number, r2: number, v1: number, v2: number, timing: Timing): boolean {
-  const dmin = timing.contactFrames[0] * FRAME_DT * (v1 + v2) + r1 + r2;
+  const dmin = timing.contactFrames[0] * timing.frameDt * (v1 + v2) + r1 + r2;
   return dmin <= WORLD_SIZE - r1 - r2 && r1 + r2 < 0.5 * WORLD_SIZE;
 }
 
@@ -122,7 +124,7 @@ function body(o: ObjectParams, x: number, y: number, vx: number): BodySpec {
 function placeSingle(o: ObjectParams, timing: Timing, rng: Rng, parabola: boolean): Placement {
   const r = o.radius;
   const v = o.speed;
-  const minDist = timing.minVisibleFrames * v * FRAME_DT + r;
+  const minDist = timing.minVisibleFrames * v * timing.frameDt + r;
   let maxInit = WORLD_SIZE - minDist;
   if (maxInit < r) maxInit = r + rng.range(0, 0.5);
   const x = rng.range(r, maxInit);
@@ -135,7 +137,7 @@ function placeCollision(a: ObjectParams, b: ObjectParams, timing: Timing, rng: R
   const r2 = b.radius;
   const vs = a.speed + b.speed;
   const ok = collisionFeasible(r1, r2, a.speed, b.speed, timing);
-  const dmin = timing.contactFrames[0] * FRAME_DT * vs + r1 + r2;
+  const dmin = timing.contactFrames[0] * timing.frameDt * vs + r1 + r2;
   const room = WORLD_SIZE - r1 - r2;
   let d: number;
   let x1: number;
@@ -148,7 +150,7 @@ function placeCollision(a: ObjectParams, b: ObjectParams, timing: Timing, rng: R
     const right = WORLD_SIZE - r2 - d;
     x1 = Math.max(rng.range(right - 0.5, right), r1);
   } else {
-    const dmax = Math.min(timing.contactFrames[1] * FRAME_DT * vs + r1 + r2, room);
+    const dmax = Math.min(timing.contactFrames[1] * timing.frameDt * vs + r1 + r2, room);
     d = rng.range(dmin, Math.max(dmin, dmax));
     x1 = Math.max(rng.range(r1, WORLD_SIZE - r2 - d), r1);
   }

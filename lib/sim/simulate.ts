@@ -16,7 +16,7 @@
  */
 /// <reference types="box2d-wasm" />
 import { getBox2D } from './box2d';
-import { DT, POSITION_ITERATIONS, RESTITUTION_THRESHOLD, STRIDE, VELOCITY_ITERATIONS } from './constants';
+import { DT, MAX_STRIDE, POSITION_ITERATIONS, RESTITUTION_THRESHOLD, STRIDE, VELOCITY_ITERATIONS } from './constants';
 import { SceneSpec, STATE_DIM, Trajectory } from './types';
 import { ConfigError } from '../config/profile';
 
@@ -47,6 +47,8 @@ export function validateScene(scene: SceneSpec, frames: number): void {
 export interface SimulateOptions {
   /** Restitution velocity threshold (units/s). Default 0.01 (the paper's patch); Box2D's own default is 1. */
   restitutionThreshold?: number;
+  /** Physics steps per recorded frame, 1–1000. Default 10 (the paper's 0.1 s per frame). Frame k is the state after k·stride + 1 steps. */
+  stride?: number;
 }
 
 /**
@@ -56,6 +58,8 @@ export interface SimulateOptions {
 export function simulate(scene: SceneSpec, frames: number, opts: SimulateOptions = {}): Trajectory {
   validateScene(scene, frames);
   const threshold = opts.restitutionThreshold ?? RESTITUTION_THRESHOLD;
+  const strideOpt = opts.stride ?? STRIDE;
+  if (!Number.isInteger(strideOpt) || strideOpt < 1 || strideOpt > MAX_STRIDE) throw new ConfigError(`stride must be an integer in [1, ${MAX_STRIDE}] physics steps per frame, got ${strideOpt}`);
   const B = getBox2D();
   const n = scene.bodies.length;
   const states = new Float32Array(frames * n * STATE_DIM);
@@ -97,7 +101,7 @@ export function simulate(scene: SceneSpec, frames: number, opts: SimulateOptions
     }
     // local copies: imported constants are property reads through module getters under tsx
     const dt = DT;
-    const stride = STRIDE;
+    const stride = strideOpt;
     const velIters = VELOCITY_ITERATIONS;
     const posIters = POSITION_ITERATIONS;
     const totalSteps = (frames - 1) * stride + 1;

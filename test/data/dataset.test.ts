@@ -38,6 +38,35 @@ describe('data/dataset', () => {
     assert.equal(statSync(ds.file).mtimeMs, statSync(again.file).mtimeMs, 'second call reads the cache');
   });
 
+  it('waits while another live process holds the dataset lock, then generates it once', async () => {
+    const c = { ...cfg, count: 9 };
+    const file = datasetPath(c, 5, dir);
+    writeFileSync(`${file}.lock`, String(process.ppid)); // a live process that is not us
+    const t0 = Date.now();
+    setTimeout(() => rmSync(`${file}.lock`), 300);
+    const ds = await loadOrGenerateDataset(c, 5, opts());
+    assert.ok(Date.now() - t0 >= 290, 'did not start before the other process released its lock');
+    assert.equal(ds.count, 9);
+    assert.equal(existsSync(`${file}.lock`), false, 'its own lock is released');
+  });
+
+  it('videos at another frame stride carry their frame interval and move further per frame', async () => {
+    const base = { ...defaultDatasetConfig('quick', 'uniform', 'id'), count: 4, frames: 6, size: 16 };
+    const slow = makeVideo(base, 2, 1);
+    const fast = makeVideo({ ...base, frameStride: 30 }, 2, 1);
+    assert.equal(slow.frameDt, 0.1);
+    assert.ok(Math.abs(fast.frameDt - 0.3) < 1e-12);
+    const dx = (v: typeof slow) => v.states[4] - v.states[0]; // x of frame 1 minus frame 0 (one object, 4 floats a frame)
+    const speed = slow.params.scene.objects[0].speed;
+    assert.equal(fast.params.scene.objects[0].speed, speed, 'same sampled parameters');
+    assert.ok(Math.abs(dx(slow) - speed * 0.1) < 1e-4, `0.1 s per frame: ${dx(slow)} vs ${speed * 0.1}`);
+    assert.ok(Math.abs(dx(fast) - speed * 0.3) < 1e-4, `0.3 s per frame: ${dx(fast)} vs ${speed * 0.3}`);
+    const ds = await loadOrGenerateDataset({ ...base, frameStride: 30 }, 2, opts());
+    assert.ok(Math.abs(ds.video(1).frameDt - 0.3) < 1e-12);
+    assert.deepEqual(Buffer.from(ds.frames(1)), Buffer.from(fast.frames));
+    assert.throws(() => makeVideo({ ...base, frameStride: 0 }, 2, 1), /frameStride must be an integer in \[1, 1000\]/);
+  });
+
   it('batch() stacks (B, T, H, W, 3); range() returns contiguous videos (a view inside one chunk)', async () => {
     const ds = await loadOrGenerateDataset(cfg, 3, opts());
     const vb = 6 * 16 * 16 * 3;

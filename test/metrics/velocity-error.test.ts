@@ -30,6 +30,17 @@ describe('metrics/velocity-error', () => {
     });
   }
 
+  it('uses the frame interval of the video: a 0.3 s stride recovers the true speed; scored as 0.1 s it is 3x off', () => {
+    const m = createVideoMaker({ ...defaultDatasetConfig('quick', 'uniform', 'id'), size: 64, frames: 8, count: 6, frameStride: 30 }, 4);
+    for (let i = 0; i < 6; i++) {
+      const v = m.make(i);
+      const right = velocityError('uniform', v.frames, v.frameShape, v);
+      assert.ok(right.error < 0.05, `video ${i}: ${right.error}`);
+      const asIfFast = velocityError('uniform', v.frames, v.frameShape, { states: v.states, objects: v.objects }); // default 0.1 s
+      assert.ok(right.steps === 0 || Math.abs(asIfFast.error - 3 * right.error) < 1e-9, 'both sides scale by the interval');
+    }
+  });
+
   it('a wrong video scores far above the floor; a vanished ball costs error instead of NaN', () => {
     const [a, b] = videos('uniform', 64, 16, 2, 5);
     const right = velocityError('uniform', a.frames, a.frameShape, a);

@@ -8,8 +8,9 @@ const obj = (radius: number, speed: number, color = 'red') => ({ radius, speed, 
 
 describe('sim/scenes', () => {
   it('defaultTiming reproduces the paper at 32 frames and scales to short clips', () => {
-    assert.deepEqual(defaultTiming(32), { frames: 32, minVisibleFrames: 24, contactFrames: [8, 24] });
-    assert.deepEqual(defaultTiming(8), { frames: 8, minVisibleFrames: 6, contactFrames: [3, 6] });
+    assert.deepEqual(defaultTiming(32), { frames: 32, minVisibleFrames: 24, contactFrames: [8, 24], frameDt: 0.1 });
+    assert.deepEqual(defaultTiming(8), { frames: 8, minVisibleFrames: 6, contactFrames: [3, 6], frameDt: 0.1 });
+    assert.equal(defaultTiming(8, 0.3).frameDt, 0.3);
   });
 
   it('uniform: starts inside the world, moves right at v, and stays in view for minVisibleFrames', () => {
