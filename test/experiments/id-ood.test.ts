@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultIdOodConfig, evalSets, experiment } from '../../lib/experiments/id-ood';
+import { dataConfig, defaultIdOodConfig, evalSets, experiment } from '../../lib/experiments/id-ood';
 import { runExperiment } from '../../lib/experiments/runner';
 import { initBackend } from '../../lib/runtime/backend';
 
@@ -38,5 +38,23 @@ describe('experiments/id-ood (smoke)', function () {
     const r2 = await runExperiment(experiment, config, opts);
     assert.ok(r2.units.every((u) => u.cached), 'every unit comes from the cache on rerun');
     assert.deepEqual(r2.rows, r1.rows);
+  });
+
+  it('quick plan: priority order, per-scenario strides in the keys and datasets, 15000 steps', () => {
+    const c = defaultIdOodConfig('quick');
+    assert.equal(c.train.steps, 15000);
+    assert.deepEqual(c.frameStride, { uniform: 30, collision: 15, parabola: 30 });
+    const units = experiment.plan(c, [1, 2, 3]);
+    const trains = units.filter((u) => u.id.startsWith('train/')).map((u) => u.id);
+    assert.deepEqual(trains.slice(0, 5), ['train/uniform/q64/n1024/s1', 'train/uniform/q64/n4096/s1', 'train/uniform/q64/n16384/s1', 'train/uniform/q128/n1024/s1', 'train/uniform/q128/n16384/s1']);
+    assert.equal(trains[5], 'train/collision/q64/n1024/s1');
+    assert.ok(trains.indexOf('train/uniform/q128/n1024/s2') > trains.indexOf('train/parabola/q128/n16384/s1'), 'other seeds after every scenario\'s first seed');
+    assert.equal(trains.length, 30);
+    assert.equal(new Set(trains).size, 30);
+    const key = (id: string) => units.find((u) => u.id === id)!.key as { frameStride: number };
+    assert.equal(key('train/uniform/q64/n1024/s1').frameStride, 30);
+    assert.equal(key('train/collision/q64/n1024/s1').frameStride, 15);
+    assert.equal(dataConfig(c, 'collision', 'train', 1024).frameStride, 15);
+    assert.equal(dataConfig(defaultIdOodConfig('paper'), 'uniform', 'train', 1024).frameStride, undefined, 'the paper stride stays implicit');
   });
 });
