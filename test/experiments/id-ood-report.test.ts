@@ -62,3 +62,18 @@ describe('experiments/id-ood-report', () => {
     assert.equal(f.data.filter((d) => (d as { name?: string }).name === 'q64').length, 2, 'one q64 line per panel (ID, OOD)');
   });
 });
+
+describe('experiments/id-ood-report scale notes', () => {
+  it('describes the clip, steps and per-scenario frame interval read from the config', async () => {
+    const { scaleNotesMarkdown } = await import('../../lib/experiments/id-ood-report');
+    const { defaultIdOodConfig } = await import('../../lib/experiments/id-ood');
+    const quick = scaleNotesMarkdown(defaultIdOodConfig('quick'));
+    assert.match(quick, /16 px, 8 frames \(3 conditioning\), 1×4×4 patches = 128 tokens/);
+    assert.match(quick, /15000 steps of batch 32 \(480,000 clip presentations/);
+    assert.match(quick, /uniform 30 \(0\.30 s per frame, 2\.1 s per clip\); collision 15/);
+    assert.match(quick, /uniform 0\.48–1\.92 px/);
+    const changed = scaleNotesMarkdown({ ...defaultIdOodConfig('quick'), frameStride: { uniform: 10, collision: 10, parabola: 10 } });
+    assert.match(changed, /uniform 0\.16–0\.64 px/);
+    assert.doesNotMatch(changed, /shorter interval/);
+  });
+});
