@@ -12,7 +12,7 @@
  * (0 with one seed).
  */
 import type { Band } from '../data/bands';
-import { line, PanelSpec, scatter, subplots, Trace, Figure } from '../plot/figure';
+import { line, PanelSpec, scatter, shade, subplots, Trace, Figure } from '../plot/figure';
 import type { Row } from './experiment';
 import { meanCi, wilson } from './intervals';
 import { VELOCITY_GAP_SETS, bandsLabel } from './velocity-gap';
@@ -136,11 +136,6 @@ export function speedShifts(rows: Row[], opts: FlipOptions = {}): SpeedShift[] {
   return out;
 }
 
-/** Horizontal shaded band y ∈ [lo, hi] across x ∈ [x0, x1] (or vertical when `vertical`). */
-function shade(lo: number, hi: number, a: number, b: number, name: string, color: string, vertical = false): Trace {
-  const [xs, ys] = vertical ? [[lo, hi, hi, lo, lo], [a, a, b, b, a]] : [[a, b, b, a, a], [lo, lo, hi, hi, lo]];
-  return { type: 'scatter', mode: 'lines', x: xs, y: ys, fill: 'toself', fillcolor: color, line: { width: 0, color }, name, legendgroup: name, showlegend: true, hoverinfo: 'skip' };
-}
 
 /**
  * The paper's Fig 7 layout: one panel per set, generated vs conditioning velocity (every seed),

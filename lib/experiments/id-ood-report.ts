@@ -2,11 +2,12 @@
  * Tables, the Fig 3 figure and the verdict of the `id-ood` experiment, computed from its summary
  * rows (never typed in). Used by notebooks/01-id-vs-ood-scaling.ipynb.
  */
-import { Figure, line, PanelSpec, subplots, Trace } from '../plot/figure';
-import type { Row } from './experiment';
+import { Figure, line, PanelSpec, scatter, shade, subplots, Trace } from '../plot/figure';
+import type { Json, Row } from './experiment';
 import { meanCi } from './intervals';
 import { PAPER_FIG3 } from './paper-numbers';
-import type { IdOodConfig } from './id-ood';
+import type { IdOodConfig, SetScore } from './id-ood';
+import type { Scenario } from '../sim/scenes';
 import { getPreset } from '../model/presets';
 import { DT, WORLD_SIZE } from '../sim/constants';
 
@@ -226,4 +227,109 @@ export function scaleNotesMarkdown(c: IdOodConfig): string {
     `- At ${c.size} px the paper's thresholded-mask parser has a high floor, which would cap any visible OOD/ID ratio; the reported error uses the coverage-weighted centroid (\`${c.parser}\`); the mask parser's numbers are in the summary (\`velocityErrorMask\`).`,
     `- A sweep stopped early covers only the cells listed under "Trained" above; the verdict says "incomplete" until the cells it needs exist.`,
   ].join('\n');
+}
+
+/** One generated video of the speed-response view: true and generated mean x-velocity of ball 1. */
+export interface SpeedPoint {
+  set: string;
+  index: number;
+  radius: number;
+  trueVx: number;
+  generatedVx: number;
+}
+
+/** The cell a scenario's speed response is drawn for, and its points. */
+export interface SpeedResponse {
+  scenario: Scenario;
+  model: string;
+  dataSize: number;
+  seed: number;
+  points: SpeedPoint[];
+}
+
+/** Sets shown in the speed response: ID and the OOD levels that change only speeds (uniform/parabola 'ood-v'; collision 'ood-v1', 'ood-v1+v2'). */
+const speedSets = (set: string) => set === 'id' || (set.startsWith('ood-') && !set.includes('r'));
+
+/**
+ * Per scenario, the generations of one trained cell (the largest model at the largest data size
+ * with results, first seed preferred), as (true, generated) mean x-velocity of ball 1 over the
+ * scored steps (collision: after contact), scored videos only (the small-ball rule applied).
+ * `results` are the experiment's unit results (runner.ts loadUnitResults).
+ */
+export function speedResponses(c: IdOodConfig, seeds: number[], results: Record<string, Json>): SpeedResponse[] {
+  const out: SpeedResponse[] = [];
+  for (const scenario of c.scenarios) {
+    const candidates: Array<{ model: string; n: number; seed: number }> = [];
+    for (const model of [...c.presets].reverse()) for (const n of [...c.dataSizes].reverse()) for (const seed of seeds) candidates.push({ model, n, seed });
+    const pick = candidates.find((k) => results[`eval/${scenario}/${k.model}/n${k.n}/s${k.seed}`] !== undefined);
+    if (!pick) continue;
+    const ev = results[`eval/${scenario}/${pick.model}/n${pick.n}/s${pick.seed}`] as unknown as Record<string, SetScore>;
+    const points: SpeedPoint[] = [];
+    for (const [set, s] of Object.entries(ev)) {
+      if (!speedSets(set) || !Array.isArray(s.videos)) continue; // eval results before per-video records have none
+      for (const v of s.videos) {
+        if (v.group === 'dropped' || v.meanVx[0] === null || v.meanVxTrue[0] === null) continue;
+        points.push({ set, index: v.index, radius: v.radii[0], trueVx: v.meanVxTrue[0], generatedVx: v.meanVx[0] });
+      }
+    }
+    if (points.length) out.push({ scenario, model: pick.model, dataSize: pick.n, seed: pick.seed, points });
+  }
+  return out;
+}
+
+/** Generated vs true speed, one panel per scenario, the ID speed range shaded (uniform, parabola: x-velocity 1–4 u/s). */
+export function speedResponseFigure(responses: SpeedResponse[], opts: { idSpeed?: [number, number]; title?: string } = {}): Figure {
+  const [lo, hi] = opts.idSpeed ?? [1, 4];
+  const colors: Record<string, string> = { id: '#0072B2' };
+  const others = ['#D55E00', '#CC79A7', '#E69F00'];
+  const panels: PanelSpec[] = responses.map((r) => {
+    const xs = r.points.map((p) => p.trueVx);
+    const ys = r.points.map((p) => p.generatedVx);
+    const range: [number, number] = [Math.min(0, ...xs, ...ys) - 0.3, Math.max(hi + 0.5, ...xs, ...ys) + 0.3];
+    const traces: Trace[] = [];
+    if (r.scenario !== 'collision') traces.push(shade(lo, hi, range[0], range[1], 'ID speeds (training range)', 'rgba(0,158,115,0.15)'));
+    traces.push(...line({ x: range, y: range, name: 'generated = true', dash: 'dash', color: '#555555', markers: false, width: 1 }));
+    const sets = [...new Set(r.points.map((p) => p.set))];
+    sets.forEach((set, k) => {
+      const ps = r.points.filter((p) => p.set === set);
+      traces.push(...scatter({ x: ps.map((p) => p.trueVx), y: ps.map((p) => p.generatedVx), name: set, color: colors[set] ?? others[k % others.length], size: 5, opacity: 0.6, text: ps.map((p) => `video ${p.index} · r ${p.radius.toFixed(2)}`) }));
+    });
+    const what = r.scenario === 'collision' ? 'ball 1 after contact' : 'the ball';
+    return { title: `${r.scenario}: ${r.model}, ${r.dataSize} videos, seed ${r.seed}`, traces, x: { title: `true x-velocity of ${what} (u/s)`, range }, y: { title: 'generated x-velocity (u/s)', range } };
+  });
+  return subplots(panels, { cols: Math.max(1, panels.length), title: opts.title ?? 'Generated vs true speed: ID and speed-OOD conditions', panelWidth: 340, panelHeight: 320, legend: { position: 'bottom' } });
+}
+
+/** Where generations from out-of-range speeds land, per scenario (uniform and parabola: speeds outside [lo, hi]). */
+export interface SpeedPull {
+  scenario: Scenario;
+  side: 'above' | 'below';
+  n: number;
+  meanTrue: number;
+  meanGenerated: number;
+  /** Share of those generations whose speed lies inside [lo − 0.25, hi + 0.25]. */
+  insideShare: number;
+}
+
+export function speedPulls(responses: SpeedResponse[], idSpeed: [number, number] = [1, 4]): SpeedPull[] {
+  const [lo, hi] = idSpeed;
+  const out: SpeedPull[] = [];
+  for (const r of responses) {
+    if (r.scenario === 'collision') continue;
+    for (const side of ['above', 'below'] as const) {
+      const ps = r.points.filter((p) => p.set !== 'id' && (side === 'above' ? p.trueVx > hi : p.trueVx < lo));
+      if (ps.length === 0) continue;
+      const m = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+      out.push({ scenario: r.scenario, side, n: ps.length, meanTrue: m(ps.map((p) => p.trueVx)), meanGenerated: m(ps.map((p) => p.generatedVx)), insideShare: ps.filter((p) => p.generatedVx >= lo - 0.25 && p.generatedVx <= hi + 0.25).length / ps.length });
+    }
+  }
+  return out;
+}
+
+/** One line per scenario and side: where out-of-range speeds go. */
+export function speedPullMarkdown(pulls: SpeedPull[], idSpeed: [number, number] = [1, 4]): string {
+  if (pulls.length === 0) return '_No speed-OOD generations with per-video records yet._';
+  return pulls
+    .map((p) => `- **${p.scenario}**, ${p.n} condition${p.n === 1 ? '' : 's'} ${p.side} the training speeds (${idSpeed[0]}–${idSpeed[1]} u/s): true mean ${p.meanTrue.toFixed(2)} u/s, generated mean ${p.meanGenerated.toFixed(2)} u/s; ${(100 * p.insideShare).toFixed(0)}% of the generations move at a training speed (±0.25).`)
+    .join('\n');
 }

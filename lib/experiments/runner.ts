@@ -314,3 +314,20 @@ export function loadSummary(name: string, profile: Profile, outDir?: string): { 
   if (rows === undefined || run === undefined) return null;
   return { rows: rows as Row[], run: run as Record<string, unknown> };
 }
+
+/**
+ * The results of an experiment's units, read only: each from the cache (`<cache>/<exp>/<hash>/result.json`)
+ * or else from the shipped copies in the summary folder (`units/<hash>.json`); units with neither are absent.
+ * For notebooks that need more than the summary rows (e.g. per-video records).
+ */
+export function loadUnitResults<C>(exp: Experiment<C>, config: C, seeds: number[], opts: { profile: Profile; outDir?: string; cacheDir?: string }): Record<string, Json> {
+  const outDir = opts.outDir ?? join(REPO_ROOT, 'data', 'results', exp.name, opts.profile);
+  const cacheRoot = join(opts.cacheDir ?? defaultCacheDir(), exp.name);
+  const out: Record<string, Json> = {};
+  for (const u of exp.plan(config, seeds)) {
+    const hash = unitHash(u);
+    const r = readJson(join(cacheRoot, hash, 'result.json')) ?? readShippedUnit(outDir, hash)?.result;
+    if (r !== undefined) out[u.id] = r;
+  }
+  return out;
+}

@@ -88,6 +88,10 @@ export interface VelocityErrorResult {
   preMeanVelocity?: number;
   momentumError?: number;
   energyError?: number;
+  /** Per object: the mean parsed x-velocity over the steps `meanVelocity` uses (collision: post-collision), u/s; NaN without steps. */
+  meanVx: number[];
+  /** Per object: the same mean of the ground-truth x-velocity. */
+  meanVxTrue: number[];
   /** The parsed track (for plots and debugging). */
   parsed: ParsedTrack;
 }
@@ -152,6 +156,11 @@ export function velocityError(scenario: Scenario, frames: Uint8Array, frameShape
     }
   });
   const base = { scenario, validFrames: valid, steps: S, parsed };
+  /** Per object j, the means of v̂x and vx over the given velocity steps. */
+  const means = (steps: number[]) => ({
+    meanVx: gt.objects.map((_, j) => mean(steps.map((s) => vx[s * n + j]))),
+    meanVxTrue: gt.objects.map((_, j) => mean(steps.map((s) => gx[s * n + j]))),
+  });
   if (scenario === 'collision') {
     let idx = S - 1;
     for (let s = 1; s < S; s++) {
@@ -183,7 +192,7 @@ export function velocityError(scenario: Scenario, frames: Uint8Array, frameShape
     const momentumError = mean(post.map((s) => Math.abs(m[0] * vx[s * n] + m[1] * vx[s * n + 1] - p0)));
     const energyError = mean(post.map((s) => Math.abs(0.5 * (m[0] * vx[s * n] ** 2 + m[1] * vx[s * n + 1] ** 2) - e0)));
     const meanVelocity = perBallMeanErr(post);
-    return { ...base, error: meanVelocity, perFrame: mean(perFrameErr), meanVelocity, collisionIndex: idx, preMeanVelocity: perBallMeanErr(pre), momentumError, energyError };
+    return { ...base, ...means(post), error: meanVelocity, perFrame: mean(perFrameErr), meanVelocity, collisionIndex: idx, preMeanVelocity: perBallMeanErr(pre), momentumError, energyError };
   }
   const all = Array.from({ length: S }, (_, s) => s);
   let perFrame: number;
@@ -191,11 +200,11 @@ export function velocityError(scenario: Scenario, frames: Uint8Array, frameShape
   if (scenario === 'parabola') {
     perFrame = mean(all.map((s) => Math.hypot(vx[s] - gx[s], vy[s] - gy[s])));
     meanVelocity = 0.5 * (Math.abs(mean(vx) - mean(gx)) + Math.abs(mean(vy) - mean(gy)));
-    return { ...base, error: meanVelocity, perFrame, meanVelocity };
+    return { ...base, ...means(all), error: meanVelocity, perFrame, meanVelocity };
   }
   perFrame = mean(all.map((s) => Math.abs(vx[s] - gx[s])));
   meanVelocity = Math.abs(mean(vx) - mean(gx));
-  return { ...base, error: meanVelocity, perFrame, meanVelocity };
+  return { ...base, ...means(all), error: meanVelocity, perFrame, meanVelocity };
 }
 
 /** Means over videos, skipping NaN (videos without usable steps), with counts. */

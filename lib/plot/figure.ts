@@ -141,6 +141,12 @@ export interface ScatterSpec {
   showLegend?: boolean;
 }
 
+/** Horizontal shaded band y ∈ [lo, hi] across x ∈ [a, b] (or vertical, x ∈ [lo, hi], when `vertical`). */
+export function shade(lo: number, hi: number, a: number, b: number, name: string, color: string, vertical = false): Trace {
+  const [xs, ys] = vertical ? [[lo, hi, hi, lo, lo], [a, a, b, b, a]] : [[a, b, b, a, a], [lo, lo, hi, hi, lo]];
+  return { type: 'scatter', mode: 'lines', x: xs, y: ys, fill: 'toself', fillcolor: color, line: { width: 0, color }, name, legendgroup: name, showlegend: true, hoverinfo: 'skip' };
+}
+
 /** Markers only. */
 export function scatter(spec: ScatterSpec): Trace[] {
   const x = arr(spec.x);

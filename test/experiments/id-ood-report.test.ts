@@ -77,3 +77,21 @@ describe('experiments/id-ood-report scale notes', () => {
     assert.doesNotMatch(changed, /shorter interval/);
   });
 });
+
+describe('experiments/id-ood-report speed pulls', () => {
+  it('says where out-of-range speeds land (uniform and parabola), from the points', async () => {
+    const { speedPulls, speedPullMarkdown } = await import('../../lib/experiments/id-ood-report');
+    const pt = (set: string, t: number, g: number) => ({ set, index: 0, radius: 1, trueVx: t, generatedVx: g });
+    const pulls = speedPulls([
+      { scenario: 'uniform', model: 'q64', dataSize: 1024, seed: 1, points: [pt('id', 2, 2.1), pt('ood-v', 5, 3.9), pt('ood-v', 6, 4.5), pt('ood-v', 0.5, 1.2)] },
+      { scenario: 'collision', model: 'q64', dataSize: 1024, seed: 1, points: [pt('ood-v1', 6, 3)] },
+    ]);
+    assert.equal(pulls.length, 2, 'collision has no single speed range');
+    const above = pulls.find((p) => p.side === 'above')!;
+    assert.deepEqual([above.n, above.meanTrue, above.meanGenerated, above.insideShare], [2, 5.5, 4.2, 0.5]);
+    const below = pulls.find((p) => p.side === 'below')!;
+    assert.deepEqual([below.n, below.insideShare], [1, 1]);
+    assert.match(speedPullMarkdown(pulls), /2 conditions above .* generated mean 4\.20 u\/s; 50%/);
+    assert.match(speedPullMarkdown(pulls), /1 condition below/);
+  });
+});

@@ -3,8 +3,9 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataConfig, defaultIdOodConfig, evalSets, experiment } from '../../lib/experiments/id-ood';
-import { runExperiment } from '../../lib/experiments/runner';
+import { dataConfig, defaultIdOodConfig, evalSets, experiment, SetScore } from '../../lib/experiments/id-ood';
+import { speedResponseFigure, speedResponses } from '../../lib/experiments/id-ood-report';
+import { loadUnitResults, runExperiment } from '../../lib/experiments/runner';
 import { initBackend } from '../../lib/runtime/backend';
 
 describe('experiments/id-ood (smoke)', function () {
@@ -28,16 +29,32 @@ describe('experiments/id-ood (smoke)', function () {
       assert.ok(row, `row for n=${n} ${set}`);
       for (const k of ['scenario', 'model', 'dataSize', 'seed', 'split', 'velocityError', 'n']) assert.ok(k in row!, `column ${k}`);
       assert.ok(Number.isFinite(row!.velocityError as number));
-      assert.equal(row!.n, set === 'id' ? config.idCount : config.oodCount);
+      assert.equal(Number(row!.n) + Number(row!.nDropped), set === 'id' ? config.idCount : config.oodCount, 'scored + left out (small balls) = drawn');
     }
     const floor = r1.rows.filter((r) => r.split === 'gt');
     assert.equal(floor.length, sets.length);
     for (const f of floor) assert.ok((f.velocityError as number) < 0.5, 'the parse floor is small');
     assert.ok(existsSync(join(dir, 'out', 'summary.csv')) && existsSync(join(dir, 'out', 'examples')));
 
+    for (const r of r1.rows) assert.ok('velocityErrorAll' in r && 'nDropped' in r, 'rows carry the all-videos error and the small-ball count');
+
     const r2 = await runExperiment(experiment, config, opts);
     assert.ok(r2.units.every((u) => u.cached), 'every unit comes from the cache on rerun');
     assert.deepEqual(r2.rows, r1.rows);
+
+    // per-video records, read back without running (cache, then the shipped copies in the summary folder)
+    const results = loadUnitResults(experiment, config, [1], { profile: 'smoke', cacheDir: join(dir, 'cache'), outDir: join(dir, 'out') });
+    assert.equal(Object.keys(results).length, r1.units.length);
+    const fromShipped = loadUnitResults(experiment, config, [1], { profile: 'smoke', cacheDir: join(dir, 'empty-cache'), outDir: join(dir, 'out') });
+    assert.deepEqual(fromShipped, results);
+    const ev = results['eval/uniform/tiny/n32/s1'] as unknown as Record<string, SetScore>;
+    assert.equal(ev.id.videos.length, config.idCount);
+    for (const set of sets) assert.equal(ev[set].n + ev[set].nDropped, set === 'id' ? config.idCount : config.oodCount);
+    const resp = speedResponses(config, [1], results);
+    assert.equal(resp.length, 1);
+    assert.deepEqual([resp[0].model, resp[0].dataSize, resp[0].seed], ['tiny', 32, 1], 'the largest cell');
+    assert.ok(resp[0].points.every((p) => p.set === 'id' || p.set === 'ood-v'));
+    assert.ok(speedResponseFigure(resp).data.length > 2);
   });
 
   it('quick plan: priority order, per-scenario strides in the keys and datasets, 15000 steps', () => {
