@@ -6,6 +6,7 @@
  * Each experiment keeps its own unit ids, keys and versions (they decide the cache folder), so
  * moving a unit body here never invalidates cached results.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetConfig, loadOrGenerateDataset, VideoSample } from '../data/index';
 import { loadModelForSampling } from '../sample/load-model';
@@ -26,6 +27,8 @@ export interface TrainResult {
   finalLoss: number | null;
   /** Wall time of this run of the unit (a resumed unit counts only the resumed part). */
   seconds: number;
+  /** Sum of the per-step times of every step of the model, across resumed runs (train-log.jsonl; a step run twice counts once, its last run). Absent in results written before it existed. */
+  stepSeconds?: number;
   params: number;
 }
 
@@ -49,6 +52,24 @@ export interface TrainUnitSpec {
   train: TrainConfig;
 }
 
+/** Σ of the per-step `ms` of a train log, each step once (its last entry: a resumed run repeats the steps after the checkpoint), in seconds. */
+export function stepSecondsOf(logFile: string): number {
+  if (!existsSync(logFile)) return 0;
+  const ms = new Map<number, number>();
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line) as { step?: unknown; ms?: unknown };
+      if (typeof e.step === 'number' && typeof e.ms === 'number') ms.set(e.step, e.ms);
+    } catch {
+      // a line cut by a kill: skip it
+    }
+  }
+  let total = 0;
+  for (const v of ms.values()) total += v;
+  return total / 1000;
+}
+
 /** A cacheable unit that trains (or resumes from its checkpoint) `spec.preset` on `spec.data`. */
 export function trainUnit(spec: TrainUnitSpec): Unit {
   return {
@@ -64,7 +85,7 @@ export function trainUnit(spec: TrainUnitSpec): Unit {
         ctx.progress.status(`training ${spec.id}`);
         const t0 = Date.now();
         const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });
-        const result: TrainResult = { steps: trainer.step, finalLoss: trainer.lastLoss, seconds: (Date.now() - t0) / 1000, params: trainer.model.numParams() };
+        const result: TrainResult = { steps: trainer.step, finalLoss: trainer.lastLoss, seconds: (Date.now() - t0) / 1000, stepSeconds: stepSecondsOf(join(ctx.dir, 'train-log.jsonl')), params: trainer.model.numParams() };
         trainer.dispose();
         return result as unknown as Json;
       } finally {

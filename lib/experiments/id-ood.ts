@@ -266,10 +266,10 @@ export const experiment: Experiment<IdOodConfig> = {
     for (const cell of cells(c, seeds)) {
       const tag = `${cell.scenario}/${cell.preset}/n${cell.n}/s${cell.seed}`;
       const ev = results[`eval/${tag}`] as unknown as Record<string, SetScore> | undefined;
-      const tr = results[`train/${tag}`] as unknown as { seconds: number; finalLoss: number } | undefined;
+      const tr = results[`train/${tag}`] as unknown as { seconds: number; stepSeconds?: number; finalLoss: number } | undefined;
       if (!ev) continue;
       for (const [set, s] of Object.entries(ev)) {
-        rows.push({ scenario: cell.scenario, model: cell.preset, dataSize: cell.n, seed: cell.seed, split: set, set, velocityError: s.error, velocityErrorMask: s.errorMask, velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: tr ? Math.round(tr.seconds) : null });
+        rows.push({ scenario: cell.scenario, model: cell.preset, dataSize: cell.n, seed: cell.seed, split: set, set, velocityError: s.error, velocityErrorMask: s.errorMask, velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: tr ? Math.round(tr.stepSeconds ?? tr.seconds) : null });
       }
     }
     return rows;
