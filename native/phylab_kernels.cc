@@ -15,15 +15,20 @@
 //                       float32 out[i] = a[i·aStride] op b[i·bStride] over the (broadcast) output
 //                       dims d; a stride 0 broadcasts that operand along the axis; op: BinaryOp
 //   fused(heap, p)      p = [op, ...]: GELU forward/backward, LayerNorm+modulate forward/backward,
-//                       AdamW and EMA updates (see Fused below); op: FusedOp
+//                       AdamW and EMA updates, attention core, gated residual and RoPE forward/
+//                       backward (see Fused below); op: FusedOp
+//   fusedOps            the number of FusedOp values this build knows
 // heap is an ArrayBuffer, p a Float64Array; offsets are byte offsets into the heap. Every offset,
 // size and index is validated against the ArrayBuffer before any memory is touched: a bad call
 // throws a JS error. Outputs never alias inputs (tfjs allocates a fresh output per kernel call).
 #include "phylab_kernels.h"
 
+#include <cblas.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace {
 
@@ -748,8 +753,9 @@ PHYLAB_CLONES void LnModFwdRows(const float* __restrict x, const float* __restri
   }
 }
 
-// The rest of the fused kernels are compiled without FMA contraction: AdamW and EMA then equal
-// the composite tf code (lib/train/adamw.ts, ema.ts) bit for bit, and in the LayerNorm backward
+// The rest of the fused kernels are compiled without FMA contraction: AdamW, EMA, the gated
+// residual and RoPE then equal the composite tf code (lib/train/adamw.ts, ema.ts, lib/model/dit.ts,
+// attention.ts) bit for bit, and in the LayerNorm backward
 // dxhat − mean(dxhat) is exactly 0 where it should be (a contracted a·b − c keeps the rounding
 // error of a·b, which rstd then amplifies up to 1/√eps = 1000x).
 #pragma GCC push_options
@@ -829,11 +835,134 @@ PHYLAB_CLONES void AdamWLoop(const float* __restrict p, const float* __restrict 
 PHYLAB_CLONES void EmaLoop(const float* __restrict e, const float* __restrict p, float* __restrict out, int64_t n, float d, float c) {
   for (int64_t i = 0; i < n; ++i) out[i] = e[i] * d + p[i] * c;
 }
+
+// Gated residual of a DiT block (lib/model/dit.ts), x, a (B, N, W), g (B, 1, W):
+//   forward  y = x + g ⊙ a
+//   backward da = dy ⊙ g, dg = Σ_n dy ⊙ a (rows added in order, from the first: as tf.sum)
+PHYLAB_CLONES void GateFwdRows(const float* __restrict x, const float* __restrict g, const float* __restrict a, float* __restrict y,
+                               int64_t batches, int64_t n, int64_t w) {
+  for (int64_t b = 0; b < batches; ++b) {
+    const float* gb = g + b * w;
+    for (int64_t r = 0; r < n; ++r) {
+      const int64_t o = (b * n + r) * w;
+      for (int64_t k = 0; k < w; ++k) y[o + k] = x[o + k] + gb[k] * a[o + k];
+    }
+  }
+}
+PHYLAB_CLONES void GateBwdRows(const float* __restrict dy, const float* __restrict g, const float* __restrict a, float* __restrict da,
+                               float* __restrict dg, int64_t batches, int64_t n, int64_t w) {
+  for (int64_t b = 0; b < batches; ++b) {
+    const float* gb = g + b * w;
+    float* dgb = dg + b * w;
+    for (int64_t r = 0; r < n; ++r) {
+      const int64_t o = (b * n + r) * w;
+      for (int64_t k = 0; k < w; ++k) {
+        da[o + k] = dy[o + k] * gb[k];
+        const float t = dy[o + k] * a[o + k];
+        dgb[k] = r == 0 ? t : dgb[k] + t;
+      }
+    }
+  }
+}
+
+// RoPE in the rotate-half layout of lib/model/rope.ts on token-layout (B·N, W) tensors, heads of hd
+// features, cos/sin (N, W): per head, pair (lo, hi = lo + hd/2) with rotateHalf(x) = (−x_hi, x_lo)
+//   forward  y = x ⊙ cos + rotateHalf(x) ⊙ sin
+//   backward dx = dy ⊙ cos + rotateHalfᵀ(dy ⊙ sin),  rotateHalfᵀ(u) = (u_hi, −u_lo)
+// Products and sums as the composite tf code (the signed permutation matmul is exact).
+PHYLAB_CLONES void RopeRows(const float* __restrict x, const float* __restrict cs, const float* __restrict sn, float* __restrict y,
+                            int64_t batches, int64_t n, int64_t w, int64_t hd, bool backward) {
+  const int64_t half = hd / 2;
+  for (int64_t b = 0; b < batches; ++b)
+    for (int64_t r = 0; r < n; ++r) {
+      const float* xr = x + (b * n + r) * w;
+      float* yr = y + (b * n + r) * w;
+      const float* c = cs + r * w;
+      const float* s = sn + r * w;
+      for (int64_t h0 = 0; h0 < w; h0 += hd)
+        for (int64_t lo = h0; lo < h0 + half; ++lo) {
+          const int64_t hi = lo + half;
+          if (backward) {
+            yr[lo] = xr[lo] * c[lo] + xr[hi] * s[hi];
+            yr[hi] = xr[hi] * c[hi] + -(xr[lo] * s[lo]);
+          } else {
+            yr[lo] = xr[lo] * c[lo] + -xr[hi] * s[lo];
+            yr[hi] = xr[hi] * c[hi] + xr[lo] * s[hi];
+          }
+        }
+    }
+}
 #pragma GCC pop_options
+
+// ---------------------------------------------------------------------------------------------
+// Attention core (lib/model/attention.ts), per sequence b and head h, on strided (N, hd) blocks of
+// the token-layout (M, W) tensors (M = B·N, head h = columns h·hd .. h·hd + hd − 1, ld W): no
+// transposes, one sgemm per product.
+//   forward   P = softmax(scale·Q Kᵀ) (B, H, N, N, row-major), O = P V (into O's head columns)
+//   backward  dV = Pᵀ dO, dP = dO Vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P)),
+//             dQ = scale·dS K, dK = scale·dSᵀ Q
+// ---------------------------------------------------------------------------------------------
+
+// Softmax of rows of length cols in place: e^(x − max) · (1 / Σ e^(x − max)), as SoftmaxRows.
+PHYLAB_CLONES void SoftmaxRowsInPlace(float* __restrict x, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* xr = x + r * cols;
+    const float m = MaxRow(xr, cols, false);  // NaN in the row: all NaN
+    for (int64_t j = 0; j < cols; ++j) xr[j] = ExpF(xr[j] - m);
+    const float inv = 1.0f / SumRow(xr, cols);
+    for (int64_t j = 0; j < cols; ++j) xr[j] *= inv;
+  }
+}
+
+// dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place in dp (rows of length cols).
+PHYLAB_CLONES void SoftmaxBwdRows(const float* __restrict p, float* __restrict dp, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* pr = p + r * cols;
+    float* dr = dp + r * cols;
+    float acc[16] = {0};
+    int64_t j = 0;
+    for (; j + 16 <= cols; j += 16)
+      for (int u = 0; u < 16; ++u) acc[u] += dr[j + u] * pr[j + u];
+    float s = 0.0f;
+    for (int u = 0; u < 16; u += 2) s += acc[u] + acc[u + 1];
+    for (; j < cols; ++j) s += dr[j] * pr[j];
+    for (int64_t k = 0; k < cols; ++k) dr[k] = pr[k] * (dr[k] - s);
+  }
+}
+
+// q, k, v, o: (B·N, W); probs: (B, H, N, N); hd = W / H.
+void AttnFwd(const float* q, const float* k, const float* v, float* o, float* probs, int64_t B, int64_t N, int64_t H, int64_t W, float scale) {
+  const int64_t hd = W / H;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h) {
+      const int64_t base = b * N * W + h * hd;
+      float* P = probs + (b * H + h) * N * N;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)N, (int)hd, scale, q + base, (int)W, k + base, (int)W, 0.0f, P, (int)N);
+      SoftmaxRowsInPlace(P, N, N);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)hd, (int)N, 1.0f, P, (int)N, v + base, (int)W, 0.0f, o + base, (int)W);
+    }
+}
+
+// dO, q, k, v, dq, dk, dv: (B·N, W); probs: (B, H, N, N); ds: scratch of N·N floats.
+void AttnBwd(const float* dO, const float* q, const float* k, const float* v, const float* probs, float* dq, float* dk, float* dv,
+             float* ds, int64_t B, int64_t N, int64_t H, int64_t W, float scale) {
+  const int64_t hd = W / H;
+  const int n = (int)N, d = (int)hd, w = (int)W;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h) {
+      const int64_t base = b * N * W + h * hd;
+      const float* P = probs + (b * H + h) * N * N;
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, d, n, 1.0f, P, n, dO + base, w, 0.0f, dv + base, w);    // dV = Pᵀ dO
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, d, 1.0f, dO + base, w, v + base, w, 0.0f, ds, n);     // dP = dO Vᵀ
+      SoftmaxBwdRows(P, ds, N, N);                                                                                      // dS
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, n, scale, ds, n, k + base, w, 0.0f, dq + base, w);  // dQ = scale·dS K
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, d, n, scale, ds, n, q + base, w, 0.0f, dk + base, w);    // dK = scale·dSᵀ Q
+    }
+}
 
 constexpr int kMaxLnWidth = 4096;  // LayerNorm rows up to this width (fused-kernels.ts falls back above)
 
-enum FusedOp { F_GELU_FWD = 0, F_GELU_BWD = 1, F_LN_FWD = 2, F_LN_BWD = 3, F_ADAMW = 4, F_EMA = 5 };
+enum FusedOp { F_GELU_FWD = 0, F_GELU_BWD = 1, F_LN_FWD = 2, F_LN_BWD = 3, F_ADAMW = 4, F_EMA = 5, F_ATTN_FWD = 6, F_ATTN_BWD = 7, F_GATE_FWD = 8, F_GATE_BWD = 9, F_ROPE_FWD = 10, F_ROPE_BWD = 11, F_COUNT = 12 };
 
 // fused(heap, p): p[0] = op, then per op (offsets in bytes; float32 tensors):
 //   GELU_FWD  [0, n, uOff, sOff, aOff, A, K]
@@ -842,15 +971,78 @@ enum FusedOp { F_GELU_FWD = 0, F_GELU_BWD = 1, F_LN_FWD = 2, F_LN_BWD = 3, F_ADA
 //   LN_BWD    [3, B, N, W, dyOff, xhatOff, rstdOff, scaleOff, dxOff, dShiftOff, dScaleOff]
 //   ADAMW     [4, n, pOff, gOff, mOff, vOff, npOff, nmOff, nvOff, decay?, gradScale, β1, 1−β1, β2, 1−β2, 1/√bc2, ε, lr/bc1, lr·λ]
 //   EMA       [5, n, emaOff, pOff, outOff, d, 1−d]
+//   ATTN_FWD  [6, B, N, H, W, qOff, kOff, vOff, oOff, probsOff, scale]
+//   ATTN_BWD  [7, B, N, H, W, dOOff, qOff, kOff, vOff, probsOff, dqOff, dkOff, dvOff, scale]
+//   GATE_FWD  [8, B, N, W, xOff, gOff, aOff, yOff]
+//   GATE_BWD  [9, B, N, W, dyOff, gOff, aOff, daOff, dgOff]
+//   ROPE_FWD  [10, B, N, W, hd, aOff, bOff, cosOff, sinOff, aOutOff, bOutOff]  (two tensors, e.g. q and k)
+//   ROPE_BWD  [11, B, N, W, hd, daOff, dbOff, cosOff, sinOff, daOutOff, dbOutOff]
+// (q, k, v, o, dO, dq, dk, dv: (B·N, W); probs: (B, H, N, N); H divides W; x, a, y, dy, da:
+// (B, N, W); g, dg: (B, 1, W); RoPE tensors (B·N, W), cos/sin (N, W), hd even, dividing W).
+// The addon exports fusedOps = F_COUNT, the number of ops it knows (absent in addons from before the
+// attention ops: fused-kernels.ts then registers only the first six).
 napi_value Fused(napi_env env, napi_callback_info info) {
   Call c;
   if (!ReadCall(env, info, "fused(heap, [op, ...])", &c)) return nullptr;
   if (c.np < 2) return Throw(env, "fused: params too short");
   const int op = (int)c.p[0];
-  if (op < F_GELU_FWD || op > F_EMA || c.p[0] != op) return Throw(env, "fused: unknown op");
-  static const size_t kLen[] = {7, 8, 11, 11, 19, 7};
+  if (op < F_GELU_FWD || op >= F_COUNT || c.p[0] != op) return Throw(env, "fused: unknown op");
+  static const size_t kLen[] = {7, 8, 11, 11, 19, 7, 11, 14, 8, 9, 11, 11};
   if (c.np < kLen[op]) return Throw(env, "fused: params too short");
   auto F = [&](int i) { return reinterpret_cast<float*>(c.heap + (size_t)c.p[i]); };
+  if (op == F_ROPE_FWD || op == F_ROPE_BWD) {
+    const double B = c.p[1], N = c.p[2], W = c.p[3], HD = c.p[4];
+    if (!IsCount(B) || !IsCount(N) || !IsCount(W) || !IsCount(HD) || HD < 2 || std::fmod(HD, 2) != 0 || std::fmod(W, HD) != 0)
+      return Throw(env, "fused: bad RoPE shape");
+    const double tok = 4 * B * N * W, tab = 4 * N * W;
+    const double sz[] = {tok, tok, tab, tab, tok, tok};
+    for (int i = 0; i < 6; ++i)
+      if (!InHeap(c.p[5 + i], sz[i], c.heap_len, 4)) return Throw(env, "fused: tensor outside the heap");
+    const int64_t b = (int64_t)B, n = (int64_t)N, w = (int64_t)W, hd = (int64_t)HD;
+    const bool bwd = op == F_ROPE_BWD;
+    RopeRows(F(5), F(7), F(8), F(9), b, n, w, hd, bwd);
+    RopeRows(F(6), F(7), F(8), F(10), b, n, w, hd, bwd);
+    return nullptr;
+  }
+  if (op == F_GATE_FWD || op == F_GATE_BWD) {
+    const double B = c.p[1], N = c.p[2], W = c.p[3];
+    if (!IsCount(B) || !IsCount(N) || !IsCount(W)) return Throw(env, "fused: bad gate shape");
+    const double big = 4 * B * N * W, vec = 4 * B * W;
+    const double fwd[] = {big, vec, big, big};
+    const double bwd[] = {big, vec, big, big, vec};
+    const double* sz = op == F_GATE_FWD ? fwd : bwd;
+    const int cnt = op == F_GATE_FWD ? 4 : 5;
+    for (int i = 0; i < cnt; ++i)
+      if (!InHeap(c.p[4 + i], sz[i], c.heap_len, 4)) return Throw(env, "fused: tensor outside the heap");
+    const int64_t b = (int64_t)B, n = (int64_t)N, w = (int64_t)W;
+    if (op == F_GATE_FWD) {
+      GateFwdRows(F(4), F(5), F(6), F(7), b, n, w);
+    } else if (n == 0) {
+      std::memset(F(8), 0, (size_t)vec);  // an empty sum
+    } else {
+      GateBwdRows(F(4), F(5), F(6), F(7), F(8), b, n, w);
+    }
+    return nullptr;
+  }
+  if (op == F_ATTN_FWD || op == F_ATTN_BWD) {
+    const double B = c.p[1], N = c.p[2], H = c.p[3], W = c.p[4];
+    if (!IsCount(B) || !IsCount(N) || !IsCount(H) || !IsCount(W) || H < 1 || W < H || std::fmod(W, H) != 0 || N > 2147483647.0 || W > 2147483647.0)
+      return Throw(env, "fused: bad attention shape");
+    const double tok = 4 * B * N * W, pr = 4 * B * H * N * N;
+    const int cnt = op == F_ATTN_FWD ? 5 : 8;
+    for (int i = 5; i < 5 + cnt; ++i)  // probsOff is p[9] in both layouts
+      if (!InHeap(c.p[i], i == 9 ? pr : tok, c.heap_len, 4)) return Throw(env, "fused: tensor outside the heap");
+    if (tok == 0) return nullptr;
+    const int64_t b = (int64_t)B, n = (int64_t)N, h = (int64_t)H, w = (int64_t)W;
+    if (op == F_ATTN_FWD) {
+      AttnFwd(F(5), F(6), F(7), F(8), F(9), b, n, h, w, (float)c.p[10]);
+    } else {
+      static std::vector<float> ds;  // dS scratch, reused across calls (JS calls on one thread)
+      if (ds.size() < (size_t)(n * n)) ds.resize((size_t)(n * n));
+      AttnBwd(F(5), F(6), F(7), F(8), F(9), F(10), F(11), F(12), ds.data(), b, n, h, w, (float)c.p[13]);
+    }
+    return nullptr;
+  }
   if (op == F_LN_FWD || op == F_LN_BWD) {
     const double B = c.p[1], N = c.p[2], W = c.p[3];
     if (!IsCount(B) || !IsCount(N) || !IsCount(W) || W < 1 || W > kMaxLnWidth) return Throw(env, "fused: bad LayerNorm shape");
@@ -903,7 +1095,9 @@ napi_value RegisterKernels(napi_env env, napi_value exports) {
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fused", nullptr, Fused, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fusedOps", nullptr, nullptr, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
+  if (napi_create_int32(env, F_COUNT, &props[sizeof(props) / sizeof(props[0]) - 1].value) != napi_ok) return nullptr;
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   return exports;
 }

@@ -2,5 +2,5 @@
 #pragma once
 #include <node_api.h>
 
-// Adds unary, softmax, reduce, transpose, slice, tile, binary and fused to the addon's exports.
+// Adds unary, softmax, reduce, transpose, slice, tile, binary, fused and fusedOps to the addon's exports.
 napi_value RegisterKernels(napi_env env, napi_value exports);

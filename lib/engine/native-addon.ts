@@ -23,8 +23,10 @@ export interface NativeAddon {
   slice?(heap: ArrayBuffer, p: Float64Array): void;
   tile?(heap: ArrayBuffer, p: Float64Array): void;
   binary?(heap: ArrayBuffer, p: Float64Array): void;
-  /** Fused GELU / LayerNorm-modulate / AdamW / EMA kernels (lib/engine/fused-kernels.ts). */
+  /** Fused model kernels: GELU, LayerNorm-modulate, AdamW, EMA, attention core, gated residual, RoPE (lib/engine/fused-kernels.ts). */
   fused?(heap: ArrayBuffer, p: Float64Array): void;
+  /** How many fused ops this build knows (absent in builds that had only the first six). */
+  fusedOps?: number;
 }
 
 let addon: NativeAddon | null = null;

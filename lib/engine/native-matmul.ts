@@ -22,7 +22,7 @@ import { WasmBackend, heap, offsetOf } from './wasm-heap';
 import { ConfigError } from '../config/profile';
 import { planMatMul, biasMode, BiasMode, MatMulPlan } from './matmul-plan';
 import { NATIVE_ADDON_PATH, NativeAddon, loadNativeAddon, nativeAddonCoreNote, nativeAddonError, parseCoreType } from './native-addon';
-import { FUSED_KERNEL_NAMES, fusedKernelsStatus } from './fused-kernels';
+import { fusedKernelsStatus } from './fused-kernels';
 import { NativeKernelsStatus, disableNativeKernels, enableNativeKernels, nativeKernelsStatus } from './native-kernels';
 
 export { NATIVE_ADDON_PATH };
@@ -93,9 +93,10 @@ let stock: Map<string, tf.KernelConfig> | null = null;
 let status: NativeMatMulStatus = off('not enabled yet');
 const counters = { native: 0, fallback: 0 };
 
-/** '; 17 native kernels + 6 fused' (the fused ones only while registered). */
+/** '; 17 native kernels + 12 fused' (the fused ones registered now: an older addon has fewer). */
 export function kernelsNote(kernels: NativeKernelsStatus): string {
-  return `; ${kernels.kernels.length} native kernels${fusedKernelsStatus().enabled ? ` + ${FUSED_KERNEL_NAMES.length} fused` : ''}`;
+  const fused = fusedKernelsStatus();
+  return `; ${kernels.kernels.length} native kernels${fused.enabled ? ` + ${fused.count} fused` : ''}`;
 }
 
 function off(reason: string, blas: string | null = null): NativeMatMulStatus {

@@ -9,8 +9,14 @@
  *
  * Backward (per head, S = q kᵀ/√hd): dV = Pᵀ dO, dP = dO Vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P)),
  * dQ = dS K/√hd, dK = dSᵀ Q/√hd. Transposed operands go through `mm`/`bmm` (fast-ops.ts).
+ *
+ * On wasm with the native addon the attention core (after the projections and RoPE, before the
+ * output projection) runs as one fused kernel each way (lib/engine/fused-kernels.ts:
+ * PhylabAttnFwd, PhylabAttnBwd) on the token-layout (M, W) tensors, instead of ~14 and ~20
+ * kernels with head transposes, and RoPE of q and k as one kernel each way (PhylabRopeFwd/Bwd).
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedKernelFits, fusedKernelReady, ropeFusable, runFused } from '../engine/fused-kernels';
 import { bmm, colSum, customOp, mm, transpose2d, transposeFlagsFast } from './fast-ops';
 import { RopeTables } from './rope';
 
@@ -50,6 +56,20 @@ function ropeBackward(dy: tf.Tensor2D, rope: RopeTables, b: number, n: number): 
   return tf.add(tf.reshape(tf.mul(d3, rope.cos), [b * n, w]), viaSin) as tf.Tensor2D;
 }
 
+/**
+ * RoPE forward (or, with `backward`, its backward) of q and k (M, W) together: one fused kernel
+ * where registered (bit-identical; it assumes rope.ts's rotate-half layout of `rot`), else the tf ops.
+ */
+function ropePair(q: tf.Tensor2D, k: tf.Tensor2D, rope: RopeTables, b: number, n: number, headDim: number, backward: boolean): [tf.Tensor2D, tf.Tensor2D] {
+  const name = backward ? 'PhylabRopeBwd' : 'PhylabRopeFwd';
+  const attrs = { b, n, headDim };
+  if (fusedKernelReady(name) && ropeFusable(q, k, rope.cos, rope.sin, attrs)) {
+    return runFused(name, { a: q, b: k, cos: rope.cos, sin: rope.sin }, attrs) as [tf.Tensor2D, tf.Tensor2D];
+  }
+  const f = backward ? ropeBackward : ropeForward;
+  return [f(q, rope, b, n), f(k, rope, b, n)];
+}
+
 /** Self-attention of h (B, N, W) with `heads` heads; `rope` null = no rotary embedding. */
 export function attention(h: tf.Tensor3D, p: AttentionParams, heads: number, rope: RopeTables | null): tf.Tensor3D {
   const [b, n, w] = h.shape;
@@ -62,37 +82,49 @@ export function attention(h: tf.Tensor3D, p: AttentionParams, heads: number, rop
     let q = tf.fused.matMul({ a: h2, b: wq, bias: bq }) as tf.Tensor2D; // (M, W)
     let k = tf.fused.matMul({ a: h2, b: wk, bias: bk }) as tf.Tensor2D;
     const v = tf.fused.matMul({ a: h2, b: wv, bias: bv }) as tf.Tensor2D;
-    if (rope) {
-      q = ropeForward(q, rope, b, n);
-      k = ropeForward(k, rope, b, n);
+    if (rope) [q, k] = ropePair(q, k, rope, b, n, hd, false);
+    // fused core: saves q, k, v (M, W) unscaled; composite: the (B, H, N, hd) heads, q pre-scaled
+    const fusedCore = fusedKernelFits('PhylabAttnFwd', [q, k, v]) && fusedKernelReady('PhylabAttnBwd');
+    let core: tf.Tensor[]; // q, k, v, probs as the backward reads them
+    let o2: tf.Tensor2D;
+    if (fusedCore) {
+      const [o, probs] = runFused('PhylabAttnFwd', { q, k, v }, { b, n, heads, scale }); // (M, W), (B, H, N, N)
+      o2 = o as tf.Tensor2D;
+      core = [q, k, v, probs];
+    } else {
+      const qh = tf.mul(toHeads(q, b, n, heads), scale) as tf.Tensor4D; // (B, H, N, hd), pre-scaled
+      const kh = toHeads(k, b, n, heads); // (B, H, N, hd)
+      const vh = toHeads(v, b, n, heads); // (B, H, N, hd)
+      const probs = tf.softmax(bmm(qh, kh, false, true)); // (B, H, N, N)
+      o2 = toTokens(bmm(probs, vh)); // (M, W)
+      core = [qh, kh, vh, probs];
     }
-    const qh = tf.mul(toHeads(q, b, n, heads), scale) as tf.Tensor4D; // (B, H, N, hd), pre-scaled
-    const kh = toHeads(k, b, n, heads); // (B, H, N, hd)
-    const vh = toHeads(v, b, n, heads); // (B, H, N, hd)
-    const probs = tf.softmax(bmm(qh, kh, false, true)); // (B, H, N, N)
-    const o2 = toTokens(bmm(probs, vh)); // (M, W)
     const y = tf.fused.matMul({ a: o2, b: wo, bias: bo }); // (M, W)
-    save([h2, qh, kh, vh, probs, o2, wq, wk, wv, wo]);
+    save([h2, ...core, o2, wq, wk, wv, wo]);
     return {
       value: tf.reshape(y, [b, n, w]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [hs, qs, ks, vs, ps, os, wqs, wks, wvs, wos] = saved as [tf.Tensor2D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        // qs, ks, vs: (M, W) with the fused core, else (B, H, N, hd) heads (qs pre-scaled)
+        const [hs, qs, ks, vs, ps, os, wqs, wks, wvs, wos] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor4D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const dy2 = tf.reshape(dy, [m, w]) as tf.Tensor2D; // (M, W)
         const dwo = mm(os, dy2, true, false);
         const dbo = colSum(dy2);
-        const dO = toHeads(mm(dy2, wos, false, true), b, n, heads); // (B, H, N, hd)
-        const dP = bmm(dO, vs, false, true); // (B, H, N, N)
-        const dV = bmm(ps, dO, true, false); // (B, H, N, hd)
-        const dS = tf.mul(ps, tf.sub(dP, tf.sum(tf.mul(dP, ps), -1, true))); // softmax backward
-        const dQ = bmm(dS, ks); // gradient of the pre-scaled q (B, H, N, hd)
-        const dK = bmm(dS, qs, true, false); // (B, H, N, hd)
-        let dq = tf.mul(toTokens(dQ), scale) as tf.Tensor2D; // (M, W)
-        let dk = toTokens(dK);
-        const dv = toTokens(dV);
-        if (rope) {
-          dq = ropeBackward(dq, rope, b, n);
-          dk = ropeBackward(dk, rope, b, n);
+        const dO2 = mm(dy2, wos, false, true); // (M, W)
+        let dq: tf.Tensor2D, dk: tf.Tensor2D, dv: tf.Tensor2D; // (M, W); dq w.r.t. the unscaled q
+        if (fusedCore) {
+          [dq, dk, dv] = runFused('PhylabAttnBwd', { dO: dO2, q: qs, k: ks, v: vs, probs: ps }, { b, n, heads, scale }) as tf.Tensor2D[];
+        } else {
+          const dO = toHeads(dO2, b, n, heads); // (B, H, N, hd)
+          const dP = bmm(dO, vs, false, true); // (B, H, N, N)
+          const dV = bmm(ps, dO, true, false); // (B, H, N, hd)
+          const dS = tf.mul(ps, tf.sub(dP, tf.sum(tf.mul(dP, ps), -1, true))); // softmax backward
+          const dQ = bmm(dS, ks); // gradient of the pre-scaled q (B, H, N, hd)
+          const dK = bmm(dS, qs, true, false); // (B, H, N, hd)
+          dq = tf.mul(toTokens(dQ), scale) as tf.Tensor2D; // (M, W)
+          dk = toTokens(dK);
+          dv = toTokens(dV);
         }
+        if (rope) [dq, dk] = ropePair(dq, dk, rope, b, n, hd, true);
         // weight gradients share one transpose of h on backends where transposed matMuls are slow
         const hT = transposeFlagsFast() ? null : transpose2d(hs);
         const dW = (g: tf.Tensor2D) => (hT ? tf.matMul(hT, g) : tf.matMul(hs, g, true, false));

@@ -10,9 +10,10 @@
  * `apply(params, input)` is functional, so the same model runs training weights and EMA weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedKernelReady, gateFusable, runFused } from '../engine/fused-kernels';
 import { attention } from './attention';
 import { DiTConfig, TokenGeometry, tokenGeometry, validateDiTConfig } from './dit-config';
-import { dense, linear, silu } from './fast-ops';
+import { customOp, dense, linear, silu } from './fast-ops';
 import { layerNormModulate } from './layer-norm';
 import { mlp } from './mlp';
 import { ParamMap, countParams, disposeParams, initParams, paramSpecs } from './params';
@@ -30,6 +31,28 @@ export interface DiTInput {
   mask: tf.Tensor5D;
   /** Diffusion timestep index per sample (float), (B). */
   t: tf.Tensor1D;
+}
+
+const gateOp = customOp((x: tf.Tensor3D, g: tf.Tensor3D, a: tf.Tensor3D, save: tf.GradSaveFunc) => {
+  const [y] = runFused('PhylabGateFwd', { x, g, a }); // (B, N, D)
+  save([g, a]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [gs, as] = saved;
+      const [da, dg] = runFused('PhylabGateBwd', { dy, g: gs, a: as }); // (B, N, D), (B, 1, D)
+      return [tf.reshape(dy, x.shape), dg, da];
+    },
+  };
+});
+
+/**
+ * The gated residual x + g·a of a block, x, a (B, N, D), g (B, 1, D): one fused kernel each way
+ * where registered (PhylabGateFwd/Bwd, bit-identical), else the tf ops with autograd.
+ */
+export function gatedResidual(x: tf.Tensor3D, g: tf.Tensor3D, a: tf.Tensor3D): tf.Tensor3D {
+  if (gateFusable(x, g, a) && fusedKernelReady('PhylabGateFwd') && fusedKernelReady('PhylabGateBwd')) return gateOp(x, g, a) as tf.Tensor3D;
+  return tf.add(x, tf.mul(g, a)) as tf.Tensor3D;
 }
 
 export class DiT {
@@ -102,9 +125,9 @@ export class DiT {
           wq: p[`${k}.attn.q.w`], bq: p[`${k}.attn.q.b`], wk: p[`${k}.attn.k.w`], bk: p[`${k}.attn.k.b`],
           wv: p[`${k}.attn.v.w`], bv: p[`${k}.attn.v.b`], wo: p[`${k}.attn.o.w`], bo: p[`${k}.attn.o.b`],
         }, cfg.heads, this.rope);
-        x = tf.add(x, tf.mul(g1, a));
+        x = gatedResidual(x, g1, a);
         const m = mlp(layerNormModulate(x, sh2, sc2), p[`${k}.mlp.fc1.w`], p[`${k}.mlp.fc1.b`], p[`${k}.mlp.fc2.w`], p[`${k}.mlp.fc2.b`]);
-        x = tf.add(x, tf.mul(g2, m));
+        x = gatedResidual(x, g2, m);
       }
       // final layer: PixArt-α adds the timestep embedding to a learned table; DiT uses a linear
       const fmod = cfg.adaln === 'single'

@@ -80,6 +80,10 @@ describe('engine/native-kernels', function () {
   let kernelsWereOn = false;
 
   before(async function () {
+    if (process.env.PHYLAB_NATIVE_KERNELS === '0') {
+      console.log('      (skipped: PHYLAB_NATIVE_KERNELS=0)');
+      this.skip();
+    }
     if (!loadNativeAddon()?.binary) {
       console.log('      (skipped: native kernels addon not built; run `node native/build.cjs`)');
       this.skip();
