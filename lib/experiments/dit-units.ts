@@ -13,6 +13,7 @@ import { loadModelForSampling } from '../sample/load-model';
 import { sampleVideos } from '../sample/sample-videos';
 import { ditRunConfig, trainDiT } from '../train/run-dit';
 import type { TrainConfig } from '../train/train-config';
+import type { DiTConfig } from '../model/dit-config';
 import type { Json, Unit, UnitContext } from './experiment';
 
 /** Relative cost of training `preset` (steps × batch × width/64 for the `qNN` presets). */
@@ -50,6 +51,8 @@ export interface TrainUnitSpec {
   dataSeed: number;
   /** Training settings (condFrames included). */
   train: TrainConfig;
+  /** Architecture fields over the preset's (e.g. a tubelet patch). Default none. */
+  model?: Partial<DiTConfig>;
 }
 
 /** Σ of the per-step `ms` of a train log, each step once (its last entry: a resumed run repeats the steps after the checkpoint), in seconds. */
@@ -81,7 +84,7 @@ export function trainUnit(spec: TrainUnitSpec): Unit {
       const ds = await loadOrGenerateDataset(spec.data, spec.dataSeed, { progress: false });
       try {
         const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `${spec.id} n=${spec.data.count}` };
-        const config = ditRunConfig({ preset: spec.preset, frameShape: ds.frameShape, seed: spec.seed, train: spec.train });
+        const config = ditRunConfig({ preset: spec.preset, frameShape: ds.frameShape, seed: spec.seed, train: spec.train, model: spec.model });
         ctx.progress.status(`training ${spec.id}`);
         const t0 = Date.now();
         const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });

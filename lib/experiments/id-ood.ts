@@ -65,6 +65,11 @@ export interface IdOodConfig extends ClipSettings {
    * at stride 10, 0.41 at 20, 0.41 at 30; OOD-r 2.15 → 1.51, OOD-v 1.57 → 1.16 (10 → 30).
    */
   frameStride: Record<Scenario, number>;
+  /**
+   * Spacetime patch [frames, rows, cols] of every model instead of its preset's (1×4×4), e.g.
+   * [2, 4, 4] tubelets: half the tokens. Default null (the preset's; left out of the unit keys).
+   */
+  patch: [number, number, number] | null;
 }
 
 export function defaultIdOodConfig(profile: Profile): IdOodConfig {
@@ -80,6 +85,7 @@ export function defaultIdOodConfig(profile: Profile): IdOodConfig {
     oodCount: profile === 'smoke' ? 4 : profile === 'quick' ? 96 : 800,
     examples: profile === 'smoke' ? 1 : 3,
     frameStride: quick ? { ...QUICK_FRAME_STRIDE } : { uniform: STRIDE, collision: STRIDE, parabola: STRIDE },
+    patch: null,
   };
 }
 
@@ -232,8 +238,8 @@ export const experiment: Experiment<IdOodConfig> = {
       const { scenario, preset, n, seed } = cell;
       const tag = `${scenario}/${preset}/n${n}/s${seed}`;
       const train = { ...c.train, condFrames: [c.condFrames] };
-      const trainKey = { scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], train };
-      units.push(trainUnit({ id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data: dataConfig(c, scenario, 'train', n), dataSeed: c.dataSeed, train }));
+      const trainKey = { scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], train, ...(c.patch ? { patch: c.patch } : {}) };
+      units.push(trainUnit({ id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data: dataConfig(c, scenario, 'train', n), dataSeed: c.dataSeed, train, model: c.patch ? { patch: c.patch } : undefined }));
       units.push({
         id: `eval/${tag}`,
         key: { train: trainKey, sampleSteps: c.sampleSteps, idCount: c.idCount, oodCount: c.oodCount, parser: c.parser, examples: c.examples },

@@ -73,5 +73,8 @@ describe('experiments/id-ood (smoke)', function () {
     assert.equal(key('train/collision/q64/n1024/s1').frameStride, 15);
     assert.equal(dataConfig(c, 'collision', 'train', 1024).frameStride, 15);
     assert.equal(dataConfig(defaultIdOodConfig('paper'), 'uniform', 'train', 1024).frameStride, undefined, 'the paper stride stays implicit');
+    assert.equal('patch' in (key('train/uniform/q64/n1024/s1') as object), false, 'no patch override: the key is as before the field existed');
+    const tube = experiment.plan({ ...c, patch: [2, 4, 4] }, [1]).find((u) => u.id === 'train/uniform/q64/n1024/s1')!;
+    assert.deepEqual((tube.key as { patch: number[] }).patch, [2, 4, 4]);
   });
 });
