@@ -13,6 +13,7 @@ import { loadModelForSampling } from '../sample/load-model';
 import { sampleVideos } from '../sample/sample-videos';
 import { ditRunConfig, trainDiT } from '../train/run-dit';
 import type { TrainConfig } from '../train/train-config';
+import type { AutoencoderConfig } from '../model/autoencoder';
 import type { DiTConfig } from '../model/dit-config';
 import type { Json, Unit, UnitContext } from './experiment';
 
@@ -53,6 +54,10 @@ export interface TrainUnitSpec {
   train: TrainConfig;
   /** Architecture fields over the preset's (e.g. a tubelet patch). Default none. */
   model?: Partial<DiTConfig>;
+  /** What the DiT diffuses: pixels (default) or the latents of a trained frame VAE, given the unit's context (e.g. a VAE unit's folder among its dependencies). */
+  autoencoder?: (ctx: UnitContext) => AutoencoderConfig;
+  /** Units the training needs (e.g. the VAE). Default none. */
+  deps?: string[];
 }
 
 /** Σ of the per-step `ms` of a train log, each step once (its last entry: a resumed run repeats the steps after the checkpoint), in seconds. */
@@ -80,11 +85,12 @@ export function trainUnit(spec: TrainUnitSpec): Unit {
     key: spec.key,
     version: spec.version,
     cost: trainCost(spec.train, spec.preset),
+    deps: spec.deps,
     run: async (ctx: UnitContext) => {
       const ds = await loadOrGenerateDataset(spec.data, spec.dataSeed, { progress: false });
       try {
         const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `${spec.id} n=${spec.data.count}` };
-        const config = ditRunConfig({ preset: spec.preset, frameShape: ds.frameShape, seed: spec.seed, train: spec.train, model: spec.model });
+        const config = ditRunConfig({ preset: spec.preset, frameShape: ds.frameShape, seed: spec.seed, train: spec.train, model: spec.model, autoencoder: spec.autoencoder?.(ctx) });
         ctx.progress.status(`training ${spec.id}`);
         const t0 = Date.now();
         const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });

@@ -7,8 +7,10 @@ import type { Json, Row } from './experiment';
 import { meanCi } from './intervals';
 import { PAPER_FIG3 } from './paper-numbers';
 import type { IdOodConfig, SetScore } from './id-ood';
+import { resolvedPatch } from './id-ood';
 import type { Scenario } from '../sim/scenes';
 import { getPreset } from '../model/presets';
+import { vaeFactor } from '../model/vae';
 import { DT, WORLD_SIZE } from '../sim/constants';
 
 /** One (scenario, model, dataSize, group) cell over seeds. group: 'id', 'ood' (all levels) or a set name. */
@@ -41,7 +43,7 @@ function groupValue(rows: Row[], group: string, key: 'velocityError' | 'velocity
 
 /** Mean and interval over seeds of every trained cell, for groups 'id', 'ood' and each set. */
 export function aggregate(rows: Row[], key: 'velocityError' | 'velocityErrorMask' = 'velocityError'): Cell[] {
-  const trained = rows.filter((r) => r.split !== 'gt');
+  const trained = rows.filter((r) => r.split !== 'gt' && r.split !== 'vae');
   const byCell = new Map<string, Row[]>();
   for (const r of trained) {
     const k = `${r.scenario}|${r.model}|${r.dataSize}`;
@@ -60,11 +62,15 @@ export function aggregate(rows: Row[], key: 'velocityError' | 'velocityErrorMask
   return out.sort((a, b) => a.scenario.localeCompare(b.scenario) || a.model.localeCompare(b.model, undefined, { numeric: true }) || a.dataSize - b.dataSize);
 }
 
-/** Ground-truth parse floor per scenario and group ('id', 'ood'). */
-export function floors(rows: Row[], key: 'velocityError' | 'velocityErrorMask' = 'velocityError'): Array<{ scenario: string; group: string; floor: number }> {
+/**
+ * Floors per scenario and group ('id', 'ood'): `kind` 'gt' = the parser on the true videos (the
+ * ground-truth floor), 'vae' = on the VAE's reconstructions of them (latent models cannot beat it;
+ * the paper's Tab 3).
+ */
+export function floors(rows: Row[], key: 'velocityError' | 'velocityErrorMask' = 'velocityError', kind: 'gt' | 'vae' = 'gt'): Array<{ scenario: string; group: string; floor: number }> {
   const out: Array<{ scenario: string; group: string; floor: number }> = [];
-  for (const scenario of [...new Set(rows.filter((r) => r.split === 'gt').map((r) => String(r.scenario)))]) {
-    const rs = rows.filter((r) => r.split === 'gt' && r.scenario === scenario);
+  for (const scenario of [...new Set(rows.filter((r) => r.split === kind).map((r) => String(r.scenario)))]) {
+    const rs = rows.filter((r) => r.split === kind && r.scenario === scenario);
     for (const group of ['id', 'ood']) {
       const v = groupValue(rs, group, key);
       if (v !== null) out.push({ scenario, group, floor: v });
@@ -77,6 +83,7 @@ export function floors(rows: Row[], key: 'velocityError' | 'velocityErrorMask' =
 export function fig3(rows: Row[], opts: { key?: 'velocityError' | 'velocityErrorMask'; title?: string } = {}): Figure {
   const cells = aggregate(rows, opts.key);
   const fl = floors(rows, opts.key);
+  const vfl = floors(rows, opts.key, 'vae');
   const scenarios = [...new Set(cells.map((c) => c.scenario))];
   const panels: PanelSpec[] = [];
   for (const group of ['id', 'ood']) {
@@ -94,6 +101,11 @@ export function fig3(rows: Row[], opts: { key?: 'velocityError' | 'velocityError
         const xs = sizes.length > 1 ? [sizes[0], sizes[sizes.length - 1]] : [sizes[0] / 1.5, sizes[0] * 1.5];
         traces.push(...line({ x: xs, y: [f.floor, f.floor], name: 'ground-truth parse (floor)', dash: 'dash', color: '#555555', markers: false }));
       }
+      const vf = vfl.find((x) => x.scenario === scenario && x.group === group);
+      if (vf && sizes.length > 0) {
+        const xs = sizes.length > 1 ? [sizes[0], sizes[sizes.length - 1]] : [sizes[0] / 1.5, sizes[0] * 1.5];
+        traces.push(...line({ x: xs, y: [vf.floor, vf.floor], name: 'VAE reconstruction (floor of latent models)', dash: 'dot', color: '#999999', markers: false }));
+      }
       panels.push({ title: `${scenario}: ${group.toUpperCase()}`, traces, x: { title: 'training videos', log: true }, y: { title: 'velocity error (u/s)', log: true } });
     }
   }
@@ -104,10 +116,13 @@ export function fig3(rows: Row[], opts: { key?: 'velocityError' | 'velocityError
 export function comparisonTable(rows: Row[]): Array<Record<string, string | number | null>> {
   const cells = aggregate(rows);
   const fl = floors(rows);
+  const vfl = floors(rows, 'velocityError', 'vae');
   const out: Array<Record<string, string | number | null>> = [];
   for (const scenario of [...new Set(cells.map((c) => c.scenario))]) {
     const f = (g: string) => fl.find((x) => x.scenario === scenario && x.group === g)?.floor ?? null;
     out.push({ scenario, source: 'ours', model: 'GT parse', dataSize: null, id: f('id'), ood: f('ood'), oodOverId: null, seeds: null });
+    const vf = (g: string) => vfl.find((x) => x.scenario === scenario && x.group === g)?.floor ?? null;
+    if (vf('id') !== null) out.push({ scenario, source: 'ours', model: 'VAE recon', dataSize: null, id: vf('id'), ood: vf('ood'), oodOverId: null, seeds: null });
     const keys = [...new Set(cells.filter((c) => c.scenario === scenario).map((c) => `${c.model}|${c.dataSize}`))];
     for (const k of keys) {
       const [model, n] = k.split('|');
@@ -134,6 +149,8 @@ export interface ScenarioVerdict {
   oodOverId: number;
   /** ID error of the best cell over the floor. */
   bestIdOverFloor: number;
+  /** ID error of the best cell over the VAE-reconstruction floor (NaN for pixel models). */
+  bestIdOverVae: number;
   idFallsWithData: boolean | null;
   idFallsWithModel: boolean | null;
   oodFlatterThanId: boolean | null;
@@ -175,6 +192,7 @@ export function verdict(rows: Row[]): ScenarioVerdict[] {
     const oodOverId = pairs.length ? pairs.reduce((a, [i, o]) => a + o / i, 0) / pairs.length : NaN;
     const bestId = Math.min(...cs.filter((c) => c.group === 'id').map((c) => c.mean));
     const floor = fl.find((f) => f.scenario === scenario && f.group === 'id')?.floor ?? NaN;
+    const vaeFloor = floors(rows, 'velocityError', 'vae').find((f) => f.scenario === scenario && f.group === 'id')?.floor ?? NaN;
     const dr = Object.values(idDataRatio);
     const mr = Object.values(idModelRatio);
     const idFallsWithData = dr.length ? dr.every((r) => r < 0.95) : null;
@@ -184,7 +202,7 @@ export function verdict(rows: Row[]): ScenarioVerdict[] {
     const oodOrderAboveId = oodOverId >= 5;
     const parts = [idFallsWithData, idFallsWithModel, oodFlatterThanId];
     const reproduced = parts.some((p) => p === false) || !oodOrderAboveId ? false : parts.every((p) => p === true) ? true : null;
-    out.push({ scenario, idDataRatio, oodDataRatio, idModelRatio, oodOverId, bestIdOverFloor: bestId / floor, idFallsWithData, idFallsWithModel, oodFlatterThanId, oodOrderAboveId, reproduced });
+    out.push({ scenario, idDataRatio, oodDataRatio, idModelRatio, oodOverId, bestIdOverFloor: bestId / floor, bestIdOverVae: bestId / vaeFloor, idFallsWithData, idFallsWithModel, oodFlatterThanId, oodOrderAboveId, reproduced });
   }
   return out;
 }
@@ -207,7 +225,7 @@ export function verdictMarkdown(rows: Row[]): string {
         `- Does ID error fall with model size? ${yn(v.idFallsWithModel, 'yes', 'no')} (largest / smallest model: ${fmtRatios(v.idModelRatio, ' videos')}).`,
         `- How much larger is OOD than ID? ×${v.oodOverId.toFixed(1)} on average (paper: ×10–35); ${v.oodOrderAboveId ? 'an order of magnitude (≥ ×5 at 16 px)' : 'less than the ×5 this scale accepts'}.`,
         `- Does OOD fall the way ID does? ${v.idFallsWithData === false ? 'moot: ID does not fall with data either' : yn(v.oodFlatterThanId === null ? null : !v.oodFlatterThanId, 'yes — OOD improves as much as ID', 'no — OOD improves less than ID')} (OOD, largest / smallest size: ${fmtRatios(v.oodDataRatio, '')}).`,
-        `- Best ID error is ×${v.bestIdOverFloor.toFixed(1)} the ground-truth floor.`,
+        `- Best ID error is ×${v.bestIdOverFloor.toFixed(1)} the ground-truth floor${Number.isFinite(v.bestIdOverVae) ? ` (×${v.bestIdOverVae.toFixed(1)} the VAE-reconstruction floor)` : ''}.`,
       ].join('\n'),
     )
     .join('\n\n');
@@ -216,13 +234,19 @@ export function verdictMarkdown(rows: Row[]): string {
 /** The clip and training settings of a config, in words (what this scale can and cannot show), all read from `c`. */
 export function scaleNotesMarkdown(c: IdOodConfig): string {
   const preset = getPreset(c.presets[0]);
-  const tokens = (c.frames / preset.patch[0]) * (c.size / preset.patch[1]) * (c.size / preset.patch[2]);
+  const patch = resolvedPatch(c) ?? preset.patch;
+  const f = c.latent === 'vae' ? vaeFactor(c.vae.model) : 1;
+  const side = c.size / f;
+  const tokens = (c.frames / patch[0]) * (side / patch[1]) * (side / patch[2]);
+  const space = c.latent === 'vae'
+    ? `the latents of a frame VAE trained per scenario (${c.size}×${c.size}×3 → ${side}×${side}×${c.vae.model.latentChannels}, ${c.vae.train.steps} steps), as the paper diffuses in a VAE's latent space`
+    : 'pixels';
   const strides = c.scenarios.map((s) => `${s} ${c.frameStride[s]} (${(c.frameStride[s] * DT).toFixed(2)} s per frame, ${((c.frames - 1) * c.frameStride[s] * DT).toFixed(1)} s per clip)`);
   const pxPerUnit = c.size / WORLD_SIZE;
   const motion = c.scenarios.map((s) => `${s} ${(1 * c.frameStride[s] * DT * pxPerUnit).toFixed(2)}–${(4 * c.frameStride[s] * DT * pxPerUnit).toFixed(2)} px`);
   const samples = c.train.steps * c.train.batchSize;
   return [
-    `- Clips: ${c.size} px, ${c.frames} frames (${c.condFrames} conditioning), ${preset.patch.join('×')} patches = ${tokens} tokens; models ${c.presets.map((p) => '`' + p + '`').join(', ')} (width ${c.presets.map((p) => getPreset(p).hidden).join(' / ')}, depth ${preset.depth}); ${c.train.steps} steps of batch ${c.train.batchSize} (${samples.toLocaleString('en-US')} clip presentations per model; the paper: 100K steps × 256 = 25.6M).`,
+    `- Clips: ${c.size} px, ${c.frames} frames (${c.condFrames} conditioning); the models diffuse ${space}; ${patch.join('×')} patches = ${tokens} tokens; models ${c.presets.map((p) => '`' + p + '`').join(', ')} (width ${c.presets.map((p) => getPreset(p).hidden).join(' / ')}, depth ${preset.depth}); ${c.train.steps} steps of batch ${c.train.batchSize} (${samples.toLocaleString('en-US')} clip presentations per model; the paper: 100K steps × 256 = 25.6M).`,
     `- Frame interval (physics steps of 0.01 s per frame): ${strides.join('; ')}. The paper samples every 10 steps (0.1 s, 3.1 s per 32-frame clip) at 128 px, where an ID ball (1–4 u/s) moves 1.3–5.1 px per frame; at ${c.size} px and 0.1 s it would move ${(0.1 * pxPerUnit).toFixed(2)}–${(0.4 * pxPerUnit).toFixed(2)} px. Here it moves ${motion.join('; ')} per frame.${new Set(c.scenarios.map((s) => c.frameStride[s])).size > 1 ? ' Scenarios with a shorter interval keep more clips with both balls in view after contact.' : ''}`,
     `- At ${c.size} px the paper's thresholded-mask parser has a high floor, which would cap any visible OOD/ID ratio; the reported error uses the coverage-weighted centroid (\`${c.parser}\`); the mask parser's numbers are in the summary (\`velocityErrorMask\`).`,
     `- A sweep stopped early covers only the cells listed under "Trained" above; the verdict says "incomplete" until the cells it needs exist.`,

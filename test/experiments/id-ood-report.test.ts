@@ -68,7 +68,8 @@ describe('experiments/id-ood-report scale notes', () => {
     const { scaleNotesMarkdown } = await import('../../lib/experiments/id-ood-report');
     const { defaultIdOodConfig } = await import('../../lib/experiments/id-ood');
     const quick = scaleNotesMarkdown(defaultIdOodConfig('quick'));
-    assert.match(quick, /16 px, 8 frames \(3 conditioning\), 1×4×4 patches = 128 tokens/);
+    assert.match(quick, /16 px, 8 frames \(3 conditioning\); the models diffuse the latents of a frame VAE trained per scenario \(16×16×3 → 4×4×4, 4000 steps\).*; 1×2×2 patches = 32 tokens/);
+    assert.match(scaleNotesMarkdown({ ...defaultIdOodConfig('quick'), latent: 'pixel' }), /diffuse pixels; 1×4×4 patches = 128 tokens/);
     assert.match(quick, /15000 steps of batch 32 \(480,000 clip presentations/);
     assert.match(quick, /uniform 30 \(0\.30 s per frame, 2\.1 s per clip\); collision 15/);
     assert.match(quick, /uniform 0\.48–1\.92 px/);
@@ -93,5 +94,19 @@ describe('experiments/id-ood-report speed pulls', () => {
     assert.deepEqual([below.n, below.insideShare], [1, 1]);
     assert.match(speedPullMarkdown(pulls), /2 conditions above .* generated mean 4\.20 u\/s; 50%/);
     assert.match(speedPullMarkdown(pulls), /1 condition below/);
+  });
+});
+
+describe('experiments/id-ood-report VAE floor', () => {
+  it('keeps VAE-reconstruction rows out of the trained cells and shows them as a second floor', () => {
+    const r = rows([['q64', 100, 1, 0.4, 3], ['q64', 1000, 1, 0.2, 3]]);
+    r.push({ scenario: 'uniform', model: 'vae', dataSize: null, seed: null, split: 'vae', set: 'id', velocityError: 0.08, velocityErrorMask: 0.1, n: 10, nanCount: 0 });
+    r.push({ scenario: 'uniform', model: 'vae', dataSize: null, seed: null, split: 'vae', set: 'ood-v', velocityError: 0.12, velocityErrorMask: 0.1, n: 10, nanCount: 0 });
+    assert.ok(aggregate(r).every((c) => c.model === 'q64'));
+    assert.deepEqual(floors(r, 'velocityError', 'vae'), [{ scenario: 'uniform', group: 'id', floor: 0.08 }, { scenario: 'uniform', group: 'ood', floor: 0.12 }]);
+    const t = comparisonTable(r).find((x) => x.model === 'VAE recon')!;
+    assert.deepEqual([t.id, t.ood], [0.08, 0.12]);
+    assert.ok(fig3(r).data.some((d) => String(d.name).startsWith('VAE reconstruction')));
+    assert.match(verdictMarkdown(r), /×4\.0 the ground-truth floor \(×2\.5 the VAE-reconstruction floor\)/);
   });
 });

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataConfig, defaultIdOodConfig, evalSets, experiment, SetScore } from '../../lib/experiments/id-ood';
+import { dataConfig, defaultIdOodConfig, evalSets, experiment, resolvedPatch, SetScore } from '../../lib/experiments/id-ood';
 import { speedResponseFigure, speedResponses } from '../../lib/experiments/id-ood-report';
 import { loadUnitResults, runExperiment } from '../../lib/experiments/runner';
 import { initBackend } from '../../lib/runtime/backend';
@@ -22,6 +22,9 @@ describe('experiments/id-ood (smoke)', function () {
     const opts = { profile: 'smoke' as const, seeds: [1], cacheDir: join(dir, 'cache'), outDir: join(dir, 'out'), silent: true };
     const r1 = await runExperiment(experiment, config, opts);
     assert.ok(r1.complete);
+    const vaeRows = r1.rows.filter((r) => r.split === 'vae');
+    assert.deepEqual(vaeRows.map((r) => r.set), ['id', 'ood-r', 'ood-v', 'ood-r+v'], 'the VAE reconstruction floor per evaluation set');
+    assert.ok(vaeRows.every((r) => Number.isFinite(r.velocityError as number)));
     const sets = evalSets('uniform').map((s) => s.name);
     assert.deepEqual(sets, ['id', 'ood-r', 'ood-v', 'ood-r+v']);
     for (const n of [16, 32]) for (const set of sets) {
@@ -73,8 +76,21 @@ describe('experiments/id-ood (smoke)', function () {
     assert.equal(key('train/collision/q64/n1024/s1').frameStride, 15);
     assert.equal(dataConfig(c, 'collision', 'train', 1024).frameStride, 15);
     assert.equal(dataConfig(defaultIdOodConfig('paper'), 'uniform', 'train', 1024).frameStride, undefined, 'the paper stride stays implicit');
-    assert.equal('patch' in (key('train/uniform/q64/n1024/s1') as object), false, 'no patch override: the key is as before the field existed');
-    const tube = experiment.plan({ ...c, patch: [2, 4, 4] }, [1]).find((u) => u.id === 'train/uniform/q64/n1024/s1')!;
-    assert.deepEqual((tube.key as { patch: number[] }).patch, [2, 4, 4]);
+    // quick diffuses VAE latents: one VAE unit per scenario that every model of the scenario depends on
+    assert.equal(c.latent, 'vae');
+    assert.equal(c.patch, null);
+    assert.deepEqual(resolvedPatch(c), [1, 2, 2]);
+    const vaes = units.filter((u) => u.id.startsWith('vae/')).map((u) => u.id);
+    assert.deepEqual(vaes, ['vae/uniform', 'vae/collision', 'vae/parabola']);
+    const t1 = units.find((u) => u.id === 'train/collision/q64/n1024/s1')!;
+    assert.deepEqual(t1.deps, ['vae/collision']);
+    assert.deepEqual((t1.key as { vae: { version: string } }).vae.version, 'id-ood-vae-v1');
+    // pixels: no patch and no VAE in the keys, as before those fields existed
+    const pixel = { ...c, latent: 'pixel' as const };
+    assert.equal(resolvedPatch(pixel), null);
+    const pk = experiment.plan(pixel, [1]).find((u) => u.id === 'train/uniform/q64/n1024/s1')!;
+    assert.equal('patch' in (pk.key as object) || 'vae' in (pk.key as object), false);
+    assert.equal(pk.deps, undefined);
+    assert.equal(experiment.plan(pixel, [1]).some((u) => u.id.startsWith('vae/')), false);
   });
 });
