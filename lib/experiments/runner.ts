@@ -15,7 +15,7 @@ import { configHash } from '../config/hash';
 import { Progress, formatDuration } from '../cli/progress';
 import { currentBackend } from '../runtime/backend';
 import { gitCommit, provenance, REPO_ROOT } from '../runtime/provenance';
-import { claimLock, releaseLock } from '../runtime/pid-lock';
+import { claimLock, lockHolder, releaseLock } from '../runtime/pid-lock';
 import type { Profile } from '../config/profile';
 import type { Experiment, Json, Row, Unit } from './experiment';
 
@@ -36,6 +36,8 @@ export interface RunOptions {
   noTrain?: boolean;
   /** Print nothing. */
   silent?: boolean;
+  /** How often to look whether units held by another process are free, in ms. Default 10000. */
+  pollMs?: number;
 }
 
 export interface UnitRecord {
@@ -162,63 +164,89 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   const progress = new Progress({ label: `${exp.name}`, total: totalCost, initial: cachedCost, unit: 'cost', silent: opts.silent || opts.dryRun, intervalMs: 10000 });
   const t0 = Date.now();
   let stopped = false;
-  for (const u of units) {
-    const cached = results[u.id] !== undefined && !todo.includes(u);
-    if (cached) {
-      if (shipped.has(u.id)) records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, shipped: true, done: true, ...shippedMeta(outDir, hashes.get(u.id)!) });
-      else records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dirs[u.id]) });
-      continue;
-    }
-    const depsMissing = (u.deps ?? []).filter((d) => results[d] === undefined);
-    if (opts.dryRun || stopped || depsMissing.length > 0 || (opts.noTrain && u.id.startsWith('train/'))) {
-      records.push(notDone(u));
-      continue;
-    }
-    if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 >= opts.budgetS) {
-      stopped = true;
-      log(`[phylab] time budget of ${formatDuration(opts.budgetS)} used: stopping before ${u.id}; rerun to resume`);
-      records.push(notDone(u));
-      continue;
-    }
-    const dir = dirs[u.id];
-    mkdirSync(dir, { recursive: true });
-    if (!claimUnit(dir)) {
-      log(`[phylab] ${u.id} is being computed by another process: skipped here`);
-      records.push(notDone(u));
-      continue;
-    }
-    // another process may have finished it since the scan above (its lock is gone): take its result, never recompute
-    const late = opts.force ? undefined : readJson(join(dir, 'result.json'));
-    if (late !== undefined) {
-      releaseUnit(dir);
-      results[u.id] = late as Json;
-      records.push({ id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dir) });
-      continue;
-    }
-    writeJsonAtomic(join(dir, 'unit.json'), { id: u.id, key: u.key, version: u.version, deps: u.deps ?? [], started: new Date().toISOString() });
-    progress.status(`running ${u.id}`);
-    const deps: Record<string, Json> = {};
-    const depDirs: Record<string, string> = {};
-    for (const d of u.deps ?? []) {
-      deps[d] = results[d];
-      depDirs[d] = dirs[d];
-    }
-    const ts = Date.now();
-    const backend = currentBackend()?.label ?? null;
-    let result: Json;
-    try {
-      result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
+  const byId = new Map<string, UnitRecord>();
+  // Passes over the plan: a unit another process is computing (or one that needs such a unit) is
+  // left for a later pass; between passes this process waits for those locks to go.
+  for (let pass = 0; ; pass++) {
+    const busy = new Set<string>();
+    for (const u of units) {
+      if (byId.get(u.id)?.done) continue;
+      const cached = pass === 0 && results[u.id] !== undefined && !todo.includes(u);
+      if (cached) {
+        if (shipped.has(u.id)) byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, shipped: true, done: true, ...shippedMeta(outDir, hashes.get(u.id)!) });
+        else byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dirs[u.id]) });
+        continue;
+      }
+      const depsMissing = (u.deps ?? []).filter((d) => results[d] === undefined);
+      if (depsMissing.some((d) => busy.has(d))) busy.add(u.id);
+      if (opts.dryRun || stopped || depsMissing.length > 0 || (opts.noTrain && u.id.startsWith('train/'))) {
+        byId.set(u.id, notDone(u));
+        continue;
+      }
+      if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 >= opts.budgetS) {
+        stopped = true;
+        log(`[phylab] time budget of ${formatDuration(opts.budgetS)} used: stopping before ${u.id}; rerun to resume`);
+        byId.set(u.id, notDone(u));
+        continue;
+      }
+      const dir = dirs[u.id];
+      mkdirSync(dir, { recursive: true });
+      if (!claimUnit(dir)) {
+        if (pass === 0) log(`[phylab] ${u.id} is being computed by another process: left for later`);
+        busy.add(u.id);
+        byId.set(u.id, notDone(u));
+        continue;
+      }
+      // another process may have finished it since the scan above (its lock is gone): take its result, never recompute
+      const late = opts.force ? undefined : readJson(join(dir, 'result.json'));
+      if (late !== undefined) {
+        releaseUnit(dir);
+        results[u.id] = late as Json;
+        byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dir) });
+        continue;
+      }
+      writeJsonAtomic(join(dir, 'unit.json'), { id: u.id, key: u.key, version: u.version, deps: u.deps ?? [], started: new Date().toISOString() });
+      progress.status(`running ${u.id}`);
+      const deps: Record<string, Json> = {};
+      const depDirs: Record<string, string> = {};
+      for (const d of u.deps ?? []) {
+        deps[d] = results[d];
+        depDirs[d] = dirs[d];
+      }
+      const ts = Date.now();
+      const backend = currentBackend()?.label ?? null;
+      let result: Json;
+      try {
+        result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
+        const seconds = (Date.now() - ts) / 1000;
+        writeJsonAtomic(join(dir, 'result.json'), result);
+        writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend });
+      } finally {
+        releaseUnit(dir);
+      }
       const seconds = (Date.now() - ts) / 1000;
-      writeJsonAtomic(join(dir, 'result.json'), result);
-      writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend });
-    } finally {
-      releaseUnit(dir);
+      results[u.id] = result;
+      byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true, commit, backend });
+      progress.tick(Math.round(u.cost), `done ${u.id} in ${formatDuration(seconds)}`);
     }
-    const seconds = (Date.now() - ts) / 1000;
-    results[u.id] = result;
-    records.push({ id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true, commit, backend });
-    progress.tick(Math.round(u.cost), `done ${u.id} in ${formatDuration(seconds)}`);
+    if (busy.size === 0 || stopped || opts.dryRun) break;
+    // wait until one of the units held by another process is released, then pass again
+    const held = units.filter((u) => busy.has(u.id) && !(u.deps ?? []).some((d) => busy.has(d)));
+    progress.status(`waiting for ${held.length} unit(s) computed by another process: ${held.map((u) => u.id).slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''}`);
+    while (held.every((u) => lockHolder(join(dirs[u.id], 'lock')) !== null)) {
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 10_000));
+      if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 >= opts.budgetS) break;
+    }
+    for (const u of held) {
+      const r = readJson(join(dirs[u.id], 'result.json'));
+      if (r !== undefined) {
+        results[u.id] = r;
+        byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dirs[u.id]) });
+      }
+    }
+    if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 >= opts.budgetS) stopped = true;
   }
+  records.push(...units.map((u) => byId.get(u.id)!));
   progress.finish();
 
   const rows = exp.summarize(config, seeds, results);

@@ -112,6 +112,27 @@ describe('experiments/runner', () => {
     assert.ok(r.complete);
   });
 
+  it('waits for a unit another process is computing, then runs what needs it (no second pass over finished work)', async () => {
+    const calls: string[] = [];
+    const cacheDir = join(dir, 'cache-wait');
+    const exp = toy(calls);
+    const train1 = exp.plan({ offset: 10 }, [1, 2]).find((u) => u.id === 'train/s1')!;
+    const d = join(cacheDir, 'toy', unitHash(train1));
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'lock'), String(process.ppid)); // another live process holds train/s1
+    setTimeout(() => {
+      writeFileSync(join(d, 'result.json'), JSON.stringify({ sq: 100 })); // … and finishes it
+      rmSync(join(d, 'lock'));
+    }, 300);
+    const t0 = Date.now();
+    const r = await runExperiment(exp, { offset: 10 }, { profile: 'smoke', cacheDir, outDir: join(dir, 'out-wait'), silent: true, pollMs: 20 });
+    assert.deepEqual(calls, ['train/s2', 'eval/s2', 'eval/s1'], 'train/s1 is never computed here; eval/s1 runs once it is there');
+    assert.ok(Date.now() - t0 >= 290);
+    assert.ok(r.complete);
+    assert.deepEqual(r.rows, [{ seed: 1, value: 110 }, { seed: 2, value: 14 }]);
+    assert.equal(r.units.find((u) => u.id === 'train/s1')!.cached, true);
+  });
+
   it('a time budget of 0 runs nothing and writes the summary of what is cached', async () => {
     const calls: string[] = [];
     const out = join(dir, 'out-budget0');
