@@ -68,7 +68,7 @@ describe('experiments/id-ood-report scale notes', () => {
     const { scaleNotesMarkdown } = await import('../../lib/experiments/id-ood-report');
     const { defaultIdOodConfig } = await import('../../lib/experiments/id-ood');
     const quick = scaleNotesMarkdown(defaultIdOodConfig('quick'));
-    assert.match(quick, /16 px, 8 frames \(3 conditioning\); the models diffuse the latents of a frame VAE trained per scenario \(16×16×3 → 4×4×4, 4000 steps\).*; 1×2×2 patches = 32 tokens/);
+    assert.match(quick, /16 px, 8 frames \(3 conditioning\); the models diffuse the latents of a frame VAE trained per scenario \(16×16×3 → 4×4×8, 30000 steps\).*; 1×2×2 patches = 32 tokens/);
     assert.match(scaleNotesMarkdown({ ...defaultIdOodConfig('quick'), latent: 'pixel' }), /diffuse pixels; 1×4×4 patches = 128 tokens/);
     assert.match(quick, /15000 steps of batch 32 \(480,000 clip presentations/);
     assert.match(quick, /uniform 30 \(0\.30 s per frame, 2\.1 s per clip\); collision 15/);
