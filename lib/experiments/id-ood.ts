@@ -17,7 +17,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Profile } from '../config/profile';
+import { ConfigError, Profile } from '../config/profile';
 import { DatasetConfig, defaultDatasetConfig, loadOrGenerateDataset, makeVideo, OOD_LEVELS, trainSizes, VideoSample } from '../data/index';
 import { defaultVelocityErrorConfig, paperGroup, PaperGroup, summarizeErrors, velocityError, VelocityErrorConfig, VelocityErrorResult } from '../metrics/velocity-error';
 import { ParserConfig } from '../metrics/parse-state';
@@ -314,6 +314,9 @@ export const experiment: Experiment<IdOodConfig> = {
   defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
   choices: { parser: ['alpha', 'mask'], latent: ['pixel', 'vae'] },
   plan(c, seeds) {
+    if (!c.train.condFrames.includes(c.condFrames)) {
+      throw new ConfigError(`train.condFrames ${JSON.stringify(c.train.condFrames)} must include condFrames (${c.condFrames}), the number of frames the evaluation conditions on`);
+    }
     const units: Unit[] = [];
     for (const scenario of c.scenarios) {
       units.push({
@@ -337,7 +340,7 @@ export const experiment: Experiment<IdOodConfig> = {
     for (const cell of cells(c, seeds)) {
       const { scenario, preset, n, seed } = cell;
       const tag = `${scenario}/${preset}/n${n}/s${seed}`;
-      const train = { ...c.train, condFrames: [c.condFrames] };
+      const train = { ...c.train }; // its condFrames: [condFrames] by default, or a mixed list that includes it
       const vae = vaeUnits.get(scenario);
       const trainKey = {
         scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], train,
