@@ -3,15 +3,20 @@
  * velocity error is within 2x of the ground-truth parse floor.
  *
  * The model is id-ood's first `quick` cell: uniform motion, `q64`, the smallest training set
- * (1024 videos), seed 1, id-ood's training settings but with a step cap instead of 6000 steps
- * (the learning-rate schedule is constant after warm-up, so the first 6000 steps are the sweep's).
+ * (1024 videos), seed 1, id-ood's training settings (frame VAE latents when id-ood uses them: the
+ * VAE is trained first and its time counts) but with a step cap instead of id-ood's step count
+ * (the learning-rate schedule is constant after warm-up, so the first steps are the sweep's).
  * Every `evalEvery` steps it samples the ID clips with the EMA weights and scores them with
  * id-ood's parser; it stops at the target or at the cap and prints time to target (wall and
  * CPU seconds of this process), or the best error reached. Opt-in (`--only=e2e`): hours on a CPU.
- * `--quick` checks the path in minutes (1000 steps, 32 clips): it does not reach the target.
+ * `--quick` checks the path in minutes (1000 steps, 32 clips, a 2000-step VAE): it does not reach the target.
  */
 import { loadOrGenerateDataset } from '../data/index';
-import { dataConfig, defaultIdOodConfig, evalVideos, score } from '../experiments/id-ood';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataConfig, defaultIdOodConfig, evalVideos, resolvedPatch, score, trainScenarioVae } from '../experiments/id-ood';
+import type { AutoencoderConfig } from '../model/autoencoder';
 import { initBackend } from '../runtime/backend';
 import { ditRunConfig, sampleFromTrainer } from '../train/run-dit';
 import { DiTTrainer } from '../train/trainer';
@@ -42,7 +47,9 @@ export const suite: BenchSuite = {
   optIn: true,
   async run(opts): Promise<E2eResult> {
     await initBackend();
-    const c = { ...defaultIdOodConfig('quick'), idCount: opts.quick ? 32 : 128 };
+    const base = defaultIdOodConfig('quick');
+    // --quick: a path check, with a short VAE too
+    const c = { ...base, idCount: opts.quick ? 32 : 128, vae: opts.quick ? { ...base.vae, train: { ...base.vae.train, steps: 2000 } } : base.vae };
     const maxSteps = opts.quick ? 1000 : 30_000;
     const evalEvery = opts.quick ? 500 : 1000;
     const preset = 'q64';
@@ -51,12 +58,22 @@ export const suite: BenchSuite = {
     const floor = score(c, 'uniform', ids, ids.map((v) => v.frames)).error;
     const target = 2 * floor;
     process.stdout.write(`uniform ${preset} on ${n} videos, ${ids.length} ID clips; floor ${floor.toFixed(3)} u/s → target ≤ ${target.toFixed(3)}; cap ${maxSteps} steps, evaluated every ${evalEvery}\n`);
-    const ds = await loadOrGenerateDataset(dataConfig(c, 'uniform', 'train', n), c.dataSeed, { progress: false });
-    const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `e2e uniform n=${n}` };
-    const trainer = DiTTrainer.create({ config: ditRunConfig({ preset, frameShape: ds.frameShape, seed: 1, train: { ...c.train, steps: maxSteps } }), source, checkpointDir: null });
-    const curve: E2eResult['curve'] = [];
     const wall0 = Date.now();
     const cpu0 = cpuSeconds();
+    let vaeTmp: string | null = null;
+    let autoencoder: AutoencoderConfig | undefined;
+    if (c.latent === 'vae') {
+      vaeTmp = mkdtempSync(join(tmpdir(), 'phylab-e2e-vae-'));
+      await trainScenarioVae(c, 'uniform', vaeTmp);
+      autoencoder = { kind: 'vae', weights: vaeTmp };
+      process.stdout.write(`frame VAE trained (${c.vae.train.steps} steps) in ${((Date.now() - wall0) / 60000).toFixed(1)} min\n`);
+    }
+    const patch = resolvedPatch(c);
+    const ds = await loadOrGenerateDataset(dataConfig(c, 'uniform', 'train', n), c.dataSeed, { progress: false });
+    const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `e2e uniform n=${n}` };
+    const config = ditRunConfig({ preset, frameShape: ds.frameShape, seed: 1, train: { ...c.train, steps: maxSteps }, autoencoder, model: patch ? { patch } : undefined });
+    const trainer = DiTTrainer.create({ config, source, checkpointDir: null });
+    const curve: E2eResult['curve'] = [];
     let hit: E2eResult['curve'][number] | null = null;
     try {
       for (let step = evalEvery; step <= maxSteps && !hit; step += evalEvery) {
@@ -71,6 +88,7 @@ export const suite: BenchSuite = {
     } finally {
       trainer.dispose();
       ds.close();
+      if (vaeTmp) rmSync(vaeTmp, { recursive: true, force: true });
     }
     const best = curve.reduce((a, p) => (p.error < a.error ? p : a), curve[0]);
     process.stdout.write(hit

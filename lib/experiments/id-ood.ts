@@ -227,6 +227,26 @@ function vaeData(c: IdOodConfig, scenario: Scenario): DatasetConfig {
 }
 
 /**
+ * Trains the frame VAE of `scenario` (config `c.vae`, seed `c.dataSeed`) on the frames of its
+ * largest training set and writes it to `dir` (vae.json + weights.bin, for autoencoder kind 'vae').
+ */
+export async function trainScenarioVae(c: IdOodConfig, scenario: Scenario, dir: string): Promise<Awaited<ReturnType<VaeTrainer['save']>>> {
+  const ds = await loadOrGenerateDataset(vaeData(c, scenario), c.dataSeed, { progress: false });
+  try {
+    const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `vae/${scenario} n=${ds.count}` };
+    const trainer = new VaeTrainer(source, c.vae.model, c.vae.train, c.dataSeed);
+    try {
+      await trainer.run({ progress: true });
+      return await trainer.save(dir);
+    } finally {
+      trainer.dispose();
+    }
+  } finally {
+    ds.close();
+  }
+}
+
+/**
  * Unit `vae/<scenario>`: trains the frame VAE on the frames of the scenario's largest training set
  * (ID ranges only: no evaluation clip), then scores its reconstructions of every evaluation set with
  * the pixel parser: the paper's VAE-reconstruction floor (paper Tab 3), reported beside the
@@ -240,21 +260,8 @@ function vaeUnit(c: IdOodConfig, scenario: Scenario): Unit {
     version: 'id-ood-vae-v1',
     cost: c.vae.train.steps * c.vae.train.batchSize * 0.05,
     run: async (ctx) => {
-      const ds = await loadOrGenerateDataset(data, c.dataSeed, { progress: false });
-      let meta: Awaited<ReturnType<VaeTrainer['save']>>;
-      try {
-        const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `vae/${scenario} n=${ds.count}` };
-        const trainer = new VaeTrainer(source, c.vae.model, c.vae.train, c.dataSeed);
-        try {
-          ctx.progress.status(`training vae/${scenario}`);
-          await trainer.run({ progress: true });
-          meta = await trainer.save(vaeDir(ctx.dir));
-        } finally {
-          trainer.dispose();
-        }
-      } finally {
-        ds.close();
-      }
+      ctx.progress.status(`training vae/${scenario}`);
+      const meta = await trainScenarioVae(c, scenario, vaeDir(ctx.dir));
       const ae = createAutoencoder({ kind: 'vae', weights: vaeDir(ctx.dir) });
       const out: Record<string, Json> = {};
       try {
