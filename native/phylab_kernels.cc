@@ -211,6 +211,18 @@ PHYLAB_CLONES float SumRow(const float* __restrict x, int64_t n) {
   return s;
 }
 
+// Σ a[j]·b[j] in SumRow's order (16 partial sums, then the tail).
+PHYLAB_CLONES float DotRow(const float* __restrict a, const float* __restrict b, int64_t n) {
+  float acc[16] = {0};
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16)
+    for (int u = 0; u < 16; ++u) acc[u] += a[j + u] * b[j + u];
+  float s = 0.0f;
+  for (int u = 0; u < 16; u += 2) s += acc[u] + acc[u + 1];
+  for (; j < n; ++j) s += a[j] * b[j];
+  return s;
+}
+
 // Order-preserving map of a float's bits to int32 (an involution): a < b as floats (non-NaN)
 // iff Key(a) < Key(b) as integers, with -0 < +0. Integer max/min vectorise exactly; the float
 // select `v > m ? v : m` does not (GCC needs -ffinite-math-only for that).
@@ -735,13 +747,7 @@ PHYLAB_CLONES void LnModFwdRows(const float* __restrict x, const float* __restri
       float* yr = y + row * w;
       const float mean = SumRow(xr, w) / fw;
       for (int64_t j = 0; j < w; ++j) xh[j] = xr[j] - mean;
-      float acc[16] = {0};
-      int64_t j = 0;
-      for (; j + 16 <= w; j += 16)
-        for (int u = 0; u < 16; ++u) acc[u] += xh[j + u] * xh[j + u];
-      float var = 0.0f;
-      for (int u = 0; u < 16; u += 2) var += acc[u] + acc[u + 1];
-      for (; j < w; ++j) var += xh[j] * xh[j];
+      const float var = DotRow(xh, xh, w);
       const float rs = 1.0f / std::sqrt(var / fw + eps);
       rstd[row] = rs;
       for (int64_t k = 0; k < w; ++k) {
@@ -919,13 +925,7 @@ PHYLAB_CLONES void SoftmaxBwdRows(const float* __restrict p, float* __restrict d
   for (int64_t r = 0; r < rows; ++r) {
     const float* pr = p + r * cols;
     float* dr = dp + r * cols;
-    float acc[16] = {0};
-    int64_t j = 0;
-    for (; j + 16 <= cols; j += 16)
-      for (int u = 0; u < 16; ++u) acc[u] += dr[j + u] * pr[j + u];
-    float s = 0.0f;
-    for (int u = 0; u < 16; u += 2) s += acc[u] + acc[u + 1];
-    for (; j < cols; ++j) s += dr[j] * pr[j];
+    const float s = DotRow(dr, pr, cols);
     for (int64_t k = 0; k < cols; ++k) dr[k] = pr[k] * (dr[k] - s);
   }
 }
