@@ -15,7 +15,7 @@
  * at 16 px the paper's thresholded mask has a floor of ≈ 0.23 u/s (alpha: ≈ 0.04); the paper's
  * parser is reported alongside (`velocityErrorMask`).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, Profile } from '../config/profile';
 import { DatasetConfig, defaultDatasetConfig, loadOrGenerateDataset, makeVideo, OOD_LEVELS, trainSizes, VideoSample } from '../data/index';
@@ -404,6 +404,7 @@ export const experiment: Experiment<IdOodConfig> = {
   exportArtifacts(c, seeds, results, outDir) {
     // Filmstrips (truth above, generation below) of the first example of each set, per trained cell.
     const dir = join(outDir, 'examples');
+    rmSync(dir, { recursive: true, force: true }); // rewritten from the results each time: no strip of an older run stays
     for (const cell of cells(c, seeds)) {
       if (cell.seed !== seeds[0]) continue;
       const tag = `${cell.scenario}/${cell.preset}/n${cell.n}/s${cell.seed}`;
@@ -414,7 +415,6 @@ export const experiment: Experiment<IdOodConfig> = {
         const ex = s.examples?.[0];
         if (!ex) continue;
         const file = join(dir, `${cell.scenario}-${cell.preset}-n${cell.n}-${set}.png`);
-        if (existsSync(file)) continue;
         const truth = Buffer.from(ex.truth, 'base64');
         const gen = Buffer.from(ex.generated, 'base64');
         const a = filmstrip(truth, c.frames, c.size, c.size, { scale: 4 });
