@@ -66,11 +66,12 @@ describe('experiments/id-ood (smoke)', function () {
     assert.deepEqual(c.frameStride, { uniform: 30, collision: 15, parabola: 30 });
     const units = experiment.plan(c, [1, 2, 3]);
     const trains = units.filter((u) => u.id.startsWith('train/')).map((u) => u.id);
-    assert.deepEqual(trains.slice(0, 5), ['train/uniform/q64/n1024/s1', 'train/uniform/q64/n4096/s1', 'train/uniform/q64/n16384/s1', 'train/uniform/q128/n1024/s1', 'train/uniform/q128/n16384/s1']);
-    assert.equal(trains[5], 'train/collision/q64/n1024/s1');
-    assert.ok(trains.indexOf('train/uniform/q128/n1024/s2') > trains.indexOf('train/parabola/q128/n16384/s1'), 'other seeds after every scenario\'s first seed');
-    assert.equal(trains.length, 30);
-    assert.equal(new Set(trains).size, 30);
+    assert.deepEqual(c.dataSizes, [256, 1024, 4096, 16384]);
+    assert.deepEqual(trains.slice(0, 6), ['train/uniform/q64/n256/s1', 'train/uniform/q64/n1024/s1', 'train/uniform/q64/n4096/s1', 'train/uniform/q64/n16384/s1', 'train/uniform/q128/n256/s1', 'train/uniform/q128/n16384/s1']);
+    assert.equal(trains[6], 'train/collision/q64/n256/s1');
+    assert.ok(trains.indexOf('train/uniform/q128/n256/s2') > trains.indexOf('train/parabola/q128/n16384/s1'), 'other seeds after every scenario\'s first seed');
+    assert.equal(trains.length, 36, '3 scenarios × (4 sizes × 2 models + 2 headline sizes × 2 more seeds)');
+    assert.equal(new Set(trains).size, 36);
     const key = (id: string) => units.find((u) => u.id === id)!.key as { frameStride: number };
     assert.equal(key('train/uniform/q64/n1024/s1').frameStride, 30);
     assert.equal(key('train/collision/q64/n1024/s1').frameStride, 15);
