@@ -4,13 +4,14 @@
  * The hash covers the unit's key (resolved config slice + seed) and its code version.
  * A unit's result.json is written last (atomically), so a killed unit simply runs again.
  * Summaries go to data/results/<experiment>/<profile>/{summary.json, summary.csv, run.json}, with
- * a copy of every finished unit's result in `units/<unit-hash>.json` there. Those copies ship with
+ * a copy of every finished unit's result in `units/<unit-hash>.json.gz` there (gzip-compressed JSON). Those copies ship with
  * the repository (results, never checkpoints), so a clean clone reuses them as cached units: a unit
  * found there counts as done when every unit that depends on it is done too (an evaluation still
  * to run needs its model's checkpoint, which only the cache holds).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { configHash } from '../config/hash';
 import { Progress, formatDuration } from '../cli/progress';
 import { currentBackend } from '../runtime/backend';
@@ -139,7 +140,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       cachedCost += Math.round(u.cost);
     }
   }
-  // Shipped unit results (<outDir>/units/<hash>.json): dependents first, so a unit is taken only
+  // Shipped unit results (<outDir>/units/<hash>.json.gz): dependents first, so a unit is taken only
   // when everything that needs it is done as well.
   const shipped = new Set<string>();
   if (!opts.force) {
@@ -216,15 +217,15 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       const ts = Date.now();
       const backend = currentBackend()?.label ?? null;
       let result: Json;
+      let seconds: number;
       try {
         result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
-        const seconds = (Date.now() - ts) / 1000;
+        seconds = (Date.now() - ts) / 1000; // the one figure meta.json, run.json and the shipped copy carry
         writeJsonAtomic(join(dir, 'result.json'), result);
         writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend });
       } finally {
         releaseUnit(dir);
       }
-      const seconds = (Date.now() - ts) / 1000;
       results[u.id] = result;
       byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: false, seconds, done: true, commit, backend });
       progress.tick(Math.round(u.cost), `done ${u.id} in ${formatDuration(seconds)}`);
@@ -282,7 +283,7 @@ function readMeta(dir: string): Pick<UnitRecord, 'seconds' | 'commit' | 'backend
   return { seconds: typeof m.seconds === 'number' ? m.seconds : null, commit: str(m.commit), backend: str(m.backend) };
 }
 
-/** A unit result as kept in a summary folder (`units/<hash>.json`). */
+/** A unit result as kept in a summary folder (`units/<hash>.json.gz`). */
 interface ShippedUnit {
   id: string;
   version: string;
@@ -291,8 +292,17 @@ interface ShippedUnit {
   meta: Pick<UnitRecord, 'seconds' | 'commit' | 'backend'>;
 }
 
+/** A shipped unit file: gzip-compressed JSON (the frames of example clips compress ≈ 10x). */
+const shippedFile = (outDir: string, hash: string) => join(outDir, 'units', `${hash}.json.gz`);
+
 function readShippedUnit(outDir: string, hash: string): ShippedUnit | undefined {
-  return readJson(join(outDir, 'units', `${hash}.json`)) as unknown as ShippedUnit | undefined;
+  const file = shippedFile(outDir, hash);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as ShippedUnit;
+  } catch {
+    throw new Error(`corrupt shipped result ${file}: delete it to recompute the unit`);
+  }
 }
 
 function shippedMeta(outDir: string, hash: string): Pick<UnitRecord, 'seconds' | 'commit' | 'backend'> {
@@ -303,15 +313,11 @@ function shippedMeta(outDir: string, hash: string): Pick<UnitRecord, 'seconds' |
 function writeShippedUnit(outDir: string, u: Unit, rec: UnitRecord, result: Json): void {
   mkdirSync(join(outDir, 'units'), { recursive: true });
   const value: ShippedUnit = { id: u.id, version: u.version, key: u.key, result, meta: { seconds: rec.seconds, commit: rec.commit, backend: rec.backend } };
-  const file = join(outDir, 'units', `${rec.hash}.json`);
-  const text = JSON.stringify(value) + '\n';
-  if (existsSync(file) && readFileSync(file, 'utf8') === text) return; // unchanged: keep the file as it is
-  writeJsonAtomicText(file, text);
-}
-
-function writeJsonAtomicText(file: string, text: string): void {
+  const file = shippedFile(outDir, rec.hash);
+  const bytes = gzipSync(Buffer.from(JSON.stringify(value) + '\n', 'utf8'), { level: 9 }); // gzip header without a time stamp: same bytes each time
+  if (existsSync(file) && readFileSync(file).equals(bytes)) return; // unchanged: keep the file as it is
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, bytes);
   renameSync(tmp, file);
 }
 
@@ -345,7 +351,7 @@ export function loadSummary(name: string, profile: Profile, outDir?: string): { 
 
 /**
  * The results of an experiment's units, read only: each from the cache (`<cache>/<exp>/<hash>/result.json`)
- * or else from the shipped copies in the summary folder (`units/<hash>.json`); units with neither are absent.
+ * or else from the shipped copies in the summary folder (`units/<hash>.json.gz`); units with neither are absent.
  * For notebooks that need more than the summary rows (e.g. per-video records).
  */
 export function loadUnitResults<C>(exp: Experiment<C>, config: C, seeds: number[], opts: { profile: Profile; outDir?: string; cacheDir?: string }): Record<string, Json> {

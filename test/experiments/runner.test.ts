@@ -89,9 +89,13 @@ describe('experiments/runner', () => {
     assert.deepEqual(r2.rows, r1.rows);
     assert.ok(r2.units.every((u) => u.cached && u.shipped && u.commit === r1.units.find((v) => v.id === u.id)!.commit));
     assert.deepEqual(readdirSync(join(out, 'units')).sort(), shippedFiles);
+    assert.ok(shippedFiles.every((f) => f.endsWith('.json.gz')), 'shipped results are gzip-compressed');
+    const again = readFileSync(join(out, 'units', shippedFiles[0]));
+    await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache1'), outDir: out, silent: true });
+    assert.ok(readFileSync(join(out, 'units', shippedFiles[0])).equals(again), 'rewritten with the same bytes');
     // an evaluation missing from the shipped results needs its model: the model is trained again, not taken
     const evalS2 = r1.units.find((u) => u.id === 'eval/s2')!;
-    rmSync(join(out, 'units', `${evalS2.hash}.json`));
+    rmSync(join(out, 'units', `${evalS2.hash}.json.gz`));
     calls.length = 0;
     const r3 = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache3'), outDir: out, silent: true });
     assert.deepEqual(calls, ['train/s2', 'eval/s2']);
