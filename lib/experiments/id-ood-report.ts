@@ -6,8 +6,9 @@ import { Figure, line, PanelSpec, scatter, shade, subplots, Trace } from '../plo
 import type { Json, Row } from './experiment';
 import { meanCi } from './intervals';
 import { PAPER_FIG3 } from './paper-numbers';
-import type { IdOodConfig, SetScore } from './id-ood';
-import { resolvedPatch } from './id-ood';
+import type { IdOodConfig } from './id-ood-config';
+import type { SetScore } from './id-ood-eval';
+import { resolvedPatch } from './id-ood-config';
 import type { Scenario } from '../sim/scenes';
 import { getPreset } from '../model/presets';
 import { vaeFactor } from '../model/vae';
