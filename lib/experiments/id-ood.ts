@@ -5,15 +5,17 @@
  * (paper-spec §1.4) and scored by the velocity error of the pixel parser (paper-spec §3). The
  * parser run on the ground-truth videos gives the floor, reported beside every number.
  *
- * Units (cached, resumable): `floor/<scenario>`, `train/<scenario>/<preset>/n<size>/s<seed>`,
- * `eval/…` (depends on its train unit). The plan lists them in priority order, so a sweep that
- * is stopped early has the most informative cells: the headline cells (largest model at the
- * smallest and largest data size, every seed) first, then the rest of the grid.
+ * Units (cached, resumable): `floor/<scenario>`, `vae/<scenario>` (latent 'vae': the frame VAE
+ * and its reconstruction floor, id-ood-vae.ts), `train/<scenario>/<preset>/n<size>/s<seed>` (needs
+ * its scenario's VAE), `eval/…` (needs its train unit). The plan lists them in priority order (see
+ * `cells`), so a sweep that is stopped early has the most informative cells.
  *
- * Deviations at `quick` scale (findings.md): 16 px, 8-frame clips; training steps far below the
- * paper's 100K; the pixel parser uses the coverage-weighted centroid ('alpha') by default because
- * at 16 px the paper's thresholded mask has a floor of ≈ 0.23 u/s (alpha: ≈ 0.04); the paper's
- * parser is reported alongside (`velocityErrorMask`).
+ * Deviations at `quick` scale (findings.md; settings in id-ood-config.ts): 16 px, 8-frame clips
+ * 0.3 s apart (collisions 0.15 s); a small frame VAE trained on the simulator's frames instead of
+ * the paper's pretrained (2+1)D VAE; 15,000 training steps, far below the paper's 100K of batch
+ * 256; the pixel parser uses the coverage-weighted centroid ('alpha') by default because at 16 px
+ * the paper's thresholded mask has a floor of ≈ 0.23 u/s; the paper's parser is reported alongside
+ * (`velocityErrorMask`).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
