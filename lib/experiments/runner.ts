@@ -253,12 +253,21 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   const rows = exp.summarize(config, seeds, results);
   const complete = records.every((r) => r.done);
   if (!opts.dryRun) {
-    writeSummary(outDir, rows, { experiment: exp.name, profile: opts.profile, seeds, complete, units: records, ...provenance(config) });
+    const doneNow = records.filter((r) => r.done).length;
+    const doneBefore = summaryDoneUnits(outDir);
+    // Never replace a summary that covers more finished units (e.g. a shipped one whose unit results predate
+    // units/, or the default config's when this run overrides it) with a smaller one, unless this run is complete.
+    const keep = !complete && !opts.force && doneBefore > doneNow;
+    if (keep) {
+      log(`[phylab] kept the summary in ${outDir}: it covers ${doneBefore} finished units, this run ${doneNow} of ${records.length}; this run's results stay in the cache (rerun to resume; --out DIR writes this one elsewhere)`);
+    } else {
+      writeSummary(outDir, rows, { experiment: exp.name, profile: opts.profile, seeds, complete, units: records, ...provenance(config) });
+    }
     for (const u of units) {
       const rec = records.find((r) => r.id === u.id)!;
       if (rec.done && !rec.shipped) writeShippedUnit(outDir, u, rec, results[u.id]);
     }
-    exp.exportArtifacts?.(config, seeds, results, outDir);
+    if (!keep) exp.exportArtifacts?.(config, seeds, results, outDir);
   }
   return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete };
 }
@@ -319,6 +328,12 @@ function writeShippedUnit(outDir: string, u: Unit, rec: UnitRecord, result: Json
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);
+}
+
+/** How many finished units the summary in `outDir` covers (its run.json), 0 when there is none. */
+function summaryDoneUnits(outDir: string): number {
+  const run = readJson(join(outDir, 'run.json')) as { units?: Array<{ done?: unknown }> } | undefined;
+  return Array.isArray(run?.units) ? run!.units.filter((u) => u?.done === true).length : 0;
 }
 
 /** Write summary.json, summary.csv and run.json. */

@@ -146,6 +146,28 @@ describe('experiments/runner', () => {
     assert.ok(existsSync(join(out, 'summary.json')));
   });
 
+  it('keeps a summary that covers more finished units than an incomplete run (nothing shipped is lost)', async () => {
+    const calls: string[] = [];
+    const out = join(dir, 'out-keep');
+    await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache-a'), outDir: out, silent: true });
+    const before = readFileSync(join(out, 'summary.json'), 'utf8');
+    // a summary whose unit results are not in units/ (shipped before units/ existed) meets an empty cache
+    rmSync(join(out, 'units'), { recursive: true });
+    calls.length = 0;
+    const partial = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache-b'), outDir: out, silent: true, budgetS: 0 });
+    assert.equal(partial.complete, false);
+    assert.equal(readFileSync(join(out, 'summary.json'), 'utf8'), before, 'the 4-unit summary is not replaced by a 0-unit one');
+    // once the run is complete its summary replaces the old one
+    const full = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache-b'), outDir: out, silent: true });
+    assert.ok(full.complete);
+    assert.equal(calls.length, 4);
+    assert.deepEqual(loadSummary('toy', 'smoke', out)?.rows, full.rows);
+    // with no summary there yet, even a run with nothing finished writes one
+    const out2 = join(dir, 'out-grow');
+    await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache-c'), outDir: out2, silent: true, budgetS: 0 });
+    assert.deepEqual(loadSummary('toy', 'smoke', out2)?.rows, []);
+  });
+
   it('noTrain runs the evaluations of trained models and trains nothing', async () => {
     const calls: string[] = [];
     const opts = { profile: 'smoke' as const, cacheDir: join(dir, 'cache-notrain'), outDir: join(dir, 'out-notrain'), silent: true };
