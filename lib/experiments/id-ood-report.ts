@@ -10,7 +10,7 @@ import type { IdOodConfig } from './id-ood-config';
 import type { SetScore } from './id-ood-eval';
 import { resolvedPatch } from './id-ood-config';
 import type { Scenario } from '../sim/scenes';
-import { getPreset } from '../model/presets';
+import { comparePresets, getPreset } from '../model/presets';
 import { vaeFactor } from '../model/vae';
 import { DT, WORLD_SIZE } from '../sim/constants';
 
@@ -60,7 +60,7 @@ export function aggregate(rows: Row[], key: 'velocityError' | 'velocityErrorMask
       out.push({ scenario, model, dataSize: Number(dataSize), group, ...stats(perSeed), seeds: perSeed.length });
     }
   }
-  return out.sort((a, b) => a.scenario.localeCompare(b.scenario) || a.model.localeCompare(b.model, undefined, { numeric: true }) || a.dataSize - b.dataSize);
+  return out.sort((a, b) => a.scenario.localeCompare(b.scenario) || comparePresets(a.model, b.model) || a.dataSize - b.dataSize);
 }
 
 /**
@@ -144,6 +144,8 @@ export interface ScenarioVerdict {
   idDataRatio: Record<string, number>;
   /** Per model with ≥ 2 sizes: OOD error at the largest size / at the smallest. */
   oodDataRatio: Record<string, number>;
+  /** Per model with ≥ 2 sizes: OOD/ID at the largest size over OOD/ID at the smallest (< 1: the gap closes). */
+  gapRatio: Record<string, number>;
   /** Per data size with ≥ 2 models: ID of the largest model / of the smallest. */
   idModelRatio: Record<string, number>;
   /** Mean OOD/ID over the trained cells. */
@@ -160,9 +162,17 @@ export interface ScenarioVerdict {
 }
 
 /**
+ * "OOD does not fall the way ID does" holds when the OOD/ID gap closes by less than 10% from the
+ * smallest to the largest data size (per model). Calibrated on the paper's own Fig 3 numbers, which
+ * must pass (a test checks it): their gap ratios are 0.94–1.46.
+ */
+export const GAP_KEPT = 0.9;
+
+/**
  * The finding is reproduced when ID error falls with data and model size, OOD error is an order of
  * magnitude above ID (≥ 5x is accepted at 16 px, where the floor caps the visible ratio; paper
- * 10–35x) and OOD does not fall the way ID does. null = not enough cells to tell.
+ * 10–35x) and OOD does not fall the way ID does (the OOD/ID gap does not close, `GAP_KEPT`).
+ * null = not enough cells to tell.
  */
 export function verdict(rows: Row[]): ScenarioVerdict[] {
   const cells = aggregate(rows);
@@ -198,12 +208,16 @@ export function verdict(rows: Row[]): ScenarioVerdict[] {
     const mr = Object.values(idModelRatio);
     const idFallsWithData = dr.length ? dr.every((r) => r < 0.95) : null;
     const idFallsWithModel = mr.length ? mr.every((r) => r < 0.95) : null;
-    // Only meaningful where ID itself improves with data: "OOD falls less than ID does".
-    const oodFlatterThanId = idFallsWithData === true && Object.keys(oodDataRatio).length > 0 ? Object.keys(oodDataRatio).every((m) => oodDataRatio[m] > idDataRatio[m]) : null;
+    // Only meaningful where ID itself improves with data: "OOD falls less than ID does", i.e. the OOD/ID gap does
+    // not close: per model, (OOD/ID at the largest size) / (OOD/ID at the smallest) ≥ GAP_KEPT. With 1 the paper's
+    // own numbers fail (uniform DiT-S 0.98, collision DiT-S 0.96 and DiT-L 0.94: the gap stays, within noise).
+    const gapRatio: Record<string, number> = {};
+    for (const m of Object.keys(oodDataRatio)) gapRatio[m] = oodDataRatio[m] / idDataRatio[m];
+    const oodFlatterThanId = idFallsWithData === true && Object.keys(gapRatio).length > 0 ? Object.values(gapRatio).every((g) => g >= GAP_KEPT) : null;
     const oodOrderAboveId = oodOverId >= 5;
     const parts = [idFallsWithData, idFallsWithModel, oodFlatterThanId];
     const reproduced = parts.some((p) => p === false) || !oodOrderAboveId ? false : parts.every((p) => p === true) ? true : null;
-    out.push({ scenario, idDataRatio, oodDataRatio, idModelRatio, oodOverId, bestIdOverFloor: bestId / floor, bestIdOverVae: bestId / vaeFloor, idFallsWithData, idFallsWithModel, oodFlatterThanId, oodOrderAboveId, reproduced });
+    out.push({ scenario, idDataRatio, oodDataRatio, gapRatio, idModelRatio, oodOverId, bestIdOverFloor: bestId / floor, bestIdOverVae: bestId / vaeFloor, idFallsWithData, idFallsWithModel, oodFlatterThanId, oodOrderAboveId, reproduced });
   }
   return out;
 }
@@ -225,7 +239,7 @@ export function verdictMarkdown(rows: Row[]): string {
         `- Does ID error fall with more data? ${yn(v.idFallsWithData, 'yes', 'no')} (largest / smallest size: ${fmtRatios(v.idDataRatio, '')}).`,
         `- Does ID error fall with model size? ${yn(v.idFallsWithModel, 'yes', 'no')} (largest / smallest model: ${fmtRatios(v.idModelRatio, ' videos')}).`,
         `- How much larger is OOD than ID? ×${v.oodOverId.toFixed(1)} on average (paper: ×10–35); ${v.oodOrderAboveId ? 'an order of magnitude (≥ ×5 at 16 px)' : 'less than the ×5 this scale accepts'}.`,
-        `- Does OOD fall the way ID does? ${v.idFallsWithData === false ? 'moot: ID does not fall with data either' : yn(v.oodFlatterThanId === null ? null : !v.oodFlatterThanId, 'yes — OOD improves as much as ID', 'no — OOD improves less than ID')} (OOD, largest / smallest size: ${fmtRatios(v.oodDataRatio, '')}).`,
+        `- Does OOD fall the way ID does? ${v.idFallsWithData === false ? 'moot: ID does not fall with data either' : yn(v.oodFlatterThanId === null ? null : !v.oodFlatterThanId, 'yes — the OOD/ID gap closes', 'no — the OOD/ID gap stays')} (OOD, largest / smallest size: ${fmtRatios(v.oodDataRatio, '')}; OOD/ID, largest / smallest size: ${fmtRatios(v.gapRatio, '')}).`,
         `- Best ID error is ×${v.bestIdOverFloor.toFixed(1)} the ground-truth floor${Number.isFinite(v.bestIdOverVae) ? ` (×${v.bestIdOverVae.toFixed(1)} the VAE-reconstruction floor)` : ''}.`,
       ].join('\n'),
     )

@@ -81,3 +81,16 @@ export function modelConfigFor(preset: string, latentShape: [number, number, num
   validateDiTConfig(cfg);
   return cfg;
 }
+
+/**
+ * Orders preset names from the smallest model to the largest (width² × depth, a proxy for the
+ * parameter count: q64 < q96 < q128, DiT-S < DiT-B < DiT-L); unknown names after the known ones, by name.
+ */
+export function comparePresets(a: string, b: string): number {
+  const size = (n: string) => {
+    const p = DIT_PRESETS[n];
+    return p ? p.hidden * p.hidden * p.depth : Infinity;
+  };
+  const d = size(a) - size(b);
+  return Number.isNaN(d) || d === 0 ? a.localeCompare(b, undefined, { numeric: true }) : d;
+}

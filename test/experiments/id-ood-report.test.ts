@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Row } from '../../lib/experiments/experiment';
-import { aggregate, comparisonTable, fig3, floors, verdict, verdictMarkdown } from '../../lib/experiments/id-ood-report';
+import { aggregate, comparisonTable, fig3, floors, GAP_KEPT, verdict, verdictMarkdown } from '../../lib/experiments/id-ood-report';
+import { PAPER_FIG3 } from '../../lib/experiments/paper-numbers';
 
 /** Rows for one scenario: model → dataSize → seed → [id, ood-v] errors. */
 function rows(cells: Array<[string, number, number, number, number]>, floor = 0.05): Row[] {
@@ -37,6 +38,37 @@ describe('experiments/id-ood-report', () => {
     assert.equal(v.oodFlatterThanId, true);
     assert.equal(v.reproduced, true);
     assert.match(verdictMarkdown(r), /uniform: reproduced/);
+  });
+
+  it("judges the paper's own Fig 3 numbers reproduced in every scenario (the criterion is calibrated on them)", () => {
+    const r: Row[] = [];
+    for (const p of PAPER_FIG3) {
+      const model = p.model === 'GT' ? 'gt' : p.model;
+      const base = { scenario: p.scenario, model, dataSize: p.dataSize, seed: p.model === 'GT' ? null : 1, n: 10, nanCount: 0 };
+      r.push({ ...base, split: p.model === 'GT' ? 'gt' : 'id', set: 'id', velocityError: p.id, velocityErrorMask: p.id });
+      if (p.ood !== null) r.push({ ...base, split: p.model === 'GT' ? 'gt' : 'ood-v', set: 'ood-v', velocityError: p.ood, velocityErrorMask: p.ood });
+    }
+    const vs = verdict(r);
+    assert.deepEqual(vs.map((v) => v.scenario).sort(), ['collision', 'parabola', 'uniform']);
+    for (const v of vs) {
+      assert.equal(v.reproduced, true, `${v.scenario}: ${JSON.stringify(v)}`);
+      assert.ok(Object.values(v.gapRatio).every((g) => g >= GAP_KEPT));
+    }
+    // with a strict "OOD falls less than ID" (gap ratio ≥ 1) the paper's uniform DiT-S would fail
+    const u = vs.find((v) => v.scenario === 'uniform')!;
+    assert.ok(u.gapRatio['DiT-S'] < 1 && u.gapRatio['DiT-S'] > 0.97);
+    const all = vs.flatMap((v) => Object.values(v.gapRatio));
+    assert.ok(Math.min(...all) > 0.93 && Math.max(...all) < 1.5, `gap ratios ${Math.min(...all)}–${Math.max(...all)}`);
+  });
+
+  it('says the OOD/ID gap closes when OOD falls clearly more than ID', () => {
+    const [v] = verdict(rows([
+      ['q64', 100, 1, 0.4, 4],
+      ['q64', 1000, 1, 0.2, 1.4],
+    ]));
+    assert.ok(Math.abs(v.gapRatio.q64 - 0.7) < 1e-12);
+    assert.equal(v.oodFlatterThanId, false);
+    assert.equal(v.reproduced, false);
   });
 
   it('says not reproduced, with numbers, when ID does not fall with data', () => {
