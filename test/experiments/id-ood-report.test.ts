@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Row } from '../../lib/experiments/experiment';
-import { aggregate, comparisonTable, fig3, floors, GAP_KEPT, verdict, verdictMarkdown } from '../../lib/experiments/id-ood-report';
+import { aggregate, comparisonTable, criterionMarkdown, fig3, floors, GAP_KEPT, verdict, verdictMarkdown } from '../../lib/experiments/id-ood-report';
 import { PAPER_FIG3 } from '../../lib/experiments/paper-numbers';
 
 /** Rows for one scenario: model → dataSize → seed → [id, ood-v] errors. */
@@ -59,6 +59,13 @@ describe('experiments/id-ood-report', () => {
     assert.ok(u.gapRatio['DiT-S'] < 1 && u.gapRatio['DiT-S'] > 0.97);
     const all = vs.flatMap((v) => Object.values(v.gapRatio));
     assert.ok(Math.min(...all) > 0.93 && Math.max(...all) < 1.5, `gap ratios ${Math.min(...all)}–${Math.max(...all)}`);
+  });
+
+  it('states the criterion with the thresholds the verdict uses', () => {
+    const md = criterionMarkdown();
+    assert.match(md, /< 0\.95/);
+    assert.match(md, /×5/);
+    assert.match(md, new RegExp(`≥ ${GAP_KEPT} ×`));
   });
 
   it('says the OOD/ID gap closes when OOD falls clearly more than ID', () => {
