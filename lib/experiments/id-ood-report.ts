@@ -242,6 +242,17 @@ const fmtRatios = (r: Record<string, number>, unit: string) =>
     .map(([k, v]) => `${k}${unit}: ×${v.toFixed(2)}`)
     .join(', ') || 'not enough cells';
 
+/** The paper's best ID error over its floor, for the scenario of `v`; with a note when ours is far above it. */
+function paperBestNote(v: ScenarioVerdict): string {
+  const ps = PAPER_FIG3.filter((p) => p.scenario === v.scenario);
+  const floor = ps.find((p) => p.model === 'GT')?.id;
+  const trained = ps.filter((p) => p.model !== 'GT');
+  if (floor === undefined || trained.length === 0) return '';
+  const paper = Math.min(...trained.map((p) => p.id)) / floor;
+  const far = v.bestIdOverFloor > 2 * paper;
+  return `; the paper's best: ×${paper.toFixed(2)} its floor${far ? ' — ours is still far above its floor, which shrinks the OOD/ID ratio' : ''}`;
+}
+
 /** Plain-language verdict, one paragraph per scenario, with the numbers it rests on. */
 export function verdictMarkdown(rows: Row[]): string {
   const vs = verdict(rows);
@@ -255,7 +266,7 @@ export function verdictMarkdown(rows: Row[]): string {
         `- Does ID error fall with model size? ${yn(v.idFallsWithModel, 'yes', 'no')} (largest / smallest model: ${fmtRatios(v.idModelRatio, ' videos')}).`,
         `- How much larger is OOD than ID? ×${v.oodOverId.toFixed(1)} on average (paper: ×10–35); ${v.oodOrderAboveId ? `an order of magnitude (≥ ×${ORDER_RATIO} at 16 px)` : `less than the ×${ORDER_RATIO} this scale accepts`}.`,
         `- Does OOD fall the way ID does? ${v.idFallsWithData === false ? 'moot: ID does not fall with data either' : yn(v.oodFlatterThanId === null ? null : !v.oodFlatterThanId, 'yes — the OOD/ID gap closes', 'no — the OOD/ID gap stays')} (OOD, largest / smallest size: ${fmtRatios(v.oodDataRatio, '')}; OOD/ID, largest / smallest size: ${fmtRatios(v.gapRatio, '')}).`,
-        `- Best ID error is ×${v.bestIdOverFloor.toFixed(1)} the ground-truth floor${Number.isFinite(v.bestIdOverVae) ? ` (×${v.bestIdOverVae.toFixed(1)} the VAE-reconstruction floor)` : ''}.`,
+        `- Best ID error is ×${v.bestIdOverFloor.toFixed(1)} the ground-truth floor${Number.isFinite(v.bestIdOverVae) ? ` (×${v.bestIdOverVae.toFixed(1)} the VAE-reconstruction floor)` : ''}${paperBestNote(v)}.`,
       ].join('\n'),
     )
     .join('\n\n');

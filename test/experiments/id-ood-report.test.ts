@@ -90,6 +90,7 @@ describe('experiments/id-ood-report', () => {
     assert.match(md, /not reproduced at this scale/);
     assert.match(md, /×1\.04/);
     assert.match(md, /moot: ID does not fall with data either/);
+    assert.match(md, /×10\.0 the ground-truth floor; the paper's best: ×1\.25 its floor — ours is still far above its floor/);
   });
 
   it('puts the paper numbers beside ours and builds the Fig 3 panels', () => {
