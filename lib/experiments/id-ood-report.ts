@@ -107,7 +107,9 @@ export function fig3(rows: Row[], opts: { key?: 'velocityError' | 'velocityError
         const xs = sizes.length > 1 ? [sizes[0], sizes[sizes.length - 1]] : [sizes[0] / 1.5, sizes[0] * 1.5];
         traces.push(...line({ x: xs, y: [vf.floor, vf.floor], name: 'VAE reconstruction (floor of latent models)', dash: 'dot', color: '#999999', markers: false }));
       }
-      panels.push({ title: `${scenario}: ${group.toUpperCase()}`, traces, x: { title: 'training videos', log: true }, y: { title: 'velocity error (u/s)', log: true } });
+      // the y title on the first column only: beside every panel it runs into the log tick labels of its left neighbour
+      const yTitle = scenario === scenarios[0] ? 'velocity error (u/s)' : undefined;
+      panels.push({ title: `${scenario}: ${group.toUpperCase()}`, traces, x: { title: 'training videos', log: true }, y: { title: yTitle, log: true } });
     }
   }
   return subplots(panels, { cols: Math.max(1, scenarios.length), title: opts.title ?? 'Velocity error vs data size (mean ± 95% interval over seeds)', panelWidth: 340, panelHeight: 260, vgap: 0.22 });
