@@ -66,6 +66,8 @@ export interface ExperimentResult {
   outDir: string;
   /** Whether every planned unit has a result. */
   complete: boolean;
+  /** False when the summary in `outDir` was kept because it covers more finished units than this run (or on a dry run). */
+  summaryWritten: boolean;
 }
 
 export function defaultCacheDir(): string {
@@ -252,6 +254,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
 
   const rows = exp.summarize(config, seeds, results);
   const complete = records.every((r) => r.done);
+  let summaryWritten = false;
   if (!opts.dryRun) {
     const doneNow = records.filter((r) => r.done).length;
     const doneBefore = summaryDoneUnits(outDir);
@@ -262,6 +265,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       log(`[phylab] kept the summary in ${outDir}: it covers ${doneBefore} finished units, this run ${doneNow} of ${records.length}; this run's results stay in the cache (rerun to resume; --out DIR writes this one elsewhere)`);
     } else {
       writeSummary(outDir, rows, { experiment: exp.name, profile: opts.profile, seeds, complete, units: records, ...provenance(config) });
+      summaryWritten = true;
     }
     for (const u of units) {
       const rec = records.find((r) => r.id === u.id)!;
@@ -269,7 +273,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
     }
     if (!keep) exp.exportArtifacts?.(config, seeds, results, outDir);
   }
-  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete };
+  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete, summaryWritten };
 }
 
 /**

@@ -156,10 +156,12 @@ describe('experiments/runner', () => {
     calls.length = 0;
     const partial = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache-b'), outDir: out, silent: true, budgetS: 0 });
     assert.equal(partial.complete, false);
+    assert.equal(partial.summaryWritten, false);
     assert.equal(readFileSync(join(out, 'summary.json'), 'utf8'), before, 'the 4-unit summary is not replaced by a 0-unit one');
     // once the run is complete its summary replaces the old one
     const full = await runExperiment(toy(calls), { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'cache-b'), outDir: out, silent: true });
     assert.ok(full.complete);
+    assert.equal(full.summaryWritten, true);
     assert.equal(calls.length, 4);
     assert.deepEqual(loadSummary('toy', 'smoke', out)?.rows, full.rows);
     // with no summary there yet, even a run with nothing finished writes one

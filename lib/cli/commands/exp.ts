@@ -64,7 +64,7 @@ export const command: CommandSpec = {
     const secs = res.units.reduce((s, u) => s + (u.seconds ?? 0), 0);
     process.stdout.write(`${res.name} (${profile}): ${done}/${res.units.length} units done (${formatDuration(secs)} of compute in total)${res.complete ? '' : ' — incomplete: rerun to resume'}\n`);
     if (args.options['dry-run']) for (const u of res.units) process.stdout.write(`  ${u.done ? 'cached ' : 'to run '} ${u.id}\n`);
-    else process.stdout.write(`summary: ${res.outDir}/summary.json (${res.rows.length} rows)\n`);
+    else process.stdout.write(res.summaryWritten ? `summary: ${res.outDir}/summary.json (${res.rows.length} rows)\n` : `summary: kept ${res.outDir}/summary.json (it covers more finished units than this run)\n`);
     return 0;
   },
 };
