@@ -2,8 +2,9 @@
  * End-to-end benchmark (issue #5, item 4): the time to train one `quick` model until its ID
  * velocity error is within 2x of the ground-truth parse floor.
  *
- * The model is id-ood's `quick` cell uniform motion, `q64`, 1024 videos, seed 1, id-ood's training settings (frame VAE latents when id-ood uses them: the
- * VAE is trained first and its time counts) but with a step cap instead of id-ood's step count
+ * The model is id-ood's `quick` cell uniform motion, `q64`, 1024 videos, seed 1, with id-ood's
+ * training settings (frame VAE latents when id-ood uses them: the VAE is trained first and its time
+ * counts) but with a step cap instead of id-ood's step count
  * (the learning-rate schedule is constant after warm-up, so the first steps are the sweep's).
  * Every `evalEvery` steps it samples the ID clips with the EMA weights and scores them with
  * id-ood's parser; it stops at the target or at the cap and prints time to target (wall and

@@ -48,7 +48,7 @@ export interface IdOodConfig extends ClipSettings {
   scenarios: Scenario[];
   /** Model presets (lib/model/presets.ts), smallest first. Default: the profile's presets. */
   presets: string[];
-  /** Training-set sizes, smallest first. Default: the profile's sizes (quick 1K/4K/16K). */
+  /** Training-set sizes, smallest first. Default: quick ID_OOD_QUICK_SIZES (256/1K/4K/16K), smoke 16/32, paper the profile's. */
   dataSizes: number[];
   /** Held-out ID videos per evaluation. */
   idCount: number;
@@ -58,9 +58,10 @@ export interface IdOodConfig extends ClipSettings {
   examples: number;
   /**
    * Physics steps (0.01 s) per frame per scenario, each 1–1000. Default: quick uniform and
-   * parabola 30 (0.3 s), collision 15 (QUICK_FRAME_STRIDE), otherwise 10 (the paper's 0.1 s). At 16 px and 0.1 s an ID ball moves 0.16–0.64 px per frame and 8 frames span
-   * 0.7 s (the paper's 32 frames at 128 px: 1.3–5.1 px per frame over 3.1 s); 0.3 s gives
-   * 0.5–1.9 px per frame over 2.1 s, and the earliest contact (frame 3) at 0.9 s, as the paper's
+   * parabola 30 (0.3 s), collision 15 (QUICK_FRAME_STRIDE), otherwise 10 (the paper's 0.1 s).
+   * At 16 px and 0.1 s an ID ball moves 0.16–0.64 px per frame and 8 frames span 0.7 s (the
+   * paper's 32 frames at 128 px: 1.3–5.1 px per frame over 3.1 s); 0.3 s gives 0.5–1.9 px per
+   * frame over 2.1 s, and the earliest contact (frame 3) at 0.9 s, as the paper's
    * frame 8 at 0.8 s. Measured (q64, 4096 uniform videos, 6000 steps, seed 1): ID error 0.52 u/s
    * at stride 10, 0.41 at 20, 0.41 at 30; OOD-r 2.15 → 1.51, OOD-v 1.57 → 1.16 (10 → 30).
    */
@@ -102,7 +103,6 @@ export function defaultIdOodConfig(profile: Profile): IdOodConfig {
     patch: null,
   };
 }
-
 
 /** Dataset config of a scenario split at the experiment's clip size (`level`: OOD level). */
 export function dataConfig(c: IdOodConfig, scenario: Scenario, split: 'train' | 'id' | 'ood', count: number, level = 0): DatasetConfig {

@@ -14,7 +14,6 @@ export function evalSets(scenario: Scenario): Array<{ name: string; split: 'id' 
   return [{ name: 'id', split: 'id', level: 0 }, ...OOD_LEVELS[scenario].map((l) => ({ name: `ood-${l.name}`, split: 'ood' as const, level: l.level }))];
 }
 
-
 function errorConfig(c: IdOodConfig, centroid: ParserConfig['centroid']): VelocityErrorConfig {
   const e = defaultVelocityErrorConfig();
   return { ...e, conditionFrames: c.condFrames, parser: { ...e.parser, centroid } };
