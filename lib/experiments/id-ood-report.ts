@@ -348,7 +348,10 @@ export function speedResponses(c: IdOodConfig, seeds: number[], results: Record<
 export function speedResponseFigure(responses: SpeedResponse[], opts: { idSpeed?: [number, number]; title?: string } = {}): Figure {
   const [lo, hi] = opts.idSpeed ?? [1, 4];
   const colors: Record<string, string> = { id: '#0072B2' };
-  const others = ['#D55E00', '#CC79A7', '#E69F00'];
+  const others = ['#D55E00', '#CC79A7', '#E69F00', '#56B4E9', '#009E73'];
+  // One colour per set name across all panels (ood-v in one scenario and ood-v1 in another are different sets).
+  const setNames = [...new Set(responses.flatMap((r) => r.points.map((p) => p.set)))].filter((s) => !(s in colors));
+  setNames.forEach((s, k) => (colors[s] = others[k % others.length]));
   const panels: PanelSpec[] = responses.map((r) => {
     const xs = r.points.map((p) => p.trueVx);
     const ys = r.points.map((p) => p.generatedVx);
@@ -357,13 +360,20 @@ export function speedResponseFigure(responses: SpeedResponse[], opts: { idSpeed?
     if (r.scenario !== 'collision') traces.push(shade(lo, hi, range[0], range[1], 'ID speeds (training range)', 'rgba(0,158,115,0.15)'));
     traces.push(...line({ x: range, y: range, name: 'generated = true', dash: 'dash', color: '#555555', markers: false, width: 1 }));
     const sets = [...new Set(r.points.map((p) => p.set))];
-    sets.forEach((set, k) => {
+    sets.forEach((set) => {
       const ps = r.points.filter((p) => p.set === set);
-      traces.push(...scatter({ x: ps.map((p) => p.trueVx), y: ps.map((p) => p.generatedVx), name: set, color: colors[set] ?? others[k % others.length], size: 5, opacity: 0.6, text: ps.map((p) => `video ${p.index} · r ${p.radius.toFixed(2)}`) }));
+      traces.push(...scatter({ x: ps.map((p) => p.trueVx), y: ps.map((p) => p.generatedVx), name: set, color: colors[set], size: 5, opacity: 0.6, text: ps.map((p) => `video ${p.index} · r ${p.radius.toFixed(2)}`) }));
     });
     const what = r.scenario === 'collision' ? 'ball 1 after contact' : 'the ball';
     return { title: `${r.scenario}: ${r.model}, ${r.dataSize} videos, seed ${r.seed}`, traces, x: { title: `true x-velocity of ${what} (u/s)`, range }, y: { title: 'generated x-velocity (u/s)', range } };
   });
+  // Same name, same colour in every panel: one legend entry each.
+  const shown = new Set<string>();
+  for (const t of panels.flatMap((p) => p.traces.flat() as Trace[])) {
+    if (t.name === undefined || t.showlegend === false) continue;
+    if (shown.has(t.name)) t.showlegend = false;
+    else shown.add(t.name);
+  }
   return subplots(panels, { cols: Math.max(1, panels.length), title: opts.title ?? 'Generated vs true speed: ID and speed-OOD conditions', panelWidth: 340, panelHeight: 320, legend: { position: 'bottom' } });
 }
 

@@ -135,6 +135,29 @@ describe('experiments/id-ood-report speed pulls', () => {
     assert.match(speedPullMarkdown(pulls), /2 conditions above .* generated mean 4\.20 u\/s; 50%/);
     assert.match(speedPullMarkdown(pulls), /1 condition below/);
   });
+
+  it('gives each evaluation set one colour across the speed-response panels', async () => {
+    const { speedResponseFigure } = await import('../../lib/experiments/id-ood-report');
+    const pt = (set: string, t: number, g: number) => ({ set, index: 0, radius: 1, trueVx: t, generatedVx: g });
+    const fig = speedResponseFigure([
+      { scenario: 'uniform', model: 'q64', dataSize: 1024, seed: 1, points: [pt('id', 2, 2.1), pt('ood-v', 5, 3.9)] },
+      { scenario: 'collision', model: 'q64', dataSize: 1024, seed: 1, points: [pt('id', 2, 2), pt('ood-v1', 6, 3), pt('ood-v1+v2', 6, 3)] },
+      { scenario: 'parabola', model: 'q64', dataSize: 1024, seed: 1, points: [pt('id', 2, 2), pt('ood-v', 5, 3)] },
+    ]);
+    const colour = new Map<string, Set<string>>();
+    for (const t of fig.data as Array<{ mode?: string; name?: string; marker?: { color?: string } }>) {
+      if (t.mode !== 'markers' || !t.name) continue;
+      if (!colour.has(t.name)) colour.set(t.name, new Set());
+      colour.get(t.name)!.add(String(t.marker?.color));
+    }
+    assert.deepEqual([...colour.keys()].sort(), ['id', 'ood-v', 'ood-v1', 'ood-v1+v2']);
+    for (const [name, cs] of colour) assert.equal(cs.size, 1, `${name} has one colour in every panel`);
+    const distinct = new Set([...colour.values()].map((cs) => [...cs][0]));
+    assert.equal(distinct.size, 4, 'different sets, different colours');
+    const legend = (fig.data as Array<{ name?: string; showlegend?: boolean }>).filter((t) => t.name && t.showlegend !== false).map((t) => t.name);
+    assert.equal(legend.length, new Set(legend).size, 'one legend entry per name');
+    assert.ok(legend.includes('ood-v1+v2') && legend.includes('generated = true'));
+  });
 });
 
 describe('experiments/id-ood-report VAE floor', () => {
