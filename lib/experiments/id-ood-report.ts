@@ -9,7 +9,7 @@ import { PAPER_FIG3 } from './paper-numbers';
 import type { IdOodConfig } from './id-ood-config';
 import type { SetScore } from './id-ood-eval';
 import { resolvedPatch } from './id-ood-config';
-import type { Scenario } from '../sim/scenes';
+import { SCENARIOS, type Scenario } from '../sim/scenes';
 import { comparePresets, getPreset } from '../model/presets';
 import { vaeFactor } from '../model/vae';
 import { DT, WORLD_SIZE } from '../sim/constants';
@@ -42,6 +42,9 @@ function groupValue(rows: Row[], group: string, key: 'velocityError' | 'velocity
   return pick.reduce((a, r) => a + (r[key] as number) * (Number(r.n) - Number(r.nanCount ?? 0)), 0) / Math.max(1, w);
 }
 
+/** The paper's order of scenarios (uniform, collision, parabola); unknown names after them. */
+const scenarioRank = (s: string) => { const k = (SCENARIOS as readonly string[]).indexOf(s); return k < 0 ? SCENARIOS.length : k; };
+
 /** Mean and interval over seeds of every trained cell, for groups 'id', 'ood' and each set. */
 export function aggregate(rows: Row[], key: 'velocityError' | 'velocityErrorMask' = 'velocityError'): Cell[] {
   const trained = rows.filter((r) => r.split !== 'gt' && r.split !== 'vae');
@@ -60,7 +63,7 @@ export function aggregate(rows: Row[], key: 'velocityError' | 'velocityErrorMask
       out.push({ scenario, model, dataSize: Number(dataSize), group, ...stats(perSeed), seeds: perSeed.length });
     }
   }
-  return out.sort((a, b) => a.scenario.localeCompare(b.scenario) || comparePresets(a.model, b.model) || a.dataSize - b.dataSize);
+  return out.sort((a, b) => scenarioRank(a.scenario) - scenarioRank(b.scenario) || a.scenario.localeCompare(b.scenario) || comparePresets(a.model, b.model) || a.dataSize - b.dataSize);
 }
 
 /**

@@ -25,6 +25,16 @@ describe('experiments/id-ood-report', () => {
     assert.deepEqual(floors(rows([])).map((f) => f.group), ['id', 'ood']);
   });
 
+  it("orders scenarios as the paper does (uniform, collision, parabola) in cells, tables and the verdict", () => {
+    const base = rows([['q64', 100, 1, 0.2, 2], ['q64', 400, 1, 0.1, 2]]);
+    const as = (scenario: string) => base.map((r) => ({ ...r, scenario }));
+    const all = [...as('parabola'), ...as('uniform'), ...as('collision')];
+    const order = (xs: ReadonlyArray<object>) => [...new Set(xs.map((x) => String((x as { scenario?: unknown }).scenario)))];
+    assert.deepEqual(order(aggregate(all)), ['uniform', 'collision', 'parabola']);
+    assert.deepEqual(order(comparisonTable(all).filter((r) => r.source === 'ours')), ['uniform', 'collision', 'parabola']);
+    assert.deepEqual(order(verdict(all)), ['uniform', 'collision', 'parabola']);
+  });
+
   it('says reproduced when ID falls with data and model, OOD is ≥ 5x ID and flat', () => {
     const r = rows([
       ['q64', 100, 1, 0.4, 3],
