@@ -370,13 +370,6 @@ export function speedResponseFigure(responses: SpeedResponse[], opts: { idSpeed?
     const what = r.scenario === 'collision' ? 'ball 1 after contact' : 'the ball';
     return { title: `${r.scenario}: ${r.model}, ${r.dataSize} videos, seed ${r.seed}`, traces, x: { title: `true x-velocity of ${what} (u/s)`, range }, y: { title: 'generated x-velocity (u/s)', range } };
   });
-  // Same name, same colour in every panel: one legend entry each.
-  const shown = new Set<string>();
-  for (const t of panels.flatMap((p) => p.traces.flat() as Trace[])) {
-    if (t.name === undefined || t.showlegend === false) continue;
-    if (shown.has(t.name)) t.showlegend = false;
-    else shown.add(t.name);
-  }
   return subplots(panels, { cols: Math.max(1, panels.length), title: opts.title ?? 'Generated vs true speed: ID and speed-OOD conditions', panelWidth: 340, panelHeight: 320, legend: { position: 'bottom' } });
 }
 
