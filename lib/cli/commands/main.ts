@@ -4,11 +4,13 @@
  * cached units and computing only what is missing, with progress and ETA. Interrupt at any time:
  * the next run resumes.
  */
-import { CommandSpec } from '../args';
+import { CommandSpec, UsageError } from '../args';
 import { parseProfile } from '../../config/profile';
 import { experimentNames, getExperiment } from '../../experiments/registry';
 import '../../experiments/all';
-import { runExperiment } from '../../experiments/runner';
+import { loadSummary, runExperiment } from '../../experiments/runner';
+import { estimateSeconds, secondsPerCost, TimedUnit } from '../../experiments/estimate';
+import type { Profile } from '../../config/profile';
 import { initBackend } from '../../runtime/backend';
 import { checkChromium, checkNode, formatChecks, registerKernel } from '../../runtime/doctor';
 import { formatDuration } from '../progress';
@@ -34,11 +36,12 @@ export const command: CommandSpec = {
     }
     await initBackend();
     const names = (args.options.only as string[] | undefined) ?? MAIN_EXPERIMENTS;
+    for (const name of names) if (!getExperiment(name)) throw new UsageError(`--only: unknown experiment '${name}'; allowed: ${experimentNames().join(', ')}`);
     const budget = args.options['budget-min'] as number | undefined;
+    process.stdout.write(await planText(names, profile, budget));
     const t0 = Date.now();
     for (const name of names) {
-      const exp = getExperiment(name);
-      if (!exp) throw new Error(`unknown experiment '${name}'; known: ${experimentNames().join(', ')}`);
+      const exp = getExperiment(name)!;
       const left = budget !== undefined ? budget * 60 - (Date.now() - t0) / 1000 : undefined;
       process.stdout.write(`\n== ${name}: ${exp.description} (profile ${profile})\n`);
       const res = await runExperiment(exp, exp.defaultConfig(profile), { profile, budgetS: left !== undefined ? Math.max(0, left) : undefined });
@@ -49,3 +52,37 @@ export const command: CommandSpec = {
     return 0;
   },
 };
+
+/**
+ * What the main job will compute, said before it starts: per experiment the units done (cached or
+ * shipped) and to run, with a time estimate from the seconds recorded for finished units of the
+ * same kind (this cache's and the shipped run.json's).
+ */
+export async function planText(names: string[], profile: Profile, budgetMin: number | undefined): Promise<string> {
+  const lines = [`main job (profile ${profile}): what is done and what will be computed`];
+  let total = 0;
+  let unknown = 0;
+  for (const name of names) {
+    const exp = getExperiment(name)!;
+    const config = exp.defaultConfig(profile);
+    const seeds = exp.defaultSeeds(profile);
+    const dry = await runExperiment(exp, config, { profile, dryRun: true, silent: true });
+    const plan = exp.plan(config, seeds);
+    const todo = plan.filter((u) => !dry.units.find((r) => r.id === u.id)?.done);
+    const recorded = ((loadSummary(name, profile)?.run.units ?? []) as TimedUnit[]).filter((u) => typeof u?.id === 'string');
+    const est = estimateSeconds(todo, secondsPerCost(plan, [...dry.units, ...recorded]));
+    total += est.seconds ?? 0;
+    unknown += est.unknown.length;
+    const shipped = dry.units.filter((u) => u.shipped).length;
+    const what =
+      todo.length === 0
+        ? 'nothing to compute'
+        : `${todo.length} to run, ≈ ${est.seconds !== null ? formatDuration(est.seconds) : '?'}${est.unknown.length ? ` (+${est.unknown.length} units with no recorded time)` : ''}`;
+    lines.push(`  ${name.padEnd(16)} ${plan.length} units: ${plan.length - todo.length} done${shipped ? ` (${shipped} shipped)` : ''}; ${what}`);
+  }
+  if (total > 0 || unknown > 0) {
+    lines.push(`  in all ≈ ${formatDuration(total)} of compute${unknown ? ' plus units with no recorded time' : ''} (estimates from recorded unit times on a 2-vCPU machine with the native addon)`);
+    lines.push(budgetMin === 0 ? '  --budget-min=0: nothing is computed now; only the summaries are collected' : budgetMin !== undefined ? `  --budget-min=${budgetMin}: no new unit starts after ${budgetMin} min; rerun to resume` : '  interrupt any time (Ctrl-C): a rerun resumes; --budget-min=N stops starting new units after N min');
+  } else lines.push('  everything is done: the summaries are collected from the cached and shipped results');
+  return lines.join('\n') + '\n\n';
+}
