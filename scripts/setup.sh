@@ -2,25 +2,28 @@
 # `npm run setup`: set up this checkout on a fresh machine, idempotently.
 #   1. Debian/Ubuntu system packages listed in scripts/system-packages.txt, through apt-get when
 #      running as root or with passwordless sudo; otherwise one message with the exact command.
-#   2. npm packages (npm ci on a fresh checkout, npm install otherwise: seconds when up to date).
+#   2. npm packages (npm ci, on a fresh checkout or when package-lock.json changed).
 #   3. The native OpenBLAS addon (native/build.cjs: builds only when missing or out of date).
 #   4. `phylab setup`: registers the Jupyter kernel, reports Chromium, PyTorch peer, TF.js backend.
 # Ends with a summary of what it installed and what is missing. A second run changes nothing.
 #
-# Usage: npm run setup [-- --no-system] [-- --with-optional]
+# Usage: npm run setup [-- --no-system] [-- --system-only] [-- --with-optional]
 #   --no-system       skip the system packages (step 1)
+#   --system-only     only the system packages (step 1)
 #   --with-optional   also install scripts/system-packages-optional.txt (PyTorch benchmark peer)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 NO_SYSTEM=0
+SYSTEM_ONLY=0
 WITH_OPTIONAL=0
 for a in "$@"; do
   case "$a" in
     --no-system) NO_SYSTEM=1 ;;
+    --system-only) SYSTEM_ONLY=1 ;;
     --with-optional) WITH_OPTIONAL=1 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "setup: unknown option '$a' (allowed: --no-system, --with-optional, --help)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup: unknown option '$a' (allowed: --no-system, --system-only, --with-optional, --help)" >&2; exit 2 ;;
   esac
 done
 
@@ -117,6 +120,10 @@ step_native() {
 }
 
 [ "$NO_SYSTEM" = 1 ] && say "skipping system packages (--no-system)" || step_system
+if [ "$SYSTEM_ONLY" = 1 ]; then
+  say "summary: installed: ${INSTALLED[*]:-nothing (all present)}; missing: ${MISSING[*]:-nothing}"
+  [ ${#MISSING[@]} -eq 0 ]; exit $?
+fi
 step_npm
 step_native
 
