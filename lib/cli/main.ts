@@ -30,7 +30,7 @@ export function mainHelp(specs: ReadonlyArray<CommandSpec>): string {
     'Commands:',
     ...specs.map((s) => `  ${s.name.padEnd(12)} ${s.summary}`),
     '',
-    'Environment: PHYLAB_BACKEND=auto|tensorflow-gpu|tensorflow|wasm|cpu picks the TensorFlow.js backend.',
+    'Environment: PHYLAB_BACKEND=auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu picks the TensorFlow.js backend.',
   ].join('\n');
 }
 
