@@ -2,6 +2,14 @@
 export interface BenchOptions {
   /** Fewer iterations, for a rough figure. */
   quick: boolean;
+  /** TF.js backend to select first (BACKEND_CHOICES; default: PHYLAB_BACKEND, else auto). */
+  backend?: string;
+  /** Model presets of this profile (suites with presets; default: quick). */
+  profile?: 'smoke' | 'quick' | 'paper';
+  /** Batch size (suites with a batch; default: the suite's own, 32 for dit). */
+  batch?: number;
+  /** Timed runs per figure (default: the suite's own). */
+  iters?: number;
 }
 
 export interface BenchSuite {
