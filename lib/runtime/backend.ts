@@ -95,7 +95,7 @@ async function select(requested: BackendChoice): Promise<BackendInfo> {
     } else tried.push(`tfjs-node-gpu: ${r.error ?? 'backend failed to start'}`);
   }
   if (want('webgpu')) {
-    const probe = await registerWebGPUBackend();
+    const probe = await registerWebGPUBackend({ auto: requested === 'auto' });
     if (probe.usable && probe.adapter && (await trySet('webgpu'))) {
       return { requested, name: 'webgpu', label: `webgpu (Dawn: ${adapterLabel(probe.adapter)})`, gpu: true, reason: tried.length ? tried.join('; ') : 'requested', adapter: probe.adapter };
     }

@@ -16,7 +16,7 @@
  *   PHYLAB_DAWN_FLAGS  comma-separated Dawn options passed to create(), e.g. `backend=vulkan` or
  *                      `adapter=NVIDIA H200` (default: none)
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
@@ -94,6 +94,23 @@ export function vulkanLoaderDir(): string | null {
   return dirs.find((d) => existsSync(join(d, 'libvulkan.so.1'))) ?? null;
 }
 
+/**
+ * Linux: the GPU device nodes (/dev/nvidia0…, /dev/dri/renderD*). Auto selection loads Dawn only
+ * when one exists, so a CPU machine with mesa-vulkan-drivers (lavapipe, plus Intel/AMD ICDs that
+ * find no hardware) does not print Dawn's Vulkan warnings on every command. Elsewhere: ['n/a'].
+ */
+export function gpuDeviceNodes(): string[] {
+  if (process.platform !== 'linux') return ['n/a'];
+  const list = (d: string, re: RegExp) => {
+    try {
+      return readdirSync(d).filter((f) => re.test(f)).map((f) => join(d, f));
+    } catch {
+      return [];
+    }
+  };
+  return [...list('/dev', /^nvidia\d+$/), ...list('/dev/dri', /^renderD\d+$/)];
+}
+
 /** Dawn options from PHYLAB_DAWN_FLAGS. */
 export function dawnFlags(): string[] {
   return (process.env.PHYLAB_DAWN_FLAGS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -145,9 +162,16 @@ export function adapterLabel(d: AdapterDescription): string {
   return `${who}${d.backend ? ` (${d.backend})` : ''}; maxBuffer ${gib(d.limits.maxBufferSize)}, maxStorageBinding ${gib(d.limits.maxStorageBufferBindingSize)}, workgroup storage ${d.limits.maxComputeWorkgroupStorageSize ?? '?'} B, ${d.limits.maxComputeInvocationsPerWorkgroup ?? '?'} invocations`;
 }
 
-/** Load Dawn and look for a high-performance adapter (once per process). */
-export async function probeWebGPU(): Promise<WebGPUProbe> {
+/**
+ * Load Dawn and look for a high-performance adapter (once per process). `auto` (what automatic
+ * backend selection passes) skips loading Dawn when no GPU Vulkan driver is installed.
+ */
+export async function probeWebGPU(opts: { auto?: boolean } = {}): Promise<WebGPUProbe> {
   if (probed) return probed.probe;
+  if (opts.auto && gpuDeviceNodes().length === 0 && !dawnFlags().length) {
+    // not cached: an explicit PHYLAB_BACKEND=webgpu later still loads Dawn and reports what it finds
+    return { usable: false, reason: 'no GPU device node (/dev/nvidia*, /dev/dri/renderD*): Dawn not loaded' };
+  }
   const g = loadDawn();
   if (!g) {
     probed = { probe: { usable: false, reason: loadError ?? 'Dawn did not load' }, adapter: null };
@@ -179,8 +203,8 @@ export async function probeWebGPU(): Promise<WebGPUProbe> {
  * Registers tfjs's `webgpu` backend on the probed adapter (once). Returns the probe; the backend
  * is registered only when `probe.usable` (or `allowCpuEmulation`).
  */
-export async function registerWebGPUBackend(opts: { allowCpuEmulation?: boolean } = {}): Promise<WebGPUProbe> {
-  const probe = await probeWebGPU();
+export async function registerWebGPUBackend(opts: { allowCpuEmulation?: boolean; auto?: boolean } = {}): Promise<WebGPUProbe> {
+  const probe = await probeWebGPU({ auto: opts.auto });
   const adapter = probed?.adapter;
   if (!adapter || (!probe.usable && !opts.allowCpuEmulation)) return probe;
   if (tf.findBackendFactory('webgpu')) return probe;

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { CommandSpec } from '../args';
 import { backendParity, defaultParityOptions, formatParity } from '../../runtime/backend-parity';
-import { adapterLabel, dawnFlags, dawnNodePath, probeWebGPU, vulkanLoaderDir } from '../../runtime/webgpu';
+import { adapterLabel, dawnFlags, dawnNodePath, gpuDeviceNodes, probeWebGPU, vulkanLoaderDir } from '../../runtime/webgpu';
 
 export const command: CommandSpec = {
   name: 'gpu-check',
@@ -29,7 +29,7 @@ export const command: CommandSpec = {
   async run(args) {
     const o = args.options;
     const w = (s: string) => process.stdout.write(s + '\n');
-    w(`dawn.node: ${dawnNodePath() ?? 'not installed'}; Vulkan loader: ${vulkanLoaderDir() ?? 'none'}; Dawn flags: ${dawnFlags().join(',') || 'none'}`);
+    w(`dawn.node: ${dawnNodePath() ?? 'not installed'}; Vulkan loader: ${vulkanLoaderDir() ?? 'none'}; GPU devices: ${gpuDeviceNodes().join(' ') || 'none'}; Dawn flags: ${dawnFlags().join(',') || 'none'}`);
     const probe = await probeWebGPU();
     if (probe.adapter) {
       w(`adapter: ${adapterLabel(probe.adapter)}${probe.adapter.cpuEmulation ? ' [CPU emulation]' : ''}`);
