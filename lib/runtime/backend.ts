@@ -100,7 +100,7 @@ async function select(requested: BackendChoice): Promise<BackendInfo> {
       return { requested, name: 'webgpu', label: `webgpu (Dawn: ${adapterLabel(probe.adapter)})`, gpu: true, reason: tried.length ? tried.join('; ') : 'requested', adapter: probe.adapter };
     }
     const why = probe.usable ? 'the webgpu backend failed to start on the adapter' : probe.reason;
-    if (requested === 'webgpu') throw new Error(`PHYLAB_BACKEND=webgpu: ${why}. No fall-back for an explicit choice: unset PHYLAB_BACKEND (auto) to use the next backend.`);
+    if (requested === 'webgpu') throw new Error(`backend webgpu (asked for explicitly): ${why}. No fall-back for an explicit choice: unset PHYLAB_BACKEND / --backend (auto) to use the next backend.`);
     tried.push(`webgpu: ${why}`);
   }
   if (want('tensorflow')) {

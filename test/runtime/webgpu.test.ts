@@ -22,7 +22,7 @@ describe('runtime/webgpu', () => {
   it('PHYLAB_BACKEND=webgpu refuses to fall back when no adapter serves', async function () {
     const p = await probeWebGPU();
     if (p.usable) this.skip();
-    await assert.rejects(initBackend({ backend: 'webgpu', quiet: true }), /webgpu: .*No fall-back/);
+    await assert.rejects(initBackend({ backend: 'webgpu', quiet: true }), /webgpu \(asked for explicitly\): .*No fall-back/);
   });
 
   it('webgpu computes a tiny DiT like wasm: forward, loss, gradients, one AdamW step (relative 2e-3)', async function () {
