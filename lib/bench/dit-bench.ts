@@ -26,7 +26,7 @@ import { mlp, mlpReference } from '../model/mlp';
 import { ropeTables } from '../model/rope';
 import { tokenGeometry } from '../model/dit-config';
 import { countParams } from '../model/params';
-import { PROFILE_PRESETS, modelConfigFor } from '../model/presets';
+import { PROFILE_PRESETS, getPreset, modelConfigFor } from '../model/presets';
 import { Profile } from '../config/profile';
 import { initBackend } from '../runtime/backend';
 import { REPO_ROOT } from '../runtime/provenance';
@@ -194,6 +194,7 @@ export const suite: BenchSuite = {
   name: 'dit',
   description: 'video DiT train step and sampling forward per preset of a profile (default quick: batch 32, 128 tokens) vs the PyTorch reference (CUDA when present)',
   async run(opts: BenchOptions) {
+    for (const p of opts.presets ?? []) getPreset(p, '--presets');
     const info = await initBackend({ backend: opts.backend });
     const profile: Profile = opts.profile ?? 'quick';
     const batch = opts.batch ?? 32;
@@ -212,10 +213,11 @@ export const suite: BenchSuite = {
     const blocks: Array<Record<string, unknown>> = [];
     let torchNote: string | null = null;
     let torchWhere: string | null = null;
-    process.stdout.write(`  backend ${info.label}; profile ${profile}; batch ${batch}; median of ${iters} runs after ${warmup} warm-up (ms); ratio = tfjs / pytorch time; TFLOP/s by 3·B·L·(24·N·D² + 4·N²·D) per train step\n`);
+    const flags = process.env.PHYLAB_TFJS_FLAGS ? `; PHYLAB_TFJS_FLAGS=${process.env.PHYLAB_TFJS_FLAGS}` : '';
+    process.stdout.write(`  backend ${info.label}${flags}; profile ${profile}; batch ${batch}; median of ${iters} runs after ${warmup} warm-up (ms); ratio = tfjs / pytorch time; TFLOP/s by 3·B·L·(24·N·D² + 4·N²·D) per train step\n`);
     process.stdout.write(`  ${'preset'.padEnd(6)} ${'params'.padStart(10)} ${'tokens'.padStart(6)} ${'engine'.padEnd(9)} ${'train'.padStart(9)} ${'sample'.padStart(8)} ${'TFLOP/s'.padStart(7)} ${'torch tr'.padStart(9)} ${'torch sa'.padStart(9)} ${'t TFLOP/s'.padStart(9)} ${'ratio tr'.padStart(8)} ${'ratio sa'.padStart(8)}\n`);
     try {
-      for (const preset of PROFILE_PRESETS[profile]) {
+      for (const preset of opts.presets ?? PROFILE_PRESETS[profile]) {
         const cfg = modelConfigFor(preset, BENCH_CLIP);
         const g = tokenGeometry(cfg);
         const torch = runTorchPeer({ batch, tokens: g.tokens, inDim: g.inDim, width: cfg.hidden, depth: cfg.depth, heads: cfg.heads }, iters, warmup, torchDevice);

@@ -6,6 +6,8 @@ export interface BenchOptions {
   backend?: string;
   /** Model presets of this profile (suites with presets; default: quick). */
   profile?: 'smoke' | 'quick' | 'paper';
+  /** Only these presets (overrides the profile's list). */
+  presets?: string[];
   /** Batch size (suites with a batch; default: the suite's own, 32 for dit). */
   batch?: number;
   /** Timed runs per figure (default: the suite's own). */

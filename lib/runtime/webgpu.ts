@@ -15,6 +15,8 @@
  *                      offline GPU bundle sets it)
  *   PHYLAB_DAWN_FLAGS  comma-separated Dawn options passed to create(), e.g. `backend=vulkan` or
  *                      `adapter=NVIDIA H200` (default: none)
+ *   PHYLAB_TFJS_FLAGS  comma-separated TF.js flags set once the webgpu backend is registered, e.g.
+ *                      `WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64,WEBGPU_CPU_FORWARD=false` (default: none)
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -199,6 +201,40 @@ export async function probeWebGPU(opts: { auto?: boolean } = {}): Promise<WebGPU
   return probe;
 }
 
+/** Sets the flags of PHYLAB_TFJS_FLAGS (name=value, comma-separated; numbers and booleans parsed). */
+export function applyTfjsFlags(spec = process.env.PHYLAB_TFJS_FLAGS ?? ''): Record<string, number | boolean | string> {
+  const set: Record<string, number | boolean | string> = {};
+  for (const item of spec.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const eq = item.indexOf('=');
+    if (eq < 1) throw new Error(`PHYLAB_TFJS_FLAGS: '${item}' is not NAME=VALUE`);
+    const name = item.slice(0, eq);
+    const raw = item.slice(eq + 1);
+    const value = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) && raw !== '' ? Number(raw) : raw;
+    tf.env().set(name, value);
+    set[name] = value;
+  }
+  return set;
+}
+
+/**
+ * tfjs's WebGPUBackend refuses to construct unless `globalThis.navigator.gpu` exists (Node 20 has
+ * no `navigator`; Node ≥ 21 has one without `gpu`). Set it to Dawn's GPU object.
+ */
+function exposeNavigatorGpu(g: GpuLike): void {
+  const root = globalThis as unknown as { navigator?: Record<string, unknown> };
+  const nav = root.navigator;
+  if (nav && nav.gpu) return;
+  if (nav) {
+    try {
+      Object.defineProperty(nav, 'gpu', { value: g, configurable: true, writable: true });
+      if (nav.gpu === g) return;
+    } catch {
+      /* replace the whole object below */
+    }
+  }
+  Object.defineProperty(globalThis, 'navigator', { value: { ...(nav ?? {}), gpu: g }, configurable: true, writable: true });
+}
+
 /**
  * Registers tfjs's `webgpu` backend on the probed adapter (once). Returns the probe; the backend
  * is registered only when `probe.usable` (or `allowCpuEmulation`).
@@ -210,6 +246,7 @@ export async function registerWebGPUBackend(opts: { allowCpuEmulation?: boolean;
   if (tf.findBackendFactory('webgpu')) return probe;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const wg = require('@tensorflow/tfjs-backend-webgpu') as { WebGPUBackend: new (device: unknown, info?: unknown) => tf.KernelBackend };
+  applyTfjsFlags();
   tf.registerBackend(
     'webgpu',
     async () => {
@@ -226,6 +263,7 @@ export async function registerWebGPUBackend(opts: { allowCpuEmulation?: boolean;
           maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
         },
       });
+      if (gpu) exposeNavigatorGpu(gpu);
       return new wg.WebGPUBackend(device, adapter.info);
     },
     0,

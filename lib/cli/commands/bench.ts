@@ -34,6 +34,7 @@ export const command: CommandSpec = {
     { name: 'quick', type: 'boolean', help: 'fewer iterations (a rough figure in seconds)', default: false },
     { name: 'backend', type: 'string', choices: BACKEND_CHOICES, help: 'TF.js backend (default: PHYLAB_BACKEND, else auto); an explicit one never falls back' },
     { name: 'profile', type: 'string', choices: PROFILES, help: 'dit: the presets of this profile (paper: DiT-S/B/L/XL, 512 tokens)', default: 'quick' },
+    { name: 'presets', type: 'list', help: 'dit: only these model presets (default: all of --profile)' },
     { name: 'batch', type: 'integer', min: 1, help: 'dit: batch size', default: 32 },
     { name: 'iters', type: 'integer', min: 1, help: 'dit: timed runs per figure (default 5, --quick 2)' },
     { name: 'out', type: 'string', help: 'also write the results as JSON to this file' },
@@ -54,6 +55,7 @@ export const command: CommandSpec = {
         quick: !!o.quick,
         backend: o.backend as string | undefined,
         profile: o.profile as BenchOptions['profile'],
+        presets: o.presets as string[] | undefined,
         batch: o.batch as number | undefined,
         iters: o.iters as number | undefined,
       });
