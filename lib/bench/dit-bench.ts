@@ -29,6 +29,7 @@ import { countParams } from '../model/params';
 import { PROFILE_PRESETS, getPreset, modelConfigFor } from '../model/presets';
 import { Profile } from '../config/profile';
 import { initBackend } from '../runtime/backend';
+import { releaseFreeGpuBuffers } from '../runtime/webgpu';
 import { REPO_ROOT } from '../runtime/provenance';
 import { defaultRunParts, trainConfigFor } from '../train/train-config';
 import { DiTTrainer } from '../train/trainer';
@@ -96,7 +97,9 @@ export function runTorchPeer(shape: { batch: number; tokens: number; inDim: numb
     if (!line) return `PyTorch peer printed no JSON: ${out.slice(0, 200)}`;
     return JSON.parse(line) as TorchResult;
   } catch (e) {
-    return `PyTorch peer failed: ${(e as Error).message.split('\n')[0]}`;
+    const err = e as Error & { stderr?: string | Buffer };
+    const tail = String(err.stderr ?? '').trim().split('\n').filter(Boolean).pop() ?? '';
+    return `PyTorch peer failed: ${err.message.split('\n')[0]}${tail ? ` — ${tail}` : ''}`;
   }
 }
 
@@ -145,6 +148,7 @@ async function timeTfjs(preset: string, batch: number, warmup: number, iters: nu
     return { engine, trainMs: median(train), trainMinMs: Math.min(...train), sampleMs: median(sample), sampleMinMs: Math.min(...sample) };
   } finally {
     trainer.dispose();
+    releaseFreeGpuBuffers();
   }
 }
 

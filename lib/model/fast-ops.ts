@@ -91,6 +91,24 @@ export function colSum(x: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.reshape(tf.matMul(onesRow(x.shape[0]), x), [x.shape[1]]) as tf.Tensor1D);
 }
 
+/**
+ * Σ of same-shape tensors. tf.addN on webgpu binds every input as a storage buffer in one shader,
+ * and WebGPU allows 8 per shader by default (seen on the H200: 168 gradients → an invalid pipeline
+ * and a zero sum, silently). There it adds in groups of 7; elsewhere it is plain tf.addN.
+ */
+export function addMany(ts: ReadonlyArray<tf.Tensor>): tf.Tensor {
+  if (tf.getBackend() !== 'webgpu' || ts.length <= 7) return tf.addN([...ts]);
+  return tf.tidy(() => {
+    let parts = [...ts];
+    while (parts.length > 1) {
+      const next: tf.Tensor[] = [];
+      for (let i = 0; i < parts.length; i += 7) next.push(i + 1 === parts.length ? parts[i] : tf.addN(parts.slice(i, i + 7)));
+      parts = next;
+    }
+    return parts[0];
+  });
+}
+
 /** Flatten all leading dims: (..., K) → (M, K). */
 export function flat2d(x: tf.Tensor): tf.Tensor2D {
   const k = x.shape[x.shape.length - 1];

@@ -7,7 +7,7 @@
  * `phylab gpu-check` on a GPU machine.
  *
  * Tolerances (float32 on both sides; summation order differs between backends):
- *   forward, loss, gradients, moments: max |a − b| ≤ tol · max |b|   (relTol, default 2e-3)
+ *   forward, loss, global gradient norm, gradients, moments: max |a − b| ≤ tol · max |b|   (relTol, default 2e-3)
  *   parameters after AdamW: the first step moves each weight by ≈ lr·sign(g), so where g ≈ 0 the
  *   sign can legitimately differ; pass when |Δp_a − Δp_b| ≤ 0.1·lr for all but a fraction
  *   ≤ paramFlipFrac (default 1e-3) of the weights, and ≤ 2.01·lr everywhere.
@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { maskedMse } from '../diffusion/v-prediction';
 import { buildConditioning } from '../diffusion/conditioning';
 import { DiT } from '../model/dit';
+import { addMany } from '../model/fast-ops';
 import { DiTConfig } from '../model/dit-config';
 import { ParamMap, disposeParams } from '../model/params';
 import { modelConfigFor } from '../model/presets';
@@ -106,6 +107,10 @@ async function runOn(backend: string, cfg: DiTConfig, o: ParityOptions): Promise
     };
     const { value, grads } = tf.valueAndGrads(f)(names.map((k) => model.params[k]));
     out.set('loss', Float32Array.from(await value.data()));
+    // the trainer's global gradient norm (one sum over every parameter's squares)
+    const norm = tf.tidy(() => tf.sqrt(addMany(grads.map((g) => tf.sum(tf.mul(g, g))))));
+    out.set('gradnorm', Float32Array.from(await norm.data()));
+    norm.dispose();
     const gm: ParamMap = {};
     for (let i = 0; i < names.length; i++) {
       gm[names[i]] = grads[i];
@@ -175,7 +180,7 @@ export async function backendParity(backend: string, reference = 'wasm', opts: P
 export function formatParity(reports: ReadonlyArray<ParityReport>): string {
   const lines: string[] = [];
   for (const r of reports) {
-    const kinds = ['forward', 'loss', 'grad', 'm', 'v', 'param'];
+    const kinds = ['forward', 'loss', 'gradnorm', 'grad', 'm', 'v', 'param'];
     const worst = kinds.map((k) => {
       const ds = r.diffs.filter((d) => d.what === k || d.what.startsWith(`${k} `));
       const w = ds.reduce((x, d) => (d.score > x.score || Number.isNaN(d.score) ? d : x), ds[0]);

@@ -270,3 +270,25 @@ export async function registerWebGPUBackend(opts: { allowCpuEmulation?: boolean;
   );
   return probe;
 }
+
+/**
+ * webgpu only: destroys the GPU buffers tfjs keeps for reuse (its BufferManager never frees them,
+ * so a process that trains several model sizes in turn accumulates every size's buffers; seen on
+ * the H200 as VK_ERROR_OUT_OF_DEVICE_MEMORY at the third paper preset). Returns the bytes freed.
+ */
+export function releaseFreeGpuBuffers(): number {
+  if (tf.getBackend() !== 'webgpu') return 0;
+  const bm = (tf.backend() as unknown as { bufferManager?: { freeBuffers?: Map<string, Array<{ size: number; destroy(): void }>>; numFreeBuffers: number; numBytesAllocated: number } }).bufferManager;
+  if (!bm || !bm.freeBuffers) return 0;
+  let bytes = 0;
+  bm.freeBuffers.forEach((list) => {
+    for (const b of list) {
+      bytes += b.size;
+      b.destroy();
+    }
+    list.length = 0; // keep the key: releaseBuffer pushes onto the existing list
+  });
+  bm.numFreeBuffers = 0;
+  bm.numBytesAllocated -= bytes;
+  return bytes;
+}
