@@ -218,7 +218,8 @@ export const suite: BenchSuite = {
     let torchNote: string | null = null;
     let torchWhere: string | null = null;
     const flags = process.env.PHYLAB_TFJS_FLAGS ? `; PHYLAB_TFJS_FLAGS=${process.env.PHYLAB_TFJS_FLAGS}` : '';
-    process.stdout.write(`  backend ${info.label}${flags}; profile ${profile}; batch ${batch}; median of ${iters} runs after ${warmup} warm-up (ms); ratio = tfjs / pytorch time; TFLOP/s by 3·B·L·(24·N·D² + 4·N²·D) per train step\n`);
+    const which = opts.presets ? `presets ${opts.presets.join(', ')}` : `profile ${profile}`;
+    process.stdout.write(`  backend ${info.label}${flags}; ${which}; batch ${batch}; median of ${iters} runs after ${warmup} warm-up (ms); ratio = tfjs / pytorch time; TFLOP/s by 3·B·L·(24·N·D² + 4·N²·D) per train step\n`);
     process.stdout.write(`  ${'preset'.padEnd(6)} ${'params'.padStart(10)} ${'tokens'.padStart(6)} ${'engine'.padEnd(9)} ${'train'.padStart(9)} ${'sample'.padStart(8)} ${'TFLOP/s'.padStart(7)} ${'torch tr'.padStart(9)} ${'torch sa'.padStart(9)} ${'t TFLOP/s'.padStart(9)} ${'ratio tr'.padStart(8)} ${'ratio sa'.padStart(8)}\n`);
     try {
       for (const preset of opts.presets ?? PROFILE_PRESETS[profile]) {
@@ -250,7 +251,7 @@ export const suite: BenchSuite = {
           process.stdout.write(`  ${preset.padEnd(6)} ${String(row.params).padStart(10)} ${String(g.tokens).padStart(6)} ${engine.padEnd(9)} ${fmt(r.trainMs).padStart(9)} ${fmt(r.sampleMs).padStart(8)} ${fmtP(row.trainTflops).padStart(7)} ${fmt(tr?.train_step_ms).padStart(9)} ${fmt(tr?.sample_forward_ms).padStart(9)} ${fmtP(row.torchTrainTflops).padStart(9)} ${fmt(row.ratioTrain, 2).padStart(8)} ${fmt(row.ratioSample, 2).padStart(8)}\n`);
         }
       }
-      if (profile === 'quick') {
+      if (profile === 'quick' && !opts.presets) {
         process.stdout.write(`  one block (attention + MLP sublayers), batch 32, 128 tokens, forward + backward, median ms:\n`);
         process.stdout.write(`  ${'width'.padEnd(6)} ${'engine'.padEnd(9)} ${'autograd'.padStart(9)} ${'hand-grad'.padStart(9)} ${'speed-up'.padStart(9)}\n`);
         for (const width of [64, 128]) {
@@ -274,6 +275,6 @@ export const suite: BenchSuite = {
     if (goal.length && info.gpu) {
       process.stdout.write(`  step rate vs PyTorch on the same GPU (goal ≥ 50%): ${goal.map((r) => `${r.preset} ${(100 / (r.ratioTrain as number)).toFixed(1)}%`).join(', ')}\n`);
     }
-    return { backend: info.label, adapter: info.adapter ?? null, profile, batch, iters, torch: torchNote ?? torchWhere ?? 'ok', rows, blocks };
+    return { backend: info.label, adapter: info.adapter ?? null, profile, presets: opts.presets ?? PROFILE_PRESETS[profile], batch, iters, torch: torchNote ?? torchWhere ?? 'ok', rows, blocks };
   },
 };
