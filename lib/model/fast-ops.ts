@@ -94,15 +94,16 @@ export function colSum(x: tf.Tensor2D): tf.Tensor1D {
 /**
  * Σ of same-shape tensors. tf.addN on webgpu binds every input as a storage buffer in one shader,
  * and WebGPU allows 8 per shader by default (seen on the H200: 168 gradients → an invalid pipeline
- * and a zero sum, silently). There it adds in groups of 7; elsewhere it is plain tf.addN.
+ * and a zero sum, silently). There it adds in groups of `group` (default 7); elsewhere it is plain tf.addN.
  */
-export function addMany(ts: ReadonlyArray<tf.Tensor>): tf.Tensor {
-  if (tf.getBackend() !== 'webgpu' || ts.length <= 7) return tf.addN([...ts]);
+export function addMany(ts: ReadonlyArray<tf.Tensor>, group = tf.getBackend() === 'webgpu' ? 7 : Infinity): tf.Tensor {
+  if (!(group >= 2)) throw new Error(`addMany: group must be ≥ 2, got ${group}`);
+  if (ts.length <= group) return tf.addN([...ts]);
   return tf.tidy(() => {
     let parts = [...ts];
     while (parts.length > 1) {
       const next: tf.Tensor[] = [];
-      for (let i = 0; i < parts.length; i += 7) next.push(i + 1 === parts.length ? parts[i] : tf.addN(parts.slice(i, i + 7)));
+      for (let i = 0; i < parts.length; i += group) next.push(i + 1 === parts.length ? parts[i] : tf.addN(parts.slice(i, i + group)));
       parts = next;
     }
     return parts[0];

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { initBackend } from '../../lib/runtime/backend';
 import { backendParity, formatParity } from '../../lib/runtime/backend-parity';
-import { adapterLabel, isCpuEmulation, probeWebGPU } from '../../lib/runtime/webgpu';
+import * as tf from '@tensorflow/tfjs';
+import { adapterLabel, applyTfjsFlags, isCpuEmulation, probeWebGPU } from '../../lib/runtime/webgpu';
 
 describe('runtime/webgpu', () => {
   it('recognises CPU emulations and the null backend as not a GPU', () => {
@@ -10,6 +11,18 @@ describe('runtime/webgpu', () => {
     assert.ok(isCpuEmulation({ device: 'null-backend' }));
     assert.ok(isCpuEmulation({ vendor: 'nvidia', device: 'NVIDIA H200' }, true), 'a fallback adapter');
     assert.ok(!isCpuEmulation({ vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H200' }));
+  });
+
+  it('PHYLAB_TFJS_FLAGS sets TF.js flags (numbers and booleans parsed) and rejects malformed items', () => {
+    const k = 'TOPK_LAST_DIM_CPU_HANDOFF_SIZE_THRESHOLD';
+    const before = tf.env().getNumber(k);
+    try {
+      assert.deepEqual(applyTfjsFlags(`DEBUG=false, ${k}=1234`), { DEBUG: false, [k]: 1234 });
+      assert.equal(tf.env().getNumber(k), 1234);
+      assert.throws(() => applyTfjsFlags('NOVALUE'), /PHYLAB_TFJS_FLAGS: 'NOVALUE' is not NAME=VALUE/);
+    } finally {
+      tf.env().set(k, before);
+    }
   });
 
   it('probing never throws and says why webgpu is (not) usable', async () => {
