@@ -5,9 +5,12 @@
 #
 # Usage: ./run-gpu.sh [OUT_DIR]          (default: ./gpu-run-<UTC date>)
 # Environment (defaults in brackets):
-#   BENCH_PROFILE [paper]   presets of `bench --only=dit` (quick: q64/q96/q128, 128 tokens)
+#   BENCH_PROFILE [paper]   presets of `bench --only=dit` (paper: DiT-S/B/L/XL; quick: q64/q96/q128, 128 tokens)
+#   BENCH_PRESETS [the profile's]  space-separated presets, each benched in its own process
 #   BENCH_ITERS   [3]       timed runs per figure (after one warm-up)
-#   BENCH_BATCH   [32]      batch size
+#   BENCH_BATCH   [32]      batch size; a preset that fails at it (e.g. out of GPU memory: DiT-L/XL
+#                           at 32 on an H200) is run again at a quarter of it
+#   BENCH_BACKEND [webgpu]  TF.js backend of the bench (wasm: a check of this script on a CPU)
 #   PHASE_TIMEOUT [600]     seconds for gpu-check and for the smoke training (the phase is stopped, not the script)
 #   BENCH_TIMEOUT [1800]    seconds for the bench (rows are printed as they are measured)
 #   PHYLAB_PYTHON [python3 with torch]   the PyTorch peer's interpreter
@@ -22,6 +25,12 @@ phylab="$here/phylab"
 profile=${BENCH_PROFILE:-paper}
 iters=${BENCH_ITERS:-3}
 batch=${BENCH_BATCH:-32}
+backend=${BENCH_BACKEND:-webgpu}
+case "$profile" in # lib/model/presets.ts PROFILE_PRESETS
+  paper) presets=${BENCH_PRESETS:-DiT-S DiT-B DiT-L DiT-XL} ;;
+  quick) presets=${BENCH_PRESETS:-q64 q96 q128} ;;
+  *) presets=${BENCH_PRESETS:-tiny} ;;
+esac
 limit=${PHASE_TIMEOUT:-600}
 bench_limit=${BENCH_TIMEOUT:-1800}
 failed=0
@@ -42,7 +51,7 @@ phase() { # name, seconds, command...
   echo "== $name: $*" | tee "$out/$name.log"
   local t0=$(date +%s)
   timeout "$limit" "$@" 2>&1 | tee -a "$out/$name.log"
-  local rc=${PIPESTATUS[0]}
+  rc=${PIPESTATUS[0]}
   echo "== $name: exit $rc after $(( $(date +%s) - t0 )) s" | tee -a "$out/$name.log"
   [ "$rc" = 0 ] || failed=$((failed + 1))
 }
@@ -56,6 +65,13 @@ phase() { # name, seconds, command...
 
 phase gpu-check "$limit" "$phylab" gpu-check --out "$out/gpu-check.json"
 phase smoke-train "$limit" "$phylab" train --profile smoke --out "$out/smoke-run" --no-progress
-phase bench-dit "$bench_limit" "$phylab" bench --only=dit --backend webgpu --profile "$profile" --iters "$iters" --batch "$batch" --out "$out/bench-dit.json"
+for p in $presets; do
+  phase "bench-$p" "$bench_limit" "$phylab" bench --only=dit --backend "$backend" --presets "$p" --iters "$iters" --batch "$batch" --out "$out/bench-$p.json"
+  if [ "$rc" != 0 ] && [ "$batch" -ge 4 ]; then
+    failed=$((failed - 1)) # counted again below if the smaller batch fails too
+    phase "bench-$p-b$((batch / 4))" "$bench_limit" "$phylab" bench --only=dit --backend "$backend" --presets "$p" --iters "$iters" --batch "$((batch / 4))" --out "$out/bench-$p-b$((batch / 4)).json"
+  fi
+done
+grep -h "step rate vs PyTorch" "$out"/bench-*.log 2>/dev/null | tee "$out/summary.log"
 echo "run-gpu: $failed phase(s) failed; logs in $out"
 exit "$failed"
