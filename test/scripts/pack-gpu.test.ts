@@ -67,4 +67,15 @@ describe('scripts/pack-gpu', function () {
     assert.ok(g.status === 0 || g.status === 3, g.stderr);
     assert.match(g.stdout, /dawn\.node: .*app\/node_modules\/webgpu\/dist\/linux-x64\/dawn\.node/);
   });
+
+  it('run-gpu.sh runs its phases (gpu-check, smoke training, per-preset bench) and keeps the logs', () => {
+    const out = join(tmp, 'run');
+    const r = spawnSync(join(pack, 'run-gpu.sh'), [out], { encoding: 'utf8', env: { ...process.env, BENCH_BACKEND: 'wasm', BENCH_PROFILE: 'smoke', BENCH_ITERS: '1', BENCH_BATCH: '4' } });
+    const g = spawnSync(join(pack, 'phylab'), ['gpu-check', '--probe-only'], { encoding: 'utf8' });
+    assert.equal(r.status, g.status === 0 ? 0 : 1, `only gpu-check may fail (no adapter here): ${r.stdout.slice(-500)}`);
+    assert.match(readFileSync(join(out, 'smoke-train.log'), 'utf8'), /trained 30 steps/);
+    const bench = JSON.parse(readFileSync(join(out, 'bench-tiny.json'), 'utf8'));
+    assert.equal(bench.dit.rows[0].preset, 'tiny');
+    assert.match(readFileSync(join(out, 'machine.log'), 'utf8'), /"node": "20\./);
+  });
 });
