@@ -1,8 +1,12 @@
 /**
  * `phylab bench --only=dit`: the video DiT's training step and sampling forward pass for each
- * `quick` preset (16 px, 8 frames, 4×4 patches = 128 tokens, batch 32) on the selected TF.js
- * backend, next to the PyTorch CPU reference of the same shape run in the same process tree
- * (../shared/bench/torch_dit_step.py; override with PHYLAB_TORCH_BENCH=<path>), and the ratio.
+ * preset of a profile (`--profile quick`, the default: 16 px, 8 frames, 4×4 patches = 128 tokens;
+ * `--profile paper`: DiT-S/B/L/XL on the paper's 8×8×8 = 512-token grid, 1×2×2 patches of
+ * 8×16×16 clips), batch 32 (`--batch`), on the selected TF.js backend (`--backend`), next to
+ * the PyTorch reference of the same shape run in the same process tree (bench/torch_dit_step.py,
+ * on CUDA when PyTorch sees a GPU, else on the CPU; PHYLAB_TORCH_BENCH=<path> overrides the
+ * script, PHYLAB_PYTHON the interpreter), and the ratio. It also prints the achieved TFLOP/s by the
+ * model-FLOP count 3·B·L·(24·N·D² + 4·N²·D) per train step (a third of it per forward).
  *
  * On wasm it times both matmul engines: the stock kernels and, when built, the OpenBLAS kernels
  * of lib/engine/native-matmul.ts. The train step is a full DiTTrainer step (batch assembly,
@@ -22,20 +26,50 @@ import { mlp, mlpReference } from '../model/mlp';
 import { ropeTables } from '../model/rope';
 import { tokenGeometry } from '../model/dit-config';
 import { countParams } from '../model/params';
-import { PROFILE_PRESETS, modelConfigFor } from '../model/presets';
+import { PROFILE_PRESETS, getPreset, modelConfigFor } from '../model/presets';
+import { Profile } from '../config/profile';
 import { initBackend } from '../runtime/backend';
+import { releaseFreeGpuBuffers } from '../runtime/webgpu';
 import { REPO_ROOT } from '../runtime/provenance';
 import { defaultRunParts, trainConfigFor } from '../train/train-config';
 import { DiTTrainer } from '../train/trainer';
 import { SyntheticSquareSource, defaultSyntheticSquareConfig } from '../train/video-source';
 import { BenchOptions, BenchSuite } from './suite';
 
-const PYTHON = '/usr/bin/python3';
-const UNAVAILABLE = 'PyTorch peer unavailable: apt-get install python3-torch libopenblas0-pthread';
+const UNAVAILABLE = 'PyTorch peer unavailable: apt-get install python3-torch libopenblas0-pthread (or set PHYLAB_PYTHON to a python with torch)';
 
-/** Path of the PyTorch reference script: PHYLAB_TORCH_BENCH, else ../shared/bench/torch_dit_step.py from the repo root. */
+/**
+ * Path of the PyTorch reference script: PHYLAB_TORCH_BENCH, else the project's bench/torch_dit_step.py,
+ * else ../shared/bench/torch_dit_step.py beside the repo.
+ */
 export function torchScriptPath(): string {
-  return process.env.PHYLAB_TORCH_BENCH || resolve(REPO_ROOT, '..', 'shared', 'bench', 'torch_dit_step.py');
+  if (process.env.PHYLAB_TORCH_BENCH) return process.env.PHYLAB_TORCH_BENCH;
+  const own = resolve(REPO_ROOT, 'bench', 'torch_dit_step.py');
+  return existsSync(own) ? own : resolve(REPO_ROOT, '..', 'shared', 'bench', 'torch_dit_step.py');
+}
+
+let python: string | null | undefined;
+
+/** The first of PHYLAB_PYTHON, /usr/bin/python3, python3 that imports torch; null when none does. */
+export function torchPython(): string | null {
+  if (python !== undefined) return python;
+  const cands = process.env.PHYLAB_PYTHON ? [process.env.PHYLAB_PYTHON] : ['/usr/bin/python3', 'python3'];
+  python = null;
+  for (const c of cands) {
+    try {
+      execFileSync(c, ['-c', 'import torch'], { stdio: 'ignore' });
+      python = c;
+      break;
+    } catch {
+      /* next */
+    }
+  }
+  return python;
+}
+
+/** Model FLOPs of one training step (forward + backward ≈ 3× forward) of a DiT: 3·B·L·(24·N·D² + 4·N²·D). */
+export function ditTrainFlops(batch: number, depth: number, tokens: number, width: number): number {
+  return 3 * batch * depth * (24 * tokens * width * width + 4 * tokens * tokens * width);
 }
 
 export interface TorchResult {
@@ -44,25 +78,28 @@ export interface TorchResult {
   torch: string;
   threads: number;
   params: number;
+  /** 'cpu' or 'cuda' (older copies of the script print no device: cpu). */
+  device?: string;
+  gpu?: string | null;
 }
 
 /** Runs the reference once for a shape; null (with a printed reason) when PyTorch is missing. */
-export function runTorchPeer(shape: { batch: number; tokens: number; inDim: number; width: number; depth: number; heads: number }, iters: number, warmup: number): TorchResult | string {
+export function runTorchPeer(shape: { batch: number; tokens: number; inDim: number; width: number; depth: number; heads: number }, iters: number, warmup: number, device = 'auto'): TorchResult | string {
   const script = torchScriptPath();
   if (!existsSync(script)) return `PyTorch peer unavailable: no script at ${script} (set PHYLAB_TORCH_BENCH)`;
+  const py = torchPython();
+  if (!py) return UNAVAILABLE;
+  const own = !/shared[/\\]bench/.test(script); // the shared copy has no --device (CPU only)
+  const args = [script, '--batch', shape.batch, '--tokens', shape.tokens, '--in-dim', shape.inDim, '--width', shape.width, '--depth', shape.depth, '--heads', shape.heads, '--iters', iters, '--warmup', warmup, ...(own ? ['--device', device] : [])].map(String);
   try {
-    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
-  } catch {
-    return UNAVAILABLE;
-  }
-  const args = [script, '--batch', shape.batch, '--tokens', shape.tokens, '--in-dim', shape.inDim, '--width', shape.width, '--depth', shape.depth, '--heads', shape.heads, '--iters', iters, '--warmup', warmup].map(String);
-  try {
-    const out = execFileSync(PYTHON, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30 * 60 * 1000 });
+    const out = execFileSync(py, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30 * 60 * 1000 });
     const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
     if (!line) return `PyTorch peer printed no JSON: ${out.slice(0, 200)}`;
     return JSON.parse(line) as TorchResult;
   } catch (e) {
-    return `PyTorch peer failed: ${(e as Error).message.split('\n')[0]}`;
+    const err = e as Error & { stderr?: string | Buffer };
+    const tail = String(err.stderr ?? '').trim().split('\n').filter(Boolean).pop() ?? '';
+    return `PyTorch peer failed: ${err.message.split('\n')[0]}${tail ? ` — ${tail}` : ''}`;
   }
 }
 
@@ -79,8 +116,11 @@ interface TfjsTiming {
   sampleMinMs: number;
 }
 
+/** The bench's clip: 8 frames of 16×16 RGB (quick presets: 128 tokens; paper presets, 1×2×2 patches: 512). */
+export const BENCH_CLIP: [number, number, number, number] = [8, 16, 16, 3];
+
 async function timeTfjs(preset: string, batch: number, warmup: number, iters: number, engine: string): Promise<TfjsTiming> {
-  const model = modelConfigFor(preset, [8, 16, 16, 3]);
+  const model = modelConfigFor(preset, BENCH_CLIP);
   const src = new SyntheticSquareSource({ ...defaultSyntheticSquareConfig(), count: 4 * batch }, 1);
   const trainer = DiTTrainer.create({ config: { seed: 1, preset, model, ...defaultRunParts(), train: { ...trainConfigFor('quick'), batchSize: batch } }, source: src });
   try {
@@ -108,6 +148,7 @@ async function timeTfjs(preset: string, batch: number, warmup: number, iters: nu
     return { engine, trainMs: median(train), trainMinMs: Math.min(...train), sampleMs: median(sample), sampleMinMs: Math.min(...sample) };
   } finally {
     trainer.dispose();
+    releaseFreeGpuBuffers();
   }
 }
 
@@ -144,18 +185,25 @@ function timeBlock(width: number, fast: boolean, warmup: number, iters: number):
   return median(times);
 }
 
+/** Three significant digits (TFLOP/s from 0.001 on a CPU to hundreds on a GPU). */
+function fmtP(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(3);
+}
+
 function fmt(x: number | null | undefined, d = 1): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d);
 }
 
 export const suite: BenchSuite = {
   name: 'dit',
-  description: 'video DiT train step and sampling forward per quick preset (batch 32, 128 tokens) vs the PyTorch CPU reference',
+  description: 'video DiT train step and sampling forward per preset of a profile (default quick: batch 32, 128 tokens) vs the PyTorch reference (CUDA when present)',
   async run(opts: BenchOptions) {
-    const info = await initBackend();
-    const batch = 32;
+    for (const p of opts.presets ?? []) getPreset(p, '--presets');
+    const info = await initBackend({ backend: opts.backend });
+    const profile: Profile = opts.profile ?? 'quick';
+    const batch = opts.batch ?? 32;
     const warmup = 1;
-    const iters = opts.quick ? 2 : 5;
+    const iters = opts.iters ?? (opts.quick ? 2 : 5);
     const engines: string[] = [];
     const before = info.name === 'wasm' ? nativeMatMulStatus() : null;
     if (info.name === 'wasm') {
@@ -163,44 +211,58 @@ export const suite: BenchSuite = {
       if (nativeMatMulAvailable()) engines.push('openblas');
       else process.stdout.write(`  (OpenBLAS matmul not available: ${enableNativeMatMul().reason})\n`);
     } else engines.push(info.name);
+    // the PyTorch peer runs on the GPU when the TF.js side does (and torch sees one), else on the CPU
+    const torchDevice = info.gpu ? 'auto' : 'cpu';
     const rows: Array<Record<string, unknown>> = [];
     const blocks: Array<Record<string, unknown>> = [];
     let torchNote: string | null = null;
-    process.stdout.write(`  backend ${info.label}; batch ${batch}; median of ${iters} runs after ${warmup} warm-up (ms); ratio = tfjs / pytorch\n`);
-    process.stdout.write(`  ${'preset'.padEnd(6)} ${'params'.padStart(9)} ${'engine'.padEnd(9)} ${'train'.padStart(8)} ${'sample'.padStart(8)} ${'torch tr'.padStart(9)} ${'torch sa'.padStart(9)} ${'ratio tr'.padStart(9)} ${'ratio sa'.padStart(9)}\n`);
+    let torchWhere: string | null = null;
+    const flags = process.env.PHYLAB_TFJS_FLAGS ? `; PHYLAB_TFJS_FLAGS=${process.env.PHYLAB_TFJS_FLAGS}` : '';
+    const which = opts.presets ? `presets ${opts.presets.join(', ')}` : `profile ${profile}`;
+    process.stdout.write(`  backend ${info.label}${flags}; ${which}; batch ${batch}; median of ${iters} runs after ${warmup} warm-up (ms); ratio = tfjs / pytorch time; TFLOP/s by 3·B·L·(24·N·D² + 4·N²·D) per train step\n`);
+    process.stdout.write(`  ${'preset'.padEnd(6)} ${'params'.padStart(10)} ${'tokens'.padStart(6)} ${'engine'.padEnd(9)} ${'train'.padStart(9)} ${'sample'.padStart(8)} ${'TFLOP/s'.padStart(7)} ${'torch tr'.padStart(9)} ${'torch sa'.padStart(9)} ${'t TFLOP/s'.padStart(9)} ${'ratio tr'.padStart(8)} ${'ratio sa'.padStart(8)}\n`);
     try {
-      for (const preset of PROFILE_PRESETS.quick) {
-        const cfg = modelConfigFor(preset, [8, 16, 16, 3]);
+      for (const preset of opts.presets ?? PROFILE_PRESETS[profile]) {
+        const cfg = modelConfigFor(preset, BENCH_CLIP);
         const g = tokenGeometry(cfg);
-        const torch = runTorchPeer({ batch, tokens: g.tokens, inDim: g.inDim, width: cfg.hidden, depth: cfg.depth, heads: cfg.heads }, iters, warmup);
+        const torch = runTorchPeer({ batch, tokens: g.tokens, inDim: g.inDim, width: cfg.hidden, depth: cfg.depth, heads: cfg.heads }, iters, warmup, torchDevice);
         if (typeof torch === 'string') {
           if (torchNote !== torch) process.stdout.write(`  ${torch}\n`);
           torchNote = torch;
+        } else if (!torchWhere) {
+          torchWhere = `PyTorch ${torch.torch} on ${torch.device === 'cuda' ? `CUDA (${torch.gpu}), float32` : `the CPU (${torch.threads} thread${torch.threads === 1 ? '' : 's'})`}`;
+          process.stdout.write(`  peer: ${torchWhere}\n`);
         }
         const tr = typeof torch === 'string' ? null : torch;
+        const flops = ditTrainFlops(batch, cfg.depth, g.tokens, cfg.hidden);
         for (const engine of engines) {
           if (engine === 'stock') disableNativeMatMul();
           if (engine === 'openblas') enableNativeMatMul();
           const r = await timeTfjs(preset, batch, warmup, iters, engine);
           const row = {
             preset, params: countParams(cfg), tokens: g.tokens, inDim: g.inDim, ...r,
+            trainTflops: flops / (r.trainMs * 1e9), sampleTflops: flops / 3 / (r.sampleMs * 1e9),
+            torchDevice: tr?.device ?? null, torchGpu: tr?.gpu ?? null,
             torchTrainMs: tr?.train_step_ms ?? null, torchSampleMs: tr?.sample_forward_ms ?? null,
+            torchTrainTflops: tr ? flops / (tr.train_step_ms * 1e9) : null,
             ratioTrain: tr ? r.trainMs / tr.train_step_ms : null, ratioSample: tr ? r.sampleMs / tr.sample_forward_ms : null,
           };
           rows.push(row);
-          process.stdout.write(`  ${preset.padEnd(6)} ${String(row.params).padStart(9)} ${engine.padEnd(9)} ${fmt(r.trainMs).padStart(8)} ${fmt(r.sampleMs).padStart(8)} ${fmt(tr?.train_step_ms).padStart(9)} ${fmt(tr?.sample_forward_ms).padStart(9)} ${fmt(row.ratioTrain, 2).padStart(9)} ${fmt(row.ratioSample, 2).padStart(9)}\n`);
+          process.stdout.write(`  ${preset.padEnd(6)} ${String(row.params).padStart(10)} ${String(g.tokens).padStart(6)} ${engine.padEnd(9)} ${fmt(r.trainMs).padStart(9)} ${fmt(r.sampleMs).padStart(8)} ${fmtP(row.trainTflops).padStart(7)} ${fmt(tr?.train_step_ms).padStart(9)} ${fmt(tr?.sample_forward_ms).padStart(9)} ${fmtP(row.torchTrainTflops).padStart(9)} ${fmt(row.ratioTrain, 2).padStart(8)} ${fmt(row.ratioSample, 2).padStart(8)}\n`);
         }
       }
-      process.stdout.write(`  one block (attention + MLP sublayers), batch 32, 128 tokens, forward + backward, median ms:\n`);
-      process.stdout.write(`  ${'width'.padEnd(6)} ${'engine'.padEnd(9)} ${'autograd'.padStart(9)} ${'hand-grad'.padStart(9)} ${'speed-up'.padStart(9)}\n`);
-      for (const width of [64, 128]) {
-        for (const engine of engines) {
-          if (engine === 'stock') disableNativeMatMul();
-          if (engine === 'openblas') enableNativeMatMul();
-          const ref = timeBlock(width, false, warmup, iters);
-          const fast = timeBlock(width, true, warmup, iters);
-          blocks.push({ width, engine, autogradMs: ref, handGradMs: fast, speedup: ref / fast });
-          process.stdout.write(`  ${String(width).padEnd(6)} ${engine.padEnd(9)} ${fmt(ref).padStart(9)} ${fmt(fast).padStart(9)} ${fmt(ref / fast, 2).padStart(9)}\n`);
+      if (profile === 'quick' && !opts.presets) {
+        process.stdout.write(`  one block (attention + MLP sublayers), batch 32, 128 tokens, forward + backward, median ms:\n`);
+        process.stdout.write(`  ${'width'.padEnd(6)} ${'engine'.padEnd(9)} ${'autograd'.padStart(9)} ${'hand-grad'.padStart(9)} ${'speed-up'.padStart(9)}\n`);
+        for (const width of [64, 128]) {
+          for (const engine of engines) {
+            if (engine === 'stock') disableNativeMatMul();
+            if (engine === 'openblas') enableNativeMatMul();
+            const ref = timeBlock(width, false, warmup, iters);
+            const fast = timeBlock(width, true, warmup, iters);
+            blocks.push({ width, engine, autogradMs: ref, handGradMs: fast, speedup: ref / fast });
+            process.stdout.write(`  ${String(width).padEnd(6)} ${engine.padEnd(9)} ${fmt(ref).padStart(9)} ${fmt(fast).padStart(9)} ${fmt(ref / fast, 2).padStart(9)}\n`);
+          }
         }
       }
     } finally {
@@ -209,6 +271,10 @@ export const suite: BenchSuite = {
         else disableNativeMatMul();
       }
     }
-    return { backend: info.label, batch, iters, torch: torchNote ?? 'ok', rows, blocks };
+    const goal = rows.filter((r) => r.ratioTrain !== null);
+    if (goal.length && info.gpu) {
+      process.stdout.write(`  step rate vs PyTorch on the same GPU (goal ≥ 50%): ${goal.map((r) => `${r.preset} ${(100 / (r.ratioTrain as number)).toFixed(1)}%`).join(', ')}\n`);
+    }
+    return { backend: info.label, adapter: info.adapter ?? null, profile, presets: opts.presets ?? PROFILE_PRESETS[profile], batch, iters, torch: torchNote ?? torchWhere ?? 'ok', rows, blocks };
   },
 };

@@ -2,7 +2,7 @@
  * `phylab bench --only=kernels`: the native non-matmul wasm kernels (lib/engine/native-kernels.ts)
  * against the stock tfjs-wasm ones at transformer / DiT shapes (ms per call, best of N), then the
  * quick-preset DiT training step with three engines (stock; OpenBLAS matmul only; OpenBLAS matmul +
- * native kernels) next to the PyTorch CPU reference (../shared/bench/torch_dit_step.py, or
+ * native kernels) next to the PyTorch CPU reference (bench/torch_dit_step.py, or
  * PHYLAB_TORCH_BENCH), with the kernel profile of what stays expensive.
  *
  * The machine is shared: step times are the fewest process CPU-milliseconds over the runs (and the
@@ -13,7 +13,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { formatKernelTable, profileKernels } from '../engine/kernel-profile';
 import { disableNativeKernels, enableNativeKernels, nativeKernelsStatus } from '../engine/native-kernels';
@@ -22,7 +21,7 @@ import { tokenGeometry } from '../model/dit-config';
 import { PROFILE_PRESETS, modelConfigFor } from '../model/presets';
 import { rngFor } from '../rng/rng';
 import { initBackend } from '../runtime/backend';
-import { REPO_ROOT } from '../runtime/provenance';
+import { torchScriptPath } from './dit-bench';
 import { defaultRunParts, trainConfigFor } from '../train/train-config';
 import { DiTTrainer } from '../train/trainer';
 import { SyntheticSquareSource, defaultSyntheticSquareConfig } from '../train/video-source';
@@ -147,7 +146,7 @@ const TORCH_ENV = { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: '100000000000
 
 /** PyTorch's best step times for a DiT shape, or the reason it could not run. */
 function torchStep(shape: number[], iters: number): StepTiming | string {
-  const script = process.env.PHYLAB_TORCH_BENCH || resolve(REPO_ROOT, '..', 'shared', 'bench', 'torch_dit_step.py');
+  const script = torchScriptPath();
   if (!existsSync(script)) return `no PyTorch reference script at ${script} (set PHYLAB_TORCH_BENCH)`;
   try {
     const out = execFileSync(PYTHON, ['-c', TORCH_DRIVER, script, ...shape.map(String), String(iters)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20 * 60 * 1000, env: { ...process.env, ...TORCH_ENV } });

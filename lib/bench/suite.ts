@@ -2,6 +2,16 @@
 export interface BenchOptions {
   /** Fewer iterations, for a rough figure. */
   quick: boolean;
+  /** TF.js backend to select first (BACKEND_CHOICES; default: PHYLAB_BACKEND, else auto). */
+  backend?: string;
+  /** Model presets of this profile (suites with presets; default: quick). */
+  profile?: 'smoke' | 'quick' | 'paper';
+  /** Only these presets (overrides the profile's list). */
+  presets?: string[];
+  /** Batch size (suites with a batch; default: the suite's own, 32 for dit). */
+  batch?: number;
+  /** Timed runs per figure (default: the suite's own). */
+  iters?: number;
 }
 
 export interface BenchSuite {

@@ -8,8 +8,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandSpec, formatHelp, parseArgs, UsageError } from './args';
 import { ConfigError } from '../config/profile';
+import { bundledModules } from './registry';
 
 export function loadCommands(): CommandSpec[] {
+  const bundled = bundledModules('commands');
+  if (bundled) {
+    const specs = bundled.map((m) => (m as { command?: CommandSpec }).command).filter((c): c is CommandSpec => !!c);
+    return specs.sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.name.localeCompare(b.name));
+  }
   const dir = join(__dirname, 'commands');
   const specs: CommandSpec[] = [];
   for (const f of readdirSync(dir).sort()) {
@@ -30,7 +36,7 @@ export function mainHelp(specs: ReadonlyArray<CommandSpec>): string {
     'Commands:',
     ...specs.map((s) => `  ${s.name.padEnd(12)} ${s.summary}`),
     '',
-    'Environment: PHYLAB_BACKEND=auto|tensorflow-gpu|tensorflow|wasm|cpu picks the TensorFlow.js backend.',
+    'Environment: PHYLAB_BACKEND=auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu picks the TensorFlow.js backend.',
   ].join('\n');
 }
 

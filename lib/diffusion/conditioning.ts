@@ -16,6 +16,16 @@ export function frameMask(condLens: ReadonlyArray<number>, frames: number): tf.T
   return tf.tensor5d(m, [condLens.length, frames, 1, 1, 1]);
 }
 
+/**
+ * The frame mask spread over the frame, (B, T, 1, 1, 1) → (B, T, H, W, 1). Tiled through rank 4:
+ * the same values as a rank-5 tile on every backend, but the webgpu backend tiles rank ≥ 5 on the
+ * CPU through a synchronous read-back that Node cannot do (it needs OffscreenCanvas).
+ */
+export function spreadFrameMask(fm: tf.Tensor5D, h: number, w: number): tf.Tensor5D {
+  const [b, t] = fm.shape;
+  return tf.tidy(() => tf.reshape(tf.tile(tf.reshape(fm, [b * t, 1, 1, 1]), [1, h, w, 1]), [b, t, h, w, 1]) as tf.Tensor5D);
+}
+
 export interface Conditioning {
   /** x_0 on the conditioning frames, zeros elsewhere, (B, T, H, W, C). */
   cond: tf.Tensor5D;
@@ -36,7 +46,7 @@ export function buildConditioning(x0: tf.Tensor5D, condLens: ReadonlyArray<numbe
     const count = condLens.reduce((s, cl) => s + (t - cl) * h * w * c, 0);
     return {
       cond: tf.mul(x0, fm) as tf.Tensor5D,
-      mask: tf.tile(fm, [1, 1, h, w, 1]) as tf.Tensor5D,
+      mask: spreadFrameMask(fm, h, w),
       lossWeight: tf.sub(1, fm) as tf.Tensor5D,
       count,
     };

@@ -91,6 +91,25 @@ export function colSum(x: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.reshape(tf.matMul(onesRow(x.shape[0]), x), [x.shape[1]]) as tf.Tensor1D);
 }
 
+/**
+ * Σ of same-shape tensors. tf.addN on webgpu binds every input as a storage buffer in one shader,
+ * and WebGPU allows 8 per shader by default (seen on the H200: 168 gradients → an invalid pipeline
+ * and a zero sum, silently). There it adds in groups of `group` (default 7); elsewhere it is plain tf.addN.
+ */
+export function addMany(ts: ReadonlyArray<tf.Tensor>, group = tf.getBackend() === 'webgpu' ? 7 : Infinity): tf.Tensor {
+  if (!(group >= 2)) throw new Error(`addMany: group must be ≥ 2, got ${group}`);
+  if (ts.length <= group) return tf.addN([...ts]);
+  return tf.tidy(() => {
+    let parts = [...ts];
+    while (parts.length > 1) {
+      const next: tf.Tensor[] = [];
+      for (let i = 0; i < parts.length; i += group) next.push(i + 1 === parts.length ? parts[i] : tf.addN(parts.slice(i, i + group)));
+      parts = next;
+    }
+    return parts[0];
+  });
+}
+
 /** Flatten all leading dims: (..., K) → (M, K). */
 export function flat2d(x: tf.Tensor): tf.Tensor2D {
   const k = x.shape[x.shape.length - 1];

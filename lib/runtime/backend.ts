@@ -1,26 +1,31 @@
 /**
  * Run-time choice of the TensorFlow.js backend, in this order:
- *   1. `tensorflow` on a GPU  (@tensorflow/tfjs-node-gpu: libtensorflow with CUDA)
- *   2. `tensorflow` on the CPU (@tensorflow/tfjs-node)
- *   3. `wasm` (+SIMD)          (@tensorflow/tfjs-backend-wasm, always installed)
- *   4. `cpu`                   (pure JavaScript; ~40x slower than wasm: only when asked for)
+ *   1. `tensorflow` on a GPU  (@tensorflow/tfjs-node-gpu: libtensorflow with CUDA 11.2)
+ *   2. `webgpu`               (@tensorflow/tfjs-backend-webgpu on Dawn from the `webgpu` package,
+ *                              Vulkan on Linux; only on an adapter that is not a CPU emulation)
+ *   3. `tensorflow` on the CPU (@tensorflow/tfjs-node)
+ *   4. `wasm` (+SIMD)          (@tensorflow/tfjs-backend-wasm, always installed)
+ *   5. `cpu`                   (pure JavaScript; ~40x slower than wasm: only when asked for)
  *
- * Override with `PHYLAB_BACKEND=auto|tensorflow-gpu|tensorflow|wasm|cpu` or the `backend`
- * argument. The choice and the reason are printed once per process.
- * tfjs-node(-gpu) are optional dependencies: offline their install cannot fetch libtensorflow and
- * they are simply absent (see environment.md).
+ * Override with `PHYLAB_BACKEND=auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu` or the `backend`
+ * argument; an explicit choice that cannot start is an error, never a silent fall-back. The
+ * choice and the reason are printed once per process (for webgpu with the adapter's vendor,
+ * architecture and limits). tfjs-node(-gpu), tfjs-backend-webgpu and webgpu are optional
+ * dependencies: offline tfjs-node's install cannot fetch libtensorflow and it is simply absent
+ * (see environment.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/profile';
 import { enableNativeMatMul, kernelsNote, NativeMatMulStatus } from '../engine/native-matmul';
+import { adapterLabel, AdapterDescription, registerWebGPUBackend } from './webgpu';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface BackendInfo {
   /** What was asked for (`auto` unless overridden). */
   requested: BackendChoice;
-  /** The tfjs backend name in use: 'tensorflow', 'wasm' or 'cpu'. */
+  /** The tfjs backend name in use: 'tensorflow', 'webgpu', 'wasm' or 'cpu'. */
   name: string;
   /** Human label, e.g. 'wasm (SIMD, 1 thread)' or 'tensorflow (GPU)'. */
   label: string;
@@ -30,6 +35,8 @@ export interface BackendInfo {
   reason: string;
   /** wasm only: whether matMul runs on OpenBLAS (lib/engine/native-matmul.ts) and why (not). */
   matmul?: NativeMatMulStatus;
+  /** webgpu only: the adapter (vendor, architecture, limits). */
+  adapter?: AdapterDescription;
 }
 
 let selected: BackendInfo | null = null;
@@ -87,6 +94,15 @@ async function select(requested: BackendChoice): Promise<BackendInfo> {
       tried.push('tfjs-node-gpu: loaded but no GPU visible');
     } else tried.push(`tfjs-node-gpu: ${r.error ?? 'backend failed to start'}`);
   }
+  if (want('webgpu')) {
+    const probe = await registerWebGPUBackend({ auto: requested === 'auto' });
+    if (probe.usable && probe.adapter && (await trySet('webgpu'))) {
+      return { requested, name: 'webgpu', label: `webgpu (Dawn: ${adapterLabel(probe.adapter)})`, gpu: true, reason: tried.length ? tried.join('; ') : 'requested', adapter: probe.adapter };
+    }
+    const why = probe.usable ? 'the webgpu backend failed to start on the adapter' : probe.reason;
+    if (requested === 'webgpu') throw new Error(`backend webgpu (asked for explicitly): ${why}. No fall-back for an explicit choice: unset PHYLAB_BACKEND / --backend (auto) to use the next backend.`);
+    tried.push(`webgpu: ${why}`);
+  }
   if (want('tensorflow')) {
     const r = tryRequire('@tensorflow/tfjs-node');
     if (r.ok && (await trySet('tensorflow'))) {
@@ -139,6 +155,7 @@ export async function initBackend(opts: { backend?: string; quiet?: boolean } = 
 function backendMatches(req: BackendChoice, info: BackendInfo): boolean {
   if (req === 'tensorflow-gpu') return info.name === 'tensorflow' && info.gpu;
   if (req === 'tensorflow') return info.name === 'tensorflow' && !info.gpu;
+  if (req === 'webgpu') return info.name === 'webgpu';
   return req === info.name;
 }
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Progress } from '../cli/progress';
-import { frameMask } from '../diffusion/conditioning';
+import { frameMask, spreadFrameMask } from '../diffusion/conditioning';
 import { sample } from '../diffusion/sampler';
 import { DiffusionConfig, NoiseSchedule, SamplerKind } from '../diffusion/schedule';
 import { FrameAutoencoder, framesToTensor, tensorToFrames } from '../model/autoencoder';
@@ -71,7 +71,7 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
     const frames = tf.tidy(() => {
       const fm = frameMask(lens, T); // (n, T, 1, 1, 1)
       const cond = tf.mul(ae.encode(framesToTensor(clips, o.frameShape)), fm) as tf.Tensor5D; // zero-padded
-      const mask = tf.tile(fm, [1, 1, latent[1], latent[2], 1]) as tf.Tensor5D;
+      const mask = spreadFrameMask(fm, latent[1], latent[2]);
       const denoise = (xt: tf.Tensor5D, t: number) => o.model.apply(params, { xt, cond, mask, t: tf.fill([n], t) as tf.Tensor1D });
       const ids = Array.from({ length: n }, (_, k) => (o.firstId ?? 0) + start + k);
       const x0 = sample(denoise, [n, ...latent], schedule, {

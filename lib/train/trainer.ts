@@ -21,6 +21,7 @@ import { coefficients, maskedMse, qSample, vTarget } from '../diffusion/v-predic
 import { Progress } from '../cli/progress';
 import { FrameAutoencoder, createAutoencoder, framesToTensor } from '../model/autoencoder';
 import { DiT } from '../model/dit';
+import { addMany } from '../model/fast-ops';
 import { ParamMap, cloneParams, disposeParams, paramSpecs } from '../model/params';
 import { rngFor } from '../rng/rng';
 import { AdamW } from './adamw';
@@ -227,7 +228,7 @@ export class DiTTrainer {
         return lossFn(pm);
       };
       const r = tf.valueAndGrads(f)(names.map((n) => this.model.params[n]));
-      const sq = tf.addN(r.grads.map((g) => tf.sum(tf.mul(g, g))));
+      const sq = addMany(r.grads.map((g) => tf.sum(tf.mul(g, g))));
       return { value: r.value, grads: r.grads, norm: tf.sqrt(sq) };
     });
     const both = tf.stack([value, norm]);

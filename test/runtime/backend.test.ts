@@ -6,7 +6,7 @@ describe('runtime/backend', () => {
   it('parses backend names and names the allowed ones on error', () => {
     assert.equal(parseBackendChoice(undefined), 'auto');
     assert.equal(parseBackendChoice('wasm'), 'wasm');
-    assert.throws(() => parseBackendChoice('gpu'), /allowed: auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+    assert.throws(() => parseBackendChoice('gpu'), /allowed: auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu/);
   });
 
   it('auto never picks the plain cpu backend silently', async () => {

@@ -8,7 +8,7 @@ import { applyDotted } from '../../config/overrides';
 import { experimentNames, getExperiment } from '../../experiments/registry';
 import '../../experiments/all';
 import { runExperiment } from '../../experiments/runner';
-import { initBackend } from '../../runtime/backend';
+import { BACKEND_CHOICES, initBackend } from '../../runtime/backend';
 import { formatDuration } from '../progress';
 
 export function parseSeeds(raw: unknown): number[] | undefined {
@@ -33,7 +33,7 @@ export const command: CommandSpec = {
     { name: 'dry-run', type: 'boolean', help: 'list the units and what is cached; run nothing', default: false },
     { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes; 0: run none, only summarize the cached units)', min: 0 },
     { name: 'no-train', type: 'boolean', help: 'train nothing: run only the evaluations of models already trained (e.g. after a metric change)', default: false },
-    { name: 'backend', type: 'string', help: 'TF.js backend', choices: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] },
+    { name: 'backend', type: 'string', help: 'TF.js backend', choices: BACKEND_CHOICES },
     { name: 'print-config', type: 'boolean', help: 'print the resolved config and exit', default: false },
   ],
   examples: ['phylab exp id-ood --profile smoke', 'phylab exp id-ood --seeds 1,2,3 --train.steps=2000', 'phylab exp id-ood --dry-run', 'phylab exp direction-flip --no-train'],
