@@ -139,7 +139,7 @@ export function parseArgs(spec: CommandSpec, argv: ReadonlyArray<string>): Parse
     if (raw === undefined) {
       if (opt.type === 'boolean') raw = '';
       else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) raw = argv[++i];
-      else throw new UsageError(`--${name} needs a value`);
+      else throw new UsageError(`--${name} needs a value: ${opt.help}`);
     }
     out.options[name] = convert(opt, raw);
   }
