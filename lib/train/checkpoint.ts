@@ -17,11 +17,11 @@
  * load, so an altered or truncated file is an error naming it rather than a different model
  * (checkpoints saved before `files` existed are checked for size only). Every error names the file.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { replaceFolder } from '../runtime/atomic-folder';
+import { FileRecord, fileRecord, readVerifiedFile } from '../runtime/file-checksum';
 import { ParamMap, TensorEntry, packTensors, paramSpecs, unpackTensors } from '../model/params';
 import { DiTRunConfig } from './train-config';
 
@@ -49,7 +49,7 @@ export interface CheckpointMeta {
   /** ISO date of the save. */
   saved: string;
   /** Size and SHA-256 of each .bin file, verified on load (absent in checkpoints saved before it existed). */
-  files?: Record<string, { bytes: number; sha256: string }>;
+  files?: Record<string, FileRecord>;
   /** TF.js backend label of the process that saved it (resuming under another one is not bit-exact). */
   engine?: string | null;
 }
@@ -61,7 +61,7 @@ const BIN_FILES: ReadonlyArray<{ name: string; perElement: number }> = [
   { name: 'optimizer.bin', perElement: 2 },
 ];
 
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
 
 export interface CheckpointState {
   config: DiTRunConfig;
@@ -101,7 +101,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, opts: 
   const ema = await packTensors(state.ema, entries);
   const opt = Buffer.concat([await packTensors(state.adam.m, entries), await packTensors(state.adam.v, entries)]);
   const bins: Record<string, Uint8Array> = { 'weights.bin': weights, 'ema.bin': ema, 'optimizer.bin': opt };
-  meta.files = Object.fromEntries(Object.entries(bins).map(([k, b]) => [k, { bytes: b.byteLength, sha256: sha256(b) }]));
+  meta.files = Object.fromEntries(Object.entries(bins).map(([k, b]) => [k, fileRecord(b)]));
   if (opts.engine !== undefined) meta.engine = opts.engine;
   try {
     replaceFolder(dir, { ...bins, 'config.json': JSON.stringify(meta, null, 2) + '\n' });
@@ -113,18 +113,9 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, opts: 
 
 /** Checks a checkpoint file's size (from the tensor manifest) and, when recorded, its SHA-256; returns its bytes. */
 function readVerified(d: string, meta: CheckpointMeta, name: string): Buffer {
-  const file = join(d, name);
   const spec = BIN_FILES.find((b) => b.name === name)!;
-  const what = `checkpoint file ${file}`;
-  const remedy = `restore it, or delete the checkpoint folder ${d} to train from scratch`;
-  if (!existsSync(file)) throw new Error(`${what} is missing; ${remedy}`);
-  const bytes = readFileSync(file);
   const elems = meta.tensors.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
-  const want = elems * 4 * spec.perElement;
-  if (bytes.byteLength !== want) throw new Error(`${what} has ${bytes.byteLength} bytes, the manifest in config.json needs ${want} (truncated, or from another model); ${remedy}`);
-  const rec = meta.files?.[name];
-  if (rec && sha256(bytes) !== rec.sha256) throw new Error(`${what} fails its checksum (SHA-256 ${sha256(bytes).slice(0, 12)}…, recorded ${rec.sha256.slice(0, 12)}…): it was altered or damaged after it was saved; ${remedy}`);
-  return bytes;
+  return readVerifiedFile(join(d, name), elems * 4 * spec.perElement, meta.files?.[name], `restore it, or delete the checkpoint folder ${d} to train from scratch`);
 }
 
 /** Reads only config.json of a checkpoint (`dir` may be a run folder). */

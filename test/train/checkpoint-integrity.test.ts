@@ -51,7 +51,7 @@ describe('train/checkpoint integrity', function () {
       const file = join(ck, name);
       const orig = readFileSync(file);
       truncateSync(file, 100);
-      assert.throws(() => loadCheckpoint(ck), (e: Error) => e.message.includes(file) && /has 100 bytes, the manifest in config.json needs \d+/.test(e.message));
+      assert.throws(() => loadCheckpoint(ck), (e: Error) => e.message.includes(file) && /has 100 bytes, the manifest needs \d+/.test(e.message));
       writeFileSync(file, orig);
     }
     const cfg = join(ck, 'config.json');
