@@ -32,8 +32,10 @@ export interface CommandSpec {
   options: ReadonlyArray<OptionSpec>;
   /** Accepts dotted config overrides (`--a.b=v`). */
   acceptsOverrides?: boolean;
-  /** Names of positional arguments, for help. */
+  /** Names of positional arguments, for help; more positional arguments than these are a UsageError unless `variadic`. */
   positionals?: ReadonlyArray<string>;
+  /** Takes any number of positional arguments (e.g. files). Default false. */
+  variadic?: boolean;
   /** Examples for help. */
   examples?: ReadonlyArray<string>;
   /** Sort key in the command list. */
@@ -65,7 +67,9 @@ function convert(spec: OptionSpec, raw: string): string | number | boolean | Arr
     case 'number':
     case 'integer': {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n) || (spec.type === 'integer' && !Number.isInteger(n))) {
+      // decimal notation only: Number() also takes '0x10', '0b1', '1e1' and ' 5 '
+      const syntax = spec.type === 'integer' ? INTEGER_SYNTAX : DECIMAL_SYNTAX;
+      if (!syntax.test(raw) || !Number.isFinite(n) || (spec.type === 'integer' && !Number.isInteger(n))) {
         throw new UsageError(`${flag} must be ${spec.type === 'integer' ? 'an integer' : 'a number'}${rangeText(spec)}, got '${raw}'`);
       }
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
@@ -73,13 +77,21 @@ function convert(spec: OptionSpec, raw: string): string | number | boolean | Arr
       }
       return n;
     }
-    case 'list':
-      return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    case 'list': {
+      const items = raw.split(',').map((s) => s.trim());
+      if (items.some((s) => s.length === 0)) throw new UsageError(`${flag} must be a comma-separated list without empty entries, got '${raw}'`);
+      return items;
+    }
     default:
       if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(`${flag}: unknown value '${raw}'; allowed: ${spec.choices.join(', ')}`);
       return raw;
   }
 }
+
+/** An integer in plain decimal digits (no '0x10', '1e1', '1.0'). */
+export const INTEGER_SYNTAX = /^[+-]?\d+$/;
+/** A number in decimal notation, exponent allowed ('1e-3'), no hex/binary/octal prefixes or blanks. */
+export const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function rangeText(spec: OptionSpec): string {
   if (spec.min !== undefined && spec.max !== undefined) return ` in [${spec.min}, ${spec.max}]`;
@@ -127,9 +139,14 @@ export function parseArgs(spec: CommandSpec, argv: ReadonlyArray<string>): Parse
     if (raw === undefined) {
       if (opt.type === 'boolean') raw = '';
       else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) raw = argv[++i];
-      else throw new UsageError(`--${name} needs a value`);
+      else throw new UsageError(`--${name} needs a value: ${opt.help}`);
     }
     out.options[name] = convert(opt, raw);
+  }
+  const maxPositionals = spec.positionals?.length ?? 0;
+  if (!spec.variadic && out.positionals.length > maxPositionals) {
+    const extra = out.positionals.slice(maxPositionals);
+    throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((e) => `'${e}'`).join(' ')} for 'phylab ${spec.name}'; it takes ${maxPositionals === 0 ? 'no positional arguments' : spec.positionals!.map((p) => `<${p}>`).join(' ')} (options are written --name=value)`);
   }
   for (const o of spec.options) {
     if (out.options[o.name] === undefined && o.default !== undefined) {

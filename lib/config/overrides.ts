@@ -10,6 +10,9 @@ export type Choices = Readonly<Record<string, ReadonlyArray<string>>>;
 
 type Plain = Record<string, unknown>;
 
+/** A number in decimal notation, exponent allowed. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function isPlainObject(v: unknown): v is Plain {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }
@@ -54,7 +57,10 @@ export function parseValue(key: string, raw: string, current: unknown): unknown 
   switch (want) {
     case 'number': {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`config key '${key}' must be a number, got '${raw}'`);
+      // decimal notation only (Number() also takes '0x10', '0b1', ' 5 ', 'Infinity')
+      if (!DECIMAL.test(raw) || !Number.isFinite(n)) throw new ConfigError(`config key '${key}' must be a number, got '${raw}' (decimal notation, e.g. 500, 0.5, 1e-3)`);
+      // an integer setting written with an exponent ('1e1') is almost always a slip: ask for the digits
+      if (Number.isInteger(current) && Number.isInteger(n) && /[eE]/.test(raw)) throw new ConfigError(`config key '${key}' is an integer setting: write it in digits (${n}), got '${raw}'`);
       return n;
     }
     case 'boolean':

@@ -31,6 +31,7 @@ import { PROFILE_PRESETS } from '../model/presets';
 import { clipSettings, ClipSettings } from './clip-settings';
 import { trainUnit, withTrainedModel } from './dit-units';
 import type { Json, Unit } from './experiment';
+import { CASE_EVAL } from './unit-schemas';
 
 /** The settings both case-matching experiments share (each adds its own sets). */
 export interface CaseMatchingBase extends ClipSettings {
@@ -163,6 +164,7 @@ export function caseUnits<R>(c: CaseMatchingBase, cell: CaseCell<R>): Unit[] {
     version: cell.versions.eval,
     deps: [train.id],
     cost: evalCost(c),
+    schema: CASE_EVAL,
     run: async (ctx) => {
       ctx.progress.status(`sampling ${cell.tag}`);
       const videos = evalVideos(c, cell.evalVelocity);

@@ -24,6 +24,8 @@ import type { Band } from '../data/bands';
 import { CaseMatchingBase, caseMatchingBase, EvalRecord, caseUnits, truthOverGenerated, uniformData } from './case-matching-units';
 import { toB64 } from './dit-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
+import { validateCaseMatchingBase } from './case-matching-validate';
+import { checkBands, checkInt } from './settings-checks';
 
 /** The two training sets of paper-spec §5.3 and their directions. */
 export const FLIP_SETS: Readonly<Record<string, 'right' | 'both'>> = { 'Set-1': 'right', 'Set-2': 'both' };
@@ -82,6 +84,13 @@ export const experiment: Experiment<DirectionFlipConfig> = {
   description: 'case matching: direction flips at unseen low speeds (paper §5.2, Fig 7)',
   defaultConfig: defaultDirectionFlipConfig,
   defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  validate(c, seeds) {
+    validateCaseMatchingBase(c, seeds);
+    checkSets(c);
+    checkBands('trainVelocity', c.trainVelocity);
+    checkBands('testVelocity', c.testVelocity);
+    checkInt('examples', c.examples, 0, c.evalCount);
+  },
   choices: { parser: ['alpha', 'mask'] },
   plan(c, seeds) {
     checkSets(c);

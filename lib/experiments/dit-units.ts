@@ -16,6 +16,7 @@ import type { TrainConfig } from '../train/train-config';
 import type { AutoencoderConfig } from '../model/autoencoder';
 import type { DiTConfig } from '../model/dit-config';
 import type { Json, Unit, UnitContext } from './experiment';
+import { TRAIN_RESULT } from './unit-schemas';
 
 /** Relative cost of training `preset` (steps × batch × width/64 for the `qNN` presets). */
 export function trainCost(train: Pick<TrainConfig, 'steps' | 'batchSize'>, preset: string): number {
@@ -85,6 +86,7 @@ export function trainUnit(spec: TrainUnitSpec): Unit {
     key: spec.key,
     version: spec.version,
     cost: trainCost(spec.train, spec.preset),
+    schema: TRAIN_RESULT,
     deps: spec.deps,
     run: async (ctx: UnitContext) => {
       const ds = await loadOrGenerateDataset(spec.data, spec.dataSeed, { progress: false });

@@ -9,6 +9,7 @@
 import type { Profile } from '../config/profile';
 import type { Choices } from '../config/overrides';
 import type { Progress } from '../cli/progress';
+import type { Schema } from './unit-schemas';
 
 /** A JSON-serialisable value. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -40,6 +41,8 @@ export interface Unit {
   deps?: string[];
   /** Relative cost, for the overall ETA (e.g. training steps × tokens). */
   cost: number;
+  /** Shape of a valid result (unit-schemas.ts); checked before a result counts, is shipped or summarised. Default: any non-empty value. Not part of the cache key. */
+  schema?: Schema;
   run(ctx: UnitContext): Promise<Json>;
 }
 
@@ -58,4 +61,6 @@ export interface Experiment<C> {
   exportArtifacts?(config: C, seeds: number[], results: Record<string, Json>, outDir: string): void;
   /** Default seeds for a profile. */
   defaultSeeds(profile: Profile): number[];
+  /** Optional: check every setting (ranges, choices, consistency) before any unit runs; throws a ConfigError naming the key and what is allowed. */
+  validate?(config: C, seeds: number[]): void;
 }

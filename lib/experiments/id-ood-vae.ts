@@ -12,6 +12,7 @@ import type { Scenario } from '../sim/scenes';
 import type { Json, Unit } from './experiment';
 import { dataConfig, IdOodConfig } from './id-ood-config';
 import { evalSets, evalVideos, score } from './id-ood-eval';
+import { ID_OOD_VAE } from './unit-schemas';
 
 /** Where a VAE unit keeps its weights inside its cache folder. */
 export const vaeDir = (unitDir: string) => join(unitDir, 'vae');
@@ -54,6 +55,7 @@ export function vaeUnit(c: IdOodConfig, scenario: Scenario): Unit {
     key: { scenario, data: data as unknown as Json, dataSeed: c.dataSeed, vae: c.vae as unknown as Json, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
     version: 'id-ood-vae-v1',
     cost: c.vae.train.steps * c.vae.train.batchSize * 0.05,
+    schema: ID_OOD_VAE,
     run: async (ctx) => {
       ctx.progress.status(`training vae/${scenario}`);
       const meta = await trainScenarioVae(c, scenario, vaeDir(ctx.dir));

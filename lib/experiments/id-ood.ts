@@ -27,6 +27,8 @@ import type { Experiment, Json, Row, Unit } from './experiment';
 import { dataConfig, defaultIdOodConfig, IdOodConfig, resolvedPatch } from './id-ood-config';
 import { evalSets, evalVideos, score, SetScore } from './id-ood-eval';
 import { vaeDir, vaeUnit } from './id-ood-vae';
+import { ID_OOD_SETS } from './unit-schemas';
+import { validateIdOodConfig } from './id-ood-validate';
 
 export * from './id-ood-config';
 export * from './id-ood-eval';
@@ -64,6 +66,7 @@ export const experiment: Experiment<IdOodConfig> = {
   description: 'in-distribution vs out-of-distribution scaling (paper §3, Fig 3)',
   defaultConfig: defaultIdOodConfig,
   defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  validate: validateIdOodConfig,
   choices: { parser: ['alpha', 'mask'], latent: ['pixel', 'vae'] },
   plan(c, seeds) {
     if (!c.train.condFrames.includes(c.condFrames)) {
@@ -76,6 +79,7 @@ export const experiment: Experiment<IdOodConfig> = {
         key: { scenario, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], dataSeed: c.dataSeed, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
         version: 'id-ood-floor-v2',
         cost: 1,
+        schema: ID_OOD_SETS,
         run: async () => {
           const out: Record<string, Json> = {};
           for (const set of evalSets(scenario)) {
@@ -110,6 +114,7 @@ export const experiment: Experiment<IdOodConfig> = {
         version: 'id-ood-eval-v2',
         deps: [`train/${tag}`],
         cost: c.sampleSteps * (c.idCount + c.oodCount * (evalSets(scenario).length - 1)) * 0.2,
+        schema: ID_OOD_SETS,
         run: async (ctx) => {
           const out: Record<string, Json> = {};
           await withTrainedModel(ctx.depDirs[`train/${tag}`], { condFrames: c.condFrames, seed, steps: c.sampleSteps }, async (generate) => {

@@ -19,14 +19,30 @@ import { gitCommit, provenance, REPO_ROOT } from '../runtime/provenance';
 import { claimLock, lockHolder, releaseLock } from '../runtime/pid-lock';
 import type { Profile } from '../config/profile';
 import type { Experiment, Json, Row, Unit } from './experiment';
+import { forcedUnits } from './force-pattern';
+import { chooseResultsFolder, defaultResultsDir } from './results-folder';
+import { decideSummary, preflightResultsFolder } from './summary-guard';
+import { clearUnitFolder, invalidResult } from './unit-validation';
 
 export interface RunOptions {
   profile: Profile;
   seeds?: number[];
-  /** Recompute cached units. */
-  force?: boolean;
-  /** Summary folder. Default data/results/<experiment>/<profile>. */
+  /**
+   * Recompute units from scratch (their cache folder emptied first, so a train unit retrains): a
+   * comma-separated list of unit id patterns with `*` wildcards (force-pattern.ts), or true for
+   * every unit. Units depending on a forced one are recomputed too. Default none.
+   */
+  force?: boolean | string;
+  /**
+   * Summary folder. Default (results-folder.ts): data/results/<experiment>/<profile> for the
+   * experiment's default config and seeds, else data/results/<experiment>/runs/<profile>-<config hash>.
+   * The default folder is refused for any other config.
+   */
   outDir?: string;
+  /** Root of the default results folders (`<root>/<experiment>/<profile>`). Default data/results of the repository. */
+  resultsRoot?: string;
+  /** Replace the folder's summary even when it covers finished units or rows this run lacks. Default false. */
+  replaceSummary?: boolean;
   /** Unit cache root. Default data/cache/units (PHYLAB_CACHE overrides). */
   cacheDir?: string;
   /** Only plan and report what is cached; run nothing. */
@@ -66,8 +82,12 @@ export interface ExperimentResult {
   outDir: string;
   /** Whether every planned unit has a result. */
   complete: boolean;
-  /** False when the summary in `outDir` was kept because it covers more finished units than this run (or on a dry run). */
+  /** False when the summary in `outDir` was kept because it covers more finished units than this run, was already up to date, or on a dry run. */
   summaryWritten: boolean;
+  /** Why the summary was not written (kept, or up to date); null when written or on a dry run. */
+  summaryNote: string | null;
+  /** Whether `outDir` is the experiment's default results folder for the profile. */
+  defaultFolder: boolean;
 }
 
 export function defaultCacheDir(): string {
@@ -82,9 +102,30 @@ function readJson(file: string): Json | undefined {
   if (!existsSync(file)) return undefined;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Json;
-  } catch {
-    throw new Error(`corrupt cached result ${file}: delete it (or rerun with --force) to recompute`);
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}): delete it (or rerun with --force=<unit id>) to recompute`);
   }
+}
+
+/**
+ * A unit's cached result when it is there, parses and fits the unit's schema; otherwise undefined,
+ * saying why when a file is there but unusable (the unit then runs again).
+ */
+function readValidResult(u: Unit, file: string, log: (s: string) => void): Json | undefined {
+  if (!existsSync(file)) return undefined;
+  let r: Json;
+  try {
+    r = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  } catch (e) {
+    log(`[phylab] ${file} is not valid JSON (${(e as Error).message}): unit ${u.id} runs again`);
+    return undefined;
+  }
+  const bad = invalidResult(u, r);
+  if (bad) {
+    log(`[phylab] ${file} is not a valid result of ${u.id} (${bad}): the unit runs again`);
+    return undefined;
+  }
+  return r;
 }
 
 function writeJsonAtomic(file: string, value: unknown): void {
@@ -118,9 +159,18 @@ function topoSort(units: Unit[]): Unit[] {
 
 export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunOptions): Promise<ExperimentResult> {
   const seeds = opts.seeds ?? exp.defaultSeeds(opts.profile);
+  exp.validate?.(config, seeds);
   const units = topoSort(exp.plan(config, seeds));
+  const forced = forcedUnits(units, opts.force);
   const cacheRoot = join(opts.cacheDir ?? defaultCacheDir(), exp.name);
-  const outDir = opts.outDir ?? join(REPO_ROOT, 'data', 'results', exp.name, opts.profile);
+  const folder = chooseResultsFolder(exp, config, seeds, opts.profile, opts.outDir, opts.resultsRoot);
+  const outDir = folder.dir;
+  const log = (s: string) => {
+    if (!opts.silent) process.stderr.write(s + '\n');
+  };
+  // a corrupt run.json / summary.json or a folder that cannot be written stops the run before its first unit
+  const prevSummary = opts.dryRun ? undefined : preflightResultsFolder(outDir);
+  if (!folder.isDefault && opts.outDir === undefined) log(`[phylab] this run differs from the default ${exp.name} (${opts.profile}) run in ${folder.differs.join(', ')}: its results go to ${outDir} (the default folder ${defaultResultsDir(exp.name, opts.profile, opts.resultsRoot)} is left as it is)`);
   // the code this process runs: captured before any unit, so a later commit in the work tree is never recorded
   const commit = gitCommit();
   const results: Record<string, Json> = {};
@@ -136,7 +186,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
     const dir = join(cacheRoot, hashes.get(u.id)!);
     dirs[u.id] = dir;
     totalCost += Math.round(u.cost);
-    const r = opts.force ? undefined : readJson(join(dir, 'result.json'));
+    const r = forced.has(u.id) ? undefined : readValidResult(u, join(dir, 'result.json'), log);
     if (r !== undefined) {
       results[u.id] = r;
       cachedCost += Math.round(u.cost);
@@ -145,23 +195,33 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   // Shipped unit results (<outDir>/units/<hash>.json.gz): dependents first, so a unit is taken only
   // when everything that needs it is done as well.
   const shipped = new Set<string>();
-  if (!opts.force) {
+  const shippedFrom = new Map<string, string>();
+  {
     const dependents = new Map<string, string[]>();
     for (const u of units) for (const d of u.deps ?? []) dependents.set(d, [...(dependents.get(d) ?? []), u.id]);
     for (const u of [...units].reverse()) {
-      if (results[u.id] !== undefined) continue;
+      if (results[u.id] !== undefined || forced.has(u.id)) continue;
       if (!(dependents.get(u.id) ?? []).every((d) => results[d] !== undefined)) continue;
-      const s = readShippedUnit(outDir, hashes.get(u.id)!);
-      if (s === undefined || s.id !== u.id) continue;
-      results[u.id] = s.result;
+      let found: { s: ShippedUnit; from: string } | undefined;
+      for (const from of folder.shippedDirs) {
+        const s = readShippedUnit(from, hashes.get(u.id)!);
+        if (s === undefined || s.id !== u.id) continue;
+        const bad = invalidResult(u, s.result);
+        if (bad) {
+          log(`[phylab] ${shippedFile(from, hashes.get(u.id)!)} is not a valid result of ${u.id} (${bad}): not used; the unit runs again`);
+          continue;
+        }
+        found = { s, from };
+        break;
+      }
+      if (!found) continue;
+      results[u.id] = found.s.result;
       shipped.add(u.id);
+      shippedFrom.set(u.id, found.from);
       cachedCost += Math.round(u.cost);
     }
   }
   const todo = units.filter((u) => results[u.id] === undefined);
-  const log = (s: string) => {
-    if (!opts.silent) process.stderr.write(s + '\n');
-  };
   log(`[phylab] ${exp.name} (${opts.profile}): ${units.length} units, ${units.length - todo.length} cached${shipped.size ? ` (${shipped.size} from the shipped results in ${outDir})` : ''}, ${todo.length} to run; cache ${cacheRoot}`);
 
   const progress = new Progress({ label: `${exp.name}`, total: totalCost, initial: cachedCost, unit: 'cost', silent: opts.silent || opts.dryRun, intervalMs: 10000 });
@@ -176,7 +236,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       if (byId.get(u.id)?.done) continue;
       const cached = pass === 0 && results[u.id] !== undefined && !todo.includes(u);
       if (cached) {
-        if (shipped.has(u.id)) byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, shipped: true, done: true, ...shippedMeta(outDir, hashes.get(u.id)!) });
+        if (shipped.has(u.id)) byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, shipped: true, done: true, ...shippedMeta(shippedFrom.get(u.id)!, hashes.get(u.id)!) });
         else byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dirs[u.id]) });
         continue;
       }
@@ -201,13 +261,14 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
         continue;
       }
       // another process may have finished it since the scan above (its lock is gone): take its result, never recompute
-      const late = opts.force ? undefined : readJson(join(dir, 'result.json'));
+      const late = forced.has(u.id) ? undefined : readValidResult(u, join(dir, 'result.json'), log);
       if (late !== undefined) {
         releaseUnit(dir);
         results[u.id] = late as Json;
         byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dir) });
         continue;
       }
+      if (forced.has(u.id)) clearUnitFolder(dir); // from scratch: no checkpoint to resume, no old result
       writeJsonAtomic(join(dir, 'unit.json'), { id: u.id, key: u.key, version: u.version, deps: u.deps ?? [], started: new Date().toISOString() });
       progress.status(`running ${u.id}`);
       const deps: Record<string, Json> = {};
@@ -221,8 +282,10 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       let result: Json;
       let seconds: number;
       try {
-        result = await u.run({ dir, deps, depDirs, progress, force: !!opts.force });
+        result = await u.run({ dir, deps, depDirs, progress, force: forced.has(u.id) });
         seconds = (Date.now() - ts) / 1000; // the one figure meta.json, run.json and the shipped copy carry
+        const bad = invalidResult(u, result);
+        if (bad) throw new Error(`unit ${u.id} returned an invalid result (${bad}); nothing was recorded for it (its folder: ${dir})`);
         writeJsonAtomic(join(dir, 'result.json'), result);
         writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend });
       } finally {
@@ -241,7 +304,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 >= opts.budgetS) break;
     }
     for (const u of held) {
-      const r = readJson(join(dirs[u.id], 'result.json'));
+      const r = readValidResult(u, join(dirs[u.id], 'result.json'), log);
       if (r !== undefined) {
         results[u.id] = r;
         byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, done: true, ...readMeta(dirs[u.id]) });
@@ -255,25 +318,27 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   const rows = exp.summarize(config, seeds, results);
   const complete = records.every((r) => r.done);
   let summaryWritten = false;
+  let summaryNote: string | null = null;
   if (!opts.dryRun) {
-    const doneNow = records.filter((r) => r.done).length;
-    const doneBefore = summaryDoneUnits(outDir);
-    // Never replace a summary that covers more finished units (e.g. a shipped one whose unit results predate
-    // units/, or the default config's when this run overrides it) with a smaller one, unless this run is complete.
-    const keep = !complete && !opts.force && doneBefore > doneNow;
-    if (keep) {
-      log(`[phylab] kept the summary in ${outDir}: it covers ${doneBefore} finished units, this run ${doneNow} of ${records.length}; this run's results stay in the cache (rerun to resume; --out DIR writes this one elsewhere)`);
-    } else {
+    // Never replace a summary that covers finished units or rows this run lacks (e.g. a shipped one whose unit
+    // results predate units/) unless told to; leave an up-to-date one byte-identical (summary-guard.ts).
+    const done = records.filter((r) => r.done);
+    const decision = decideSummary(prevSummary, { done, rows: rows.length, computed: done.filter((r) => !r.cached).length }, !!opts.replaceSummary);
+    if (decision.action === 'write') {
       writeSummary(outDir, rows, { experiment: exp.name, profile: opts.profile, seeds, complete, units: records, ...provenance(config) });
       summaryWritten = true;
+    } else {
+      summaryNote = decision.reason;
+      log(`[phylab] ${outDir}: ${decision.reason}`);
     }
     for (const u of units) {
       const rec = records.find((r) => r.id === u.id)!;
-      if (rec.done && !rec.shipped) writeShippedUnit(outDir, u, rec, results[u.id]);
+      // a unit taken from the default folder's shipped results is copied into a non-default run's own folder
+      if (rec.done && (!rec.shipped || shippedFrom.get(u.id) !== outDir)) writeShippedUnit(outDir, u, rec, results[u.id]);
     }
-    if (!keep) exp.exportArtifacts?.(config, seeds, results, outDir);
+    if (decision.action === 'write') exp.exportArtifacts?.(config, seeds, results, outDir);
   }
-  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete, summaryWritten };
+  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete, summaryWritten, summaryNote, defaultFolder: folder.isDefault };
 }
 
 /**
@@ -334,12 +399,6 @@ function writeShippedUnit(outDir: string, u: Unit, rec: UnitRecord, result: Json
   renameSync(tmp, file);
 }
 
-/** How many finished units the summary in `outDir` covers (its run.json), 0 when there is none. */
-function summaryDoneUnits(outDir: string): number {
-  const run = readJson(join(outDir, 'run.json')) as { units?: Array<{ done?: unknown }> } | undefined;
-  return Array.isArray(run?.units) ? run!.units.filter((u) => u?.done === true).length : 0;
-}
-
 /** Write summary.json, summary.csv and run.json. */
 export function writeSummary(outDir: string, rows: Row[], run: Record<string, unknown>): void {
   mkdirSync(outDir, { recursive: true });
@@ -373,13 +432,19 @@ export function loadSummary(name: string, profile: Profile, outDir?: string): { 
  * or else from the shipped copies in the summary folder (`units/<hash>.json.gz`); units with neither are absent.
  * For notebooks that need more than the summary rows (e.g. per-video records).
  */
-export function loadUnitResults<C>(exp: Experiment<C>, config: C, seeds: number[], opts: { profile: Profile; outDir?: string; cacheDir?: string }): Record<string, Json> {
-  const outDir = opts.outDir ?? join(REPO_ROOT, 'data', 'results', exp.name, opts.profile);
+export function loadUnitResults<C>(exp: Experiment<C>, config: C, seeds: number[], opts: { profile: Profile; outDir?: string; cacheDir?: string; resultsRoot?: string }): Record<string, Json> {
+  const folder = chooseResultsFolder(exp, config, seeds, opts.profile, opts.outDir, opts.resultsRoot);
   const cacheRoot = join(opts.cacheDir ?? defaultCacheDir(), exp.name);
   const out: Record<string, Json> = {};
+  const quiet = () => undefined;
   for (const u of exp.plan(config, seeds)) {
     const hash = unitHash(u);
-    const r = readJson(join(cacheRoot, hash, 'result.json')) ?? readShippedUnit(outDir, hash)?.result;
+    let r = readValidResult(u, join(cacheRoot, hash, 'result.json'), quiet);
+    for (const from of folder.shippedDirs) {
+      if (r !== undefined) break;
+      const s = readShippedUnit(from, hash);
+      if (s !== undefined && s.id === u.id && invalidResult(u, s.result) === null) r = s.result;
+    }
     if (r !== undefined) out[u.id] = r;
   }
   return out;

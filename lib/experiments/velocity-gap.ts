@@ -21,6 +21,8 @@ import { ConfigError, Profile } from '../config/profile';
 import type { Band } from '../data/bands';
 import { CaseMatchingBase, caseMatchingBase, EvalRecord, caseUnits, inBands, uniformData } from './case-matching-units';
 import type { Experiment, Json, Row, Unit } from './experiment';
+import { validateCaseMatchingBase } from './case-matching-validate';
+import { checkBands } from './settings-checks';
 
 /** Training speed bands of the five sets of paper Fig 5 (paper-spec §5.1), by panel number. */
 export const VELOCITY_GAP_SETS: Readonly<Record<string, ReadonlyArray<Band>>> = {
@@ -70,6 +72,11 @@ export const experiment: Experiment<VelocityGapConfig> = {
   description: 'case matching: interpolation across gaps in the training speeds (paper §5.1, Fig 5)',
   defaultConfig: defaultVelocityGapConfig,
   defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  validate(c, seeds) {
+    validateCaseMatchingBase(c, seeds);
+    checkSets(c);
+    checkBands('evalVelocity', c.evalVelocity);
+  },
   choices: { parser: ['alpha', 'mask'] },
   plan(c, seeds) {
     checkSets(c);

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../config/profile';
 import { rngFor } from '../rng/rng';
 import { replaceFolder } from '../runtime/atomic-folder';
+import { FileRecord, fileRecord, readVerifiedFile } from '../runtime/file-checksum';
 import { ParamMap, packTensors, unpackTensors } from './params';
 
 export interface VaeConfig {
@@ -189,13 +190,20 @@ export interface VaeMeta {
   tensors: Array<{ name: string; shape: number[] }>;
   /** ISO date of the save. */
   saved: string;
+  /** Size and SHA-256 of weights.bin, verified on load (absent in VAEs saved before it existed). */
+  files?: Record<string, FileRecord>;
 }
 
 /** Reads `<dir>/vae.json`; ConfigError when missing or not a VAE checkpoint. */
 export function readVaeMeta(dir: string): VaeMeta {
   const f = join(dir, 'vae.json');
   if (!existsSync(f)) throw new ConfigError(`autoencoder.weights: no VAE checkpoint in '${dir}' (expected ${f}; make one with 'phylab train-vae --out ${dir}')`);
-  const meta = JSON.parse(readFileSync(f, 'utf8')) as VaeMeta;
+  let meta: VaeMeta;
+  try {
+    meta = JSON.parse(readFileSync(f, 'utf8')) as VaeMeta;
+  } catch (e) {
+    throw new Error(`VAE checkpoint config ${f} is not valid JSON (${(e as Error).message}); restore it, or delete '${dir}' to train the VAE again`);
+  }
   if (meta.format !== VAE_FORMAT) throw new ConfigError(`autoencoder.weights: '${dir}' is not a VAE checkpoint (format '${String(meta.format)}')`);
   if (meta.version !== VAE_VERSION) throw new ConfigError(`autoencoder.weights: VAE checkpoint '${dir}' has version ${meta.version}; this code reads version ${VAE_VERSION}`);
   validateVaeConfig(meta.config);
@@ -206,13 +214,15 @@ export function readVaeMeta(dir: string): VaeMeta {
 export async function saveVae(dir: string, params: ParamMap, meta: Omit<VaeMeta, 'format' | 'version' | 'tensors' | 'saved'>): Promise<void> {
   const tensors = vaeParamSpecs(meta.config).map((s) => ({ name: s.name, shape: s.shape }));
   const weights = await packTensors(params, tensors, 'saveVae');
-  const full: VaeMeta = { format: VAE_FORMAT, version: VAE_VERSION, ...meta, tensors, saved: new Date().toISOString() };
+  const full: VaeMeta = { format: VAE_FORMAT, version: VAE_VERSION, ...meta, tensors, saved: new Date().toISOString(), files: { 'weights.bin': fileRecord(weights) } };
   replaceFolder(dir, { 'weights.bin': weights, 'vae.json': JSON.stringify(full, null, 2) + '\n' });
 }
 
 /** Loads a VAE checkpoint folder; the tensors are owned by the caller. */
 export function loadVae(dir: string): { meta: VaeMeta; params: ParamMap } {
   const meta = readVaeMeta(dir);
-  const params = unpackTensors(readFileSync(join(dir, 'weights.bin')), meta.tensors, 0, `VAE checkpoint '${dir}': weights.bin`);
+  const elems = meta.tensors.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
+  const bytes = readVerifiedFile(join(dir, 'weights.bin'), elems * 4, meta.files?.['weights.bin'], `restore it, or delete '${dir}' to train the VAE again`);
+  const params = unpackTensors(bytes, meta.tensors, 0, `VAE checkpoint '${dir}': weights.bin`);
   return { meta, params };
 }

@@ -3,11 +3,9 @@
  * the TF.js backend, the PyTorch benchmark peer. Used by `phylab setup` and `phylab main`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { findJupyter, JUPYTER_INSTALL_HINT, jupyterEnv } from '../notebook/jupyter';
-import { REPO_ROOT } from './provenance';
+import { registerKernels } from './kernelspec';
 
 export interface Check {
   name: string;
@@ -24,26 +22,15 @@ export function findChromium(): string | null {
 }
 
 /**
- * Register the `phylab` kernel (tslab started from this repo's root) with the user's Jupyter,
- * so JupyterLab / Notebook started anywhere offer it. Returns a check line.
+ * Register the Jupyter kernels of this checkout (lib/runtime/kernelspec.ts): `phylab` (runs the
+ * checkout the notebook is in) and `phylab-<hash>` (always this checkout), warning when an older
+ * registration pointed elsewhere. Returns a check line.
  */
 export function registerKernel(): Check {
   const jupyter = findJupyter();
   if (!jupyter) return { name: 'jupyter kernel', ok: false, detail: JUPYTER_INSTALL_HINT };
-  const dir = mkdtempSync(join(tmpdir(), 'phylab-kernel-'));
-  const spec = join(dir, 'phylab');
-  try {
-    require('node:fs').mkdirSync(spec);
-    writeFileSync(
-      join(spec, 'kernel.json'),
-      JSON.stringify({ argv: [process.execPath, join(REPO_ROOT, 'bin', 'tslab-kernel.cjs'), '--config-path', '{connection_file}'], display_name: 'phylab (TypeScript)', language: 'typescript' }, null, 2),
-    );
-    const r = spawnSync(jupyter, ['kernelspec', 'install', '--user', '--replace', '--name', 'phylab', spec], { env: jupyterEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.status !== 0) return { name: 'jupyter kernel', ok: false, detail: `jupyter kernelspec install failed: ${r.stderr.toString().trim().split('\n').pop()}` };
-    return { name: 'jupyter kernel', ok: true, detail: `kernel 'phylab' registered with ${jupyter} (check: jupyter kernelspec list)` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = registerKernels(jupyter, jupyterEnv());
+  return { name: 'jupyter kernel', ok: r.ok, detail: r.detail };
 }
 
 export function checkPytorchPeer(): Check {

@@ -12,11 +12,16 @@
  * Saving writes `<dir>.tmp` and then swaps it in with renames, so a kill at any moment leaves
  * either the previous or the new checkpoint (`<dir>.old` is picked up if the kill fell between
  * the two renames).
+ *
+ * Integrity: config.json records the size and SHA-256 of each .bin file (`files`), verified on
+ * load, so an altered or truncated file is an error naming it rather than a different model
+ * (checkpoints saved before `files` existed are checked for size only). Every error names the file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { replaceFolder } from '../runtime/atomic-folder';
+import { FileRecord, fileRecord, readVerifiedFile } from '../runtime/file-checksum';
 import { ParamMap, TensorEntry, packTensors, paramSpecs, unpackTensors } from '../model/params';
 import { DiTRunConfig } from './train-config';
 
@@ -43,7 +48,20 @@ export interface CheckpointMeta {
   tensors: TensorEntry[];
   /** ISO date of the save. */
   saved: string;
+  /** Size and SHA-256 of each .bin file, verified on load (absent in checkpoints saved before it existed). */
+  files?: Record<string, FileRecord>;
+  /** TF.js backend label of the process that saved it (resuming under another one is not bit-exact). */
+  engine?: string | null;
 }
+
+/** The .bin files of a checkpoint and their size in float32 values per tensor element. */
+const BIN_FILES: ReadonlyArray<{ name: string; perElement: number }> = [
+  { name: 'weights.bin', perElement: 1 },
+  { name: 'ema.bin', perElement: 1 },
+  { name: 'optimizer.bin', perElement: 2 },
+];
+
+
 
 export interface CheckpointState {
   config: DiTRunConfig;
@@ -65,7 +83,7 @@ export function resolveCheckpointDir(dir: string): string | null {
 }
 
 /** Writes the checkpoint folder `dir` atomically (see module comment). */
-export async function saveCheckpoint(dir: string, state: CheckpointState): Promise<void> {
+export async function saveCheckpoint(dir: string, state: CheckpointState, opts: { engine?: string | null } = {}): Promise<void> {
   const entries: TensorEntry[] = paramSpecs(state.config.model).map((s) => ({ name: s.name, shape: s.shape }));
   const meta: CheckpointMeta = {
     format: CHECKPOINT_FORMAT,
@@ -82,16 +100,42 @@ export async function saveCheckpoint(dir: string, state: CheckpointState): Promi
   const weights = await packTensors(state.params, entries);
   const ema = await packTensors(state.ema, entries);
   const opt = Buffer.concat([await packTensors(state.adam.m, entries), await packTensors(state.adam.v, entries)]);
-  replaceFolder(dir, { 'weights.bin': weights, 'ema.bin': ema, 'optimizer.bin': opt, 'config.json': JSON.stringify(meta, null, 2) + '\n' });
+  const bins: Record<string, Uint8Array> = { 'weights.bin': weights, 'ema.bin': ema, 'optimizer.bin': opt };
+  meta.files = Object.fromEntries(Object.entries(bins).map(([k, b]) => [k, fileRecord(b)]));
+  if (opts.engine !== undefined) meta.engine = opts.engine;
+  try {
+    replaceFolder(dir, { ...bins, 'config.json': JSON.stringify(meta, null, 2) + '\n' });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`could not write checkpoint ${dir} (${err.code ?? 'error'}: ${err.message})${err.code === 'ENOSPC' ? ': the disk is full' : ''}; the previous checkpoint, if any, is kept`);
+  }
+}
+
+/** Checks a checkpoint file's size (from the tensor manifest) and, when recorded, its SHA-256; returns its bytes. */
+function readVerified(d: string, meta: CheckpointMeta, name: string): Buffer {
+  const spec = BIN_FILES.find((b) => b.name === name)!;
+  const elems = meta.tensors.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
+  return readVerifiedFile(join(d, name), elems * 4 * spec.perElement, meta.files?.[name], `restore it, or delete the checkpoint folder ${d} to train from scratch`);
 }
 
 /** Reads only config.json of a checkpoint (`dir` may be a run folder). */
 export function readCheckpointMeta(dir: string): CheckpointMeta {
   const d = resolveCheckpointDir(dir);
   if (!d) throw new Error(`no checkpoint in '${dir}' (expected ${join(dir, 'config.json')} or ${join(dir, 'checkpoint', 'config.json')})`);
-  const meta = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8')) as CheckpointMeta;
-  if (meta.format !== CHECKPOINT_FORMAT) throw new Error(`'${d}' is not a DiT checkpoint (format '${String(meta.format)}')`);
+  const file = join(d, 'config.json');
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(readFileSync(file, 'utf8')) as CheckpointMeta;
+  } catch (e) {
+    throw new Error(`checkpoint config ${file} is not valid JSON (${(e as Error).message}); restore it, or delete the checkpoint folder ${d} to train from scratch`);
+  }
+  if (typeof meta !== 'object' || meta === null) throw new Error(`checkpoint config ${file} is not an object; restore it, or delete the checkpoint folder ${d}`);
+  if (meta.format !== CHECKPOINT_FORMAT) throw new Error(`'${d}' is not a DiT checkpoint (format '${String(meta.format)}' in ${file})`);
   if (meta.version !== CHECKPOINT_VERSION) throw new Error(`checkpoint '${d}' has version ${meta.version}; this code reads version ${CHECKPOINT_VERSION}`);
+  const bad = !Array.isArray(meta.tensors) || !meta.tensors.every((t) => typeof t?.name === 'string' && Array.isArray(t.shape) && t.shape.every((n) => Number.isInteger(n) && n > 0))
+    ? 'tensors'
+    : !Number.isInteger(meta.step) || meta.step < 0 ? 'step' : typeof meta.config !== 'object' || meta.config === null ? 'config' : typeof meta.optimizer?.t !== 'number' ? 'optimizer.t' : null;
+  if (bad) throw new Error(`checkpoint config ${file} has no valid '${bad}'; restore it, or delete the checkpoint folder ${d} to train from scratch`);
   return meta;
 }
 
@@ -105,10 +149,12 @@ export function loadCheckpoint(dir: string, opts: LoadOptions = {}): { meta: Che
   const d = resolveCheckpointDir(dir) as string;
   const meta = readCheckpointMeta(dir);
   const entries = meta.tensors;
-  const ema = unpackTensors(readFileSync(join(d, 'ema.bin')), entries);
-  if (opts.trainingState === false) return { meta, ema };
-  const params = unpackTensors(readFileSync(join(d, 'weights.bin')), entries);
-  const optBytes = readFileSync(join(d, 'optimizer.bin'));
+  const emaBytes = readVerified(d, meta, 'ema.bin');
+  if (opts.trainingState === false) return { meta, ema: unpackTensors(emaBytes, entries) };
+  const weightBytes = readVerified(d, meta, 'weights.bin');
+  const optBytes = readVerified(d, meta, 'optimizer.bin');
+  const ema = unpackTensors(emaBytes, entries);
+  const params = unpackTensors(weightBytes, entries);
   const per = entries.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
   const m = unpackTensors(optBytes, entries, 0);
   const v = unpackTensors(optBytes, entries, per);

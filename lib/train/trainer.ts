@@ -29,6 +29,7 @@ import { CheckpointMeta, loadCheckpoint, readCheckpointMeta, resolveCheckpointDi
 import { emaDecayAt, updateEma } from './ema';
 import { DiTRunConfig, learningRate, validateRunConfig } from './train-config';
 import { VideoSource } from './video-source';
+import { currentBackend } from '../runtime/backend';
 
 /** Raised when the loss or the gradient norm is NaN/±Inf; no update was applied. */
 export class NonFiniteLossError extends Error {
@@ -90,6 +91,12 @@ function truncateLog(file: string, step: number): void {
   writeFileSync(file, keep.map((l) => l + '\n').join(''));
 }
 
+/** A warning when a checkpoint saved under engine `saved` is resumed under `now` (null when the same or unrecorded). */
+export function engineChangeNote(dir: string, saved: string | null | undefined, now: string | null): string | null {
+  if (saved === undefined || saved === null || now === null || saved === now) return null;
+  return `resuming ${dir} under another engine (saved under '${saved}', now '${now}'): training continues, but the result is not bit-identical to an uninterrupted run on one engine`;
+}
+
 /** Keys that may differ between a checkpoint and a resumed run (more steps, other save cadence). */
 const RESUMABLE_TRAIN_KEYS = new Set(['steps', 'checkpointEvery']);
 
@@ -116,6 +123,8 @@ export class DiTTrainer {
   /** Optimizer steps completed. */
   step: number;
   lastLoss: number | null;
+  /** Set when this trainer resumed a checkpoint saved under another engine (the run is then not bit-exact); null otherwise. */
+  resumeNote: string | null = null;
   /** Step of the last checkpoint written or loaded, or null. */
   lastCheckpointStep: number | null;
   readonly schedule: NoiseSchedule;
@@ -165,6 +174,8 @@ export class DiTTrainer {
       if (opts.logFile) truncateLog(opts.logFile, meta.step);
       const tr = new DiTTrainer(opts.source, cfg, model, ld.ema, opt, meta.step, meta.lastLoss, ckDir, opts.logFile ?? null);
       tr.dataConfig = opts.dataConfig;
+      tr.resumeNote = engineChangeNote(found, meta.engine, currentBackend()?.label ?? null);
+      if (tr.resumeNote) process.stderr.write(`[phylab] ${tr.resumeNote}\n`);
       return tr;
     }
     const model = DiT.create(cfg.model, cfg.seed);
@@ -288,7 +299,7 @@ export class DiTTrainer {
       adam: { m: this.optimizer.m, v: this.optimizer.v, t: this.optimizer.t },
       data: { description: this.source.description ?? 'unnamed source', count: this.source.count, frameShape: [...this.source.frameShape], source: this.dataConfig },
       lastLoss: this.lastLoss,
-    });
+    }, { engine: currentBackend()?.label ?? null });
     if (dir === this.checkpointDir) this.lastCheckpointStep = this.step;
   }
 

@@ -4,6 +4,7 @@ import { CommandSpec, formatHelp, parseArgs, UsageError } from '../../lib/cli/ar
 const spec: CommandSpec = {
   name: 'demo',
   summary: 'a demo',
+  positionals: ['name'],
   acceptsOverrides: true,
   options: [
     { name: 'count', type: 'integer', help: 'how many', default: 4, min: 1, max: 100 },
@@ -53,5 +54,23 @@ describe('cli/args', () => {
     assert.match(h, /Usage: phylab demo/);
     assert.match(h, /--count=<integer>.*\[in \[1, 100\]\].*\(default: 4\)/);
     assert.match(h, /--scenario=<uniform\|collision>/);
+  });
+});
+
+describe('cli/args strict numbers, lists and positionals (issue 15, item 11)', () => {
+  it('rejects 0x10, 1e1, 1.0 and blanks as integers', () => {
+    for (const bad of ['0x10', '1e1', '1.0', ' 5', '0b11']) assert.throws(() => parseArgs(spec, [`--count=${bad}`]), (e: Error) => e instanceof UsageError && /--count must be an integer/.test(e.message), bad);
+    assert.equal(parseArgs(spec, ['--count=16']).options.count, 16);
+  });
+
+  it('rejects empty list entries', () => {
+    assert.throws(() => parseArgs(spec, ['--seeds=1,,2']), /--seeds must be a comma-separated list without empty entries, got '1,,2'/);
+    assert.throws(() => parseArgs(spec, ['--seeds=1,2,']), /without empty entries/);
+  });
+
+  it('rejects positional arguments beyond the declared ones, unless the command is variadic', () => {
+    assert.throws(() => parseArgs(spec, ['a', 'b']), /unexpected argument 'b' for 'phylab demo'; it takes <name>/);
+    assert.throws(() => parseArgs({ ...spec, positionals: [] }, ['x']), /takes no positional arguments/);
+    assert.deepEqual(parseArgs({ ...spec, variadic: true }, ['a', 'b']).positionals, ['a', 'b']);
   });
 });

@@ -58,3 +58,16 @@ describe('config/overrides', () => {
     assert.equal(stableStringify({ b: 1, a: [2, { d: 1, c: 0 }] }), '{"a":[2,{"c":0,"d":1}],"b":1}');
   });
 });
+
+describe('config/overrides strict numbers (issue 15, item 11)', () => {
+  const cfg = { steps: 500, lr: 0.001, weightDecay: 0 };
+  it('rejects hex, binary and blank numbers; an integer setting written with an exponent', () => {
+    for (const bad of ['0x10', '0b1', ' ', 'Infinity']) assert.throws(() => applyDotted(cfg, { steps: bad }), (e: Error) => e instanceof ConfigError && /'steps' must be a number, got '.*' \(decimal notation/.test(e.message), bad);
+    assert.throws(() => applyDotted(cfg, { steps: '1e1' }), /'steps' is an integer setting: write it in digits \(10\)/);
+  });
+  it('still takes decimals and exponents where they are meant', () => {
+    assert.equal(applyDotted(cfg, { lr: '1e-4' }).lr, 1e-4);
+    assert.equal(applyDotted(cfg, { weightDecay: '1e-2' }).weightDecay, 0.01);
+    assert.equal(applyDotted(cfg, { steps: '2000' }).steps, 2000);
+  });
+});

@@ -13,9 +13,12 @@ import { formatDuration } from '../progress';
 
 export function parseSeeds(raw: unknown): number[] | undefined {
   if (raw === undefined) return undefined;
-  const list = (raw as Array<string | number>).map((s) => Number(s));
-  for (const s of list) if (!Number.isInteger(s) || s < 0) throw new UsageError(`--seeds must be non-negative integers separated by commas, got '${(raw as unknown[]).join(',')}'`);
-  if (list.length === 0) throw new UsageError('--seeds needs at least one seed');
+  const items = (raw as Array<string | number>).map((s) => String(s));
+  const shown = items.join(',');
+  if (items.length === 0) throw new UsageError('--seeds needs at least one seed');
+  for (const s of items) if (!/^\d+$/.test(s)) throw new UsageError(`--seeds must be non-negative decimal integers separated by commas (e.g. 1,2,3), got '${shown}'`);
+  const list = items.map(Number);
+  if (new Set(list).size !== list.length) throw new UsageError(`--seeds lists a seed twice: '${shown}'`);
   return list;
 }
 
@@ -28,8 +31,9 @@ export const command: CommandSpec = {
   options: [
     { name: 'profile', type: 'string', help: 'scale of the run', choices: ['smoke', 'quick', 'paper'], default: 'quick' },
     { name: 'seeds', type: 'list', help: 'seeds, comma-separated (default: the profile’s)' },
-    { name: 'out', type: 'string', help: 'summary folder (default data/results/<name>/<profile>)' },
-    { name: 'force', type: 'boolean', help: 'recompute cached units', default: false },
+    { name: 'out', type: 'string', help: 'summary folder (default: data/results/<name>/<profile> for the default config and seeds, else data/results/<name>/runs/<profile>-<config hash>)' },
+    { name: 'force', type: 'string', help: "recompute these units from scratch (trains again, no resume): unit id patterns with * wildcards, comma-separated, e.g. 'eval/*'; '*' for all; units depending on them are recomputed too" },
+    { name: 'replace-summary', type: 'boolean', help: 'replace the folder\'s summary even when it covers finished units or rows this run lacks', default: false },
     { name: 'dry-run', type: 'boolean', help: 'list the units and what is cached; run nothing', default: false },
     { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes; 0: run none, only summarize the cached units)', min: 0 },
     { name: 'no-train', type: 'boolean', help: 'train nothing: run only the evaluations of models already trained (e.g. after a metric change)', default: false },
@@ -44,7 +48,10 @@ export const command: CommandSpec = {
     const exp = getExperiment(name);
     if (!exp) throw new UsageError(`unknown experiment '${name}'; allowed: ${names.join(', ')}`);
     const profile = parseProfile(String(args.options.profile), '--profile');
+
     const config = applyDotted(exp.defaultConfig(profile), args.overrides, exp.choices);
+    const seeds = parseSeeds(args.options.seeds);
+    exp.validate?.(config, seeds ?? exp.defaultSeeds(profile));
     if (args.options['print-config']) {
       process.stdout.write(JSON.stringify(config, null, 2) + '\n');
       return 0;
@@ -53,8 +60,9 @@ export const command: CommandSpec = {
     const budget = args.options['budget-min'] as number | undefined;
     const res = await runExperiment(exp, config, {
       profile,
-      seeds: parseSeeds(args.options.seeds),
-      force: !!args.options.force,
+      seeds,
+      force: args.options.force as string | undefined,
+      replaceSummary: !!args.options['replace-summary'],
       outDir: args.options.out as string | undefined,
       dryRun: !!args.options['dry-run'],
       budgetS: budget !== undefined ? budget * 60 : undefined,
@@ -64,7 +72,7 @@ export const command: CommandSpec = {
     const secs = res.units.reduce((s, u) => s + (u.seconds ?? 0), 0);
     process.stdout.write(`${res.name} (${profile}): ${done}/${res.units.length} units done (${formatDuration(secs)} of compute in total)${res.complete ? '' : ' — incomplete: rerun to resume'}\n`);
     if (args.options['dry-run']) for (const u of res.units) process.stdout.write(`  ${u.done ? 'cached ' : 'to run '} ${u.id}\n`);
-    else process.stdout.write(res.summaryWritten ? `summary: ${res.outDir}/summary.json (${res.rows.length} rows)\n` : `summary: kept ${res.outDir}/summary.json (it covers more finished units than this run)\n`);
+    else process.stdout.write(res.summaryWritten ? `summary: ${res.outDir}/summary.json (${res.rows.length} rows)${res.defaultFolder ? '' : ' — not the default results folder: this run\'s config or seeds differ from the default'}\n` : `summary: ${res.outDir}/summary.json — ${res.summaryNote}\n`);
     return 0;
   },
 };

@@ -26,6 +26,7 @@ function baseName(path: string): string {
 
 export const command: CommandSpec = {
   name: 'export-figure',
+  variadic: true,
   summary: 'export saved plotly figure specs (JSON) to SVG/PNG/PDF with a JSON sidecar (headless Chromium)',
   description:
     'Each --in file is a plotly figure spec {data, layout, config?} (Exporter.save writes one as <base>.plotly.json). ' +

@@ -46,7 +46,7 @@ export const command: CommandSpec = {
       process.stdout.write(`\n== ${name}: ${exp.description} (profile ${profile})\n`);
       const res = await runExperiment(exp, exp.defaultConfig(profile), { profile, budgetS: left !== undefined ? Math.max(0, left) : undefined });
       const done = res.units.filter((u) => u.done).length;
-      process.stdout.write(`${name}: ${done}/${res.units.length} units done${res.complete ? '' : ' (incomplete: run again to resume)'}; summary ${res.outDir}/summary.json${res.summaryWritten ? '' : ' (kept: it covers more finished units)'}\n`);
+      process.stdout.write(`${name}: ${done}/${res.units.length} units done${res.complete ? '' : ' (incomplete: run again to resume)'}; summary ${res.outDir}/summary.json${res.summaryWritten ? '' : ' (left as it is: see the line above)'}\n`);
     }
     process.stdout.write(`\nmain job finished in ${formatDuration((Date.now() - t0) / 1000)}. Open the notebooks: jupyter lab (kernel "phylab (TypeScript)"), folder notebooks/.\n`);
     return 0;

@@ -3,7 +3,9 @@
  * square), with checkpoints in <out>/checkpoint that a re-run of the same command resumes.
  */
 import { join, resolve } from 'node:path';
-import { CommandSpec, UsageError } from '../args';
+import { mkdirSync } from 'node:fs';
+import { CommandSpec, ParsedArgs, UsageError } from '../args';
+import { claimLock, lockHolder, releaseLock } from '../../runtime/pid-lock';
 import { applyDotted, Choices } from '../../config/overrides';
 import { ConfigError, PROFILES, Profile, parseProfile } from '../../config/profile';
 import { AUTOENCODER_KINDS, createAutoencoder } from '../../model/autoencoder';
@@ -115,38 +117,68 @@ export const command: CommandSpec = {
     if (o.steps !== undefined) overrides['train.steps'] = String(o.steps);
     const cfg = resolveTrainConfig(profile, preset, o.scenario as Scenario, o.seed as number, overrides);
     const out = resolve(String(o.out));
-    await initDitBackend();
-    const opened = await openVideoSource(cfg.data, { progress: !!o.progress });
+    // one writer per run folder: a second `phylab train --out` on it stops here (two would lose a model)
+    const lock = claimRunFolder(out);
     try {
-      writeRunInfo(out, cfg, cfg.seed, { command: 'train' });
-      const trainer = DiTTrainer.create({
-        config: runConfigOf(cfg),
-        source: opened.source,
-        checkpointDir: join(out, 'checkpoint'),
-        resume: !!o.resume,
-        logFile: join(out, 'train-log.jsonl'),
-        dataConfig: cfg.data,
-      });
-      const m = cfg.model;
-      process.stderr.write(
-        `[phylab] ${preset}: ${trainer.model.numParams().toLocaleString('en-US')} params, ${trainer.model.geometry.tokens} tokens (${m.latentShape.join('×')} / patch ${m.patch.join('×')}), ` +
-          `data: ${opened.source.description}${trainer.step > 0 ? `; resuming at step ${trainer.step}` : ''}\n`,
-      );
-      try {
-        const r = await trainer.train({ progress: !!o.progress });
-        process.stdout.write(`trained ${r.step} steps; last loss ${trainer.lastLoss?.toFixed(5) ?? 'n/a'}; checkpoint ${join(out, 'checkpoint')}\n`);
-        process.stdout.write(`next: phylab sample --checkpoint ${out} --out ${join(out, 'samples')}\n`);
-      } catch (e) {
-        if (e instanceof NonFiniteLossError) {
-          process.stderr.write(`phylab train: ${e.message}\n`);
-          return 1;
-        }
-        throw e;
-      } finally {
-        trainer.dispose();
-      }
+      return await trainInto(out, cfg, preset, o);
     } finally {
-      opened.close();
+      releaseLock(lock);
     }
   },
 };
+
+/** The lock file of a `phylab train` run folder. */
+export const TRAIN_LOCK = 'train.lock';
+
+/** Take `<out>/train.lock` for this process; a UsageError naming the holder when another live process has it. */
+export function claimRunFolder(out: string): string {
+  mkdirSync(out, { recursive: true });
+  const lock = join(out, TRAIN_LOCK);
+  if (!claimLock(lock)) {
+    const pid = lockHolder(lock);
+    throw new UsageError(`another phylab train (pid ${pid ?? '?'}) is writing ${out} (lock ${lock}); wait for it to finish or use another --out folder`);
+  }
+  return lock;
+}
+
+async function trainInto(out: string, cfg: TrainCommandConfig, preset: string, o: ParsedArgs['options']): Promise<number | void> {
+  await initDitBackend();
+  const opened = await openVideoSource(cfg.data, { progress: !!o.progress });
+  try {
+    const trainer = DiTTrainer.create({
+      config: runConfigOf(cfg),
+      source: opened.source,
+      checkpointDir: join(out, 'checkpoint'),
+      resume: !!o.resume,
+      logFile: join(out, 'train-log.jsonl'),
+      dataConfig: cfg.data,
+    });
+    // written once the resume was accepted, so run.json always describes the weights beside it
+    try {
+      writeRunInfo(out, cfg, cfg.seed, { command: 'train' });
+    } catch (e) {
+      trainer.dispose();
+      throw e;
+    }
+    const m = cfg.model;
+    process.stderr.write(
+      `[phylab] ${preset}: ${trainer.model.numParams().toLocaleString('en-US')} params, ${trainer.model.geometry.tokens} tokens (${m.latentShape.join('×')} / patch ${m.patch.join('×')}), ` +
+        `data: ${opened.source.description}${trainer.step > 0 ? `; resuming at step ${trainer.step}` : ''}\n`,
+    );
+    try {
+      const r = await trainer.train({ progress: !!o.progress });
+      process.stdout.write(`trained ${r.step} steps; last loss ${trainer.lastLoss?.toFixed(5) ?? 'n/a'}; checkpoint ${join(out, 'checkpoint')}\n`);
+      process.stdout.write(`next: phylab sample --checkpoint ${out} --out ${join(out, 'samples')}\n`);
+    } catch (e) {
+      if (e instanceof NonFiniteLossError) {
+        process.stderr.write(`phylab train: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    } finally {
+      trainer.dispose();
+    }
+  } finally {
+    opened.close();
+  }
+}
