@@ -23,6 +23,10 @@ function phylab(args: string[]) {
   return r;
 }
 
+const t = () => Date.now();
+const secs = (t0: number) => ((Date.now() - t0) / 1000).toFixed(1);
+const note = (s: string) => process.stderr.write(`      (${s})\n`);
+
 function jobsOf(emitDir: string): Array<{ what: string; id: string; args: string[] }> {
   return JSON.parse(readFileSync(join(emitDir, 'jobs.json'), 'utf8')).jobs;
 }
@@ -44,6 +48,18 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
   this.timeout(900_000);
   let dir: string;
   let started = false;
+  // one config for both smoke runs: training long enough (checkpoints every 10 steps) to cancel a task mid-run
+  const cfg = ['id-ood', '--profile', 'smoke', '--scenarios=uniform', '--train.steps=200', '--train.checkpointEvery=10'];
+  let localRows: Row[] | null = null;
+  /** The summary rows of a local `phylab exp` run of `cfg` (computed once). */
+  const local = () => {
+    if (localRows) return localRows;
+    const t0 = t();
+    const r = phylab([...cfg, '--cache', join(dir, 'local-cache'), '--out', join(dir, 'local-out')]);
+    assert.equal(r.status, 0, r.stderr);
+    note(`local run: ${secs(t0)} s`);
+    return (localRows = rowsOf(join(dir, 'local-out', 'summary.json')));
+  };
 
   before(function () {
     const up = ensureSlurm();
@@ -59,10 +75,9 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
     if (started) stopSlurm();
   });
 
-  it('a smoke experiment through sbatch gives the summary rows of a local run; a resubmission schedules nothing more', async () => {
-    const cfg = ['id-ood', '--profile', 'smoke', '--scenarios=uniform'];
-    const local = phylab([...cfg, '--cache', join(dir, 'a-local'), '--out', join(dir, 'a-local-out')]);
-    assert.equal(local.status, 0, local.stderr);
+  it('a smoke experiment through sbatch gives the summary rows of a local run', async () => {
+    const reference = local();
+    const t0 = t();
     const emitDir = join(dir, 'a-emit');
     const slurm = [...cfg, '--cache', join(dir, 'a-cache'), '--out', join(dir, 'a-out')];
     const sub = phylab([...slurm, '--emit', 'slurm', '--emit-dir', emitDir, '--max-parallel', '2', '--submit']);
@@ -71,25 +86,18 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
     const jobs = jobsOf(emitDir);
     assert.equal(jobs.length, 4);
     await waitGone(jobs.map((j) => j.id), 600_000);
+    note(`Slurm: 6 units in 3 arrays + collect, submit to summary: ${secs(t0)} s`);
     for (const j of jobs) assert.equal(jobState(j.what === 'collect' ? j.id : `${j.id}_1`), 'COMPLETED', `${j.what}: job ${j.id}`);
-    assert.deepEqual(rowsOf(join(dir, 'a-out', 'summary.json')), rowsOf(join(dir, 'a-local-out', 'summary.json')));
+    assert.deepEqual(rowsOf(join(dir, 'a-out', 'summary.json')), reference);
+    note(`${rowsOf(join(dir, 'a-out', 'summary.json')).length} summary rows identical to the local run's (wall-clock fields aside)`);
     const st = phylab([...slurm, '--status']);
     assert.match(st.stdout, /6 units: 6 done, 0 running, 0 to run/);
     assert.match(st.stdout, /done +vae\/uniform +cache, host \S+/);
-    // everything is done: resubmitting schedules only the collect job
-    const again = spawnSync('bash', [join(emitDir, 'submit.sh')], { encoding: 'utf8' });
-    assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stdout, /0 to schedule in 0 dependency level\(s\)/);
-    const j2 = jobsOf(emitDir);
-    assert.deepEqual(j2.map((j) => j.what), ['collect']);
-    await waitGone([j2[0].id], 120_000);
-    assert.equal(jobState(j2[0].id), 'COMPLETED');
   });
 
   it('scancel of a training task: lock released, checkpoint kept, collect names the missing units; a resubmission recomputes only those and gives the same rows', async () => {
-    const cfg = ['id-ood', '--profile', 'smoke', '--scenarios=uniform', '--train.steps=800', '--train.checkpointEvery=50'];
-    const local = phylab([...cfg, '--cache', join(dir, 'b-local'), '--out', join(dir, 'b-local-out')]);
-    assert.equal(local.status, 0, local.stderr);
+    const reference = local();
+    let t0 = t();
     const emitDir = join(dir, 'b-emit');
     const cacheRoot = join(dir, 'b-cache', 'id-ood');
     const slurm = [...cfg, '--cache', join(dir, 'b-cache'), '--out', join(dir, 'b-out')];
@@ -115,9 +123,10 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
     assert.equal(existsSync(join(victim!.dir, 'lock')), false, 'SIGTERM from scancel released the lock');
     assert.ok(existsSync(join(victim!.dir, 'checkpoint', 'config.json')), 'the checkpoint is kept');
     assert.equal(existsSync(join(victim!.dir, 'result.json')), false);
-    process.stderr.write(`      (cancelled ${victim!.unit} = Slurm task ${victim!.job} after its checkpoint at step ${victim!.step})\n`);
+    note(`scancel ${victim!.job} (${victim!.unit}) ${secs(t0)} s after submission, its checkpoint at step ${victim!.step} of 200`);
 
     await waitGone(jobs.map((j) => j.id), 600_000);
+    note(`first submission over (collect failed, naming 2 units): ${secs(t0)} s`);
     const collect = jobs.find((j) => j.what === 'collect')!;
     const log = readFileSync(join(emitDir, 'logs', `collect-${collect.id}.out`), 'utf8');
     assert.match(log, /--collect: 2 of 6 units are not done \(0 running, 2 to run\); no summary written/);
@@ -127,18 +136,21 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
 
     const before = finishedTimes(cacheRoot);
     assert.equal(before.size, 4);
+    t0 = t();
     const again = spawnSync('bash', [join(emitDir, 'submit.sh')], { encoding: 'utf8' });
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /4 done, 0 running elsewhere \(not scheduled again\), 2 to schedule in 2 dependency level\(s\) \(1 \+ 1 tasks\)/);
     const jobs2 = jobsOf(emitDir);
     await waitGone(jobs2.map((j) => j.id), 600_000);
+    note(`resubmission (2 units + collect) to summary: ${secs(t0)} s`);
     for (const j of jobs2) assert.equal(jobState(j.what === 'collect' ? j.id : `${j.id}_1`), 'COMPLETED', `${j.what}: job ${j.id}`);
     const after = finishedTimes(cacheRoot);
     for (const [id, t] of before) assert.equal(after.get(id), t, `${id} was not recomputed`);
     assert.equal(after.size, 6);
     const resumedLog = readFileSync(join(emitDir, 'logs', `${jobs2[0].id}_1.out`), 'utf8');
     assert.ok(resumedLog.includes(`unit ${victim!.unit}`), resumedLog);
-    assert.deepEqual(rowsOf(join(dir, 'b-out', 'summary.json')), rowsOf(join(dir, 'b-local-out', 'summary.json')));
+    assert.deepEqual(rowsOf(join(dir, 'b-out', 'summary.json')), reference);
+    note(`${rowsOf(join(dir, 'b-out', 'summary.json')).length} summary rows identical to the local run's; the 4 units finished before the cancel were not recomputed`);
   });
 
   it('quick id-ood emitted for Slurm reproduces the shipped summary from the shipped unit results', async () => {
@@ -151,8 +163,11 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
     assert.match(sub.stdout, /78 units: 78 done, 0 running elsewhere \(not scheduled again\), 0 to schedule/);
     const jobs = jobsOf(emitDir);
     assert.deepEqual(jobs.map((j) => j.what), ['collect']);
+    const t0 = t();
     await waitGone([jobs[0].id], 300_000);
     assert.equal(jobState(jobs[0].id), 'COMPLETED');
-    assert.deepEqual(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')), JSON.parse(readFileSync(join(shipped, 'summary.json'), 'utf8')));
+    const rows = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.deepEqual(rows, JSON.parse(readFileSync(join(shipped, 'summary.json'), 'utf8')));
+    note(`collect job: ${secs(t0)} s; ${rows.length} rows identical to the shipped summary.json`);
   });
 });
