@@ -123,6 +123,11 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
     assert.equal(existsSync(join(victim!.dir, 'lock')), false, 'SIGTERM from scancel released the lock');
     assert.ok(existsSync(join(victim!.dir, 'checkpoint', 'config.json')), 'the checkpoint is kept');
     assert.equal(existsSync(join(victim!.dir, 'result.json')), false);
+    // the training log up to the last checkpoint: a resumed run keeps these lines as they are (a fresh start would rewrite them)
+    const ckStep = JSON.parse(readFileSync(join(victim!.dir, 'checkpoint', 'config.json'), 'utf8')).step as number;
+    const logLines = (f: string) => readFileSync(f, 'utf8').trim().split('\n');
+    const kept = logLines(join(victim!.dir, 'train-log.jsonl')).filter((l) => JSON.parse(l).step <= ckStep);
+    assert.equal(kept.length, ckStep);
     note(`scancel ${victim!.job} (${victim!.unit}) ${secs(t0)} s after submission, its checkpoint at step ${victim!.step} of 200`);
 
     await waitGone(jobs.map((j) => j.id), 600_000);
@@ -149,8 +154,11 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
     assert.equal(after.size, 6);
     const resumedLog = readFileSync(join(emitDir, 'logs', `${jobs2[0].id}_1.out`), 'utf8');
     assert.ok(resumedLog.includes(`unit ${victim!.unit}`), resumedLog);
+    const log2 = logLines(join(victim!.dir, 'train-log.jsonl'));
+    assert.equal(log2.length, 200, 'each step logged once');
+    assert.deepEqual(log2.slice(0, ckStep), kept, `resumed from the checkpoint at step ${ckStep}`);
     assert.deepEqual(rowsOf(join(dir, 'b-out', 'summary.json')), reference);
-    note(`${rowsOf(join(dir, 'b-out', 'summary.json')).length} summary rows identical to the local run's; the 4 units finished before the cancel were not recomputed`);
+    note(`${rowsOf(join(dir, 'b-out', 'summary.json')).length} summary rows identical to the local run's; the 4 units finished before the cancel were not recomputed; the cancelled model resumed from step ${ckStep}`);
   });
 
   it('quick id-ood emitted for Slurm reproduces the shipped summary from the shipped unit results', async () => {
