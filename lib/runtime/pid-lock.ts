@@ -215,6 +215,18 @@ export function heldLocks(): string[] {
   return [...held];
 }
 
+/** The heartbeat: set the mtime of every lock this process holds to now (other hosts judge liveness by it). */
+export function refreshHeldLocks(): void {
+  const now = new Date();
+  for (const f of held) {
+    try {
+      if (existsSync(f)) utimesSync(f, now, now);
+    } catch {
+      /* a failed touch only makes the lock look older to other hosts */
+    }
+  }
+}
+
 const SIGNALS: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM: 15 };
 
 function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
@@ -236,16 +248,7 @@ function hold(file: string): void {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
     process.on('exit', onExit);
-    heartbeat = setInterval(() => {
-      const now = new Date();
-      for (const f of held) {
-        try {
-          if (existsSync(f)) utimesSync(f, now, now);
-        } catch {
-          /* a failed touch only makes the lock look older to other hosts */
-        }
-      }
-    }, LOCK_HEARTBEAT_MS);
+    heartbeat = setInterval(refreshHeldLocks, LOCK_HEARTBEAT_MS);
     heartbeat.unref();
   }
 }

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { claimLock, describeHolder, heldLocks, lockHolder, parseLock, releaseLock, withLock } from '../../lib/runtime/pid-lock';
+import { claimLock, describeHolder, heldLocks, lockHolder, parseLock, refreshHeldLocks, releaseLock, withLock } from '../../lib/runtime/pid-lock';
 import { bootId, hostName, processStartTime } from '../../lib/runtime/process-identity';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -86,6 +86,16 @@ describe('runtime/pid-lock', () => {
     } finally {
       delete process.env.PHYLAB_LOCK_STALE_S;
     }
+  });
+
+  it('the heartbeat refreshes the mtime of the locks this process holds', () => {
+    const f = join(dir, 'hb.lock');
+    assert.equal(claimLock(f), true);
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(f, old, old);
+    refreshHeldLocks();
+    assert.ok(Date.now() - statSync(f).mtimeMs < 60_000);
+    releaseLock(f);
   });
 
   it('releaseLock leaves a lock that another process has taken over', () => {
