@@ -10,7 +10,8 @@
  * - another host: its PID cannot be checked from here, so the owner refreshes the file's mtime
  *   every `LOCK_HEARTBEAT_MS`; the lock is live until it has not been refreshed for
  *   `lockStaleMs()` (PHYLAB_LOCK_STALE_S, default 600 s). A task on another node therefore never
- *   takes over a live lock, and a lock left by a node that died frees itself after that time;
+ *   takes over a live lock, and a lock left by a node that died frees itself after that time; when
+ *   the owner recorded its Slurm job and `squeue` says that job has ended, the lock is stale at once;
  * - an older lock holding only a PID (before this format) is checked as a same-host PID.
  * A stale lock is taken over: moved aside atomically, then created anew with an exclusive link.
  *
@@ -19,6 +20,7 @@
  */
 import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { bootId, hostName, processStartTime } from './process-identity';
+import { slurmJobAlive } from './slurm-job-state';
 
 export interface LockInfo {
   /** The lock file. */
@@ -91,6 +93,7 @@ function isOwn(info: LockInfo): boolean {
 /** Whether the owner named in `info` is alive (see the header for the rules). */
 export function isLive(info: LockInfo): boolean {
   if (info.host !== null && info.host !== hostName()) {
+    if (info.slurmJob !== null && slurmJobAlive(info.slurmJob) === false) return false; // its Slurm job has ended
     let mtime: number;
     try {
       mtime = statSync(info.file).mtimeMs;

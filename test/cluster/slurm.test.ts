@@ -8,10 +8,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../lib/runtime/provenance';
+import { lockHolder } from '../../lib/runtime/pid-lock';
 import { ensureSlurm, jobState, stopSlurm, waitGone } from './slurm-cluster';
 
 type Row = Record<string, unknown>;
@@ -122,6 +123,9 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
     assert.equal(jobState(victim!.job), 'CANCELLED');
     assert.equal(existsSync(join(victim!.dir, 'lock')), false, 'SIGTERM from scancel released the lock');
     assert.ok(existsSync(join(victim!.dir, 'checkpoint', 'config.json')), 'the checkpoint is kept');
+    const foreign = join(dir, 'foreign.lock'); // as if a node that died had left it, with a fresh heartbeat
+    writeFileSync(foreign, JSON.stringify({ pid: 1, host: 'other-node', start: '1', boot: 'x', since: new Date().toISOString(), slurmJob: victim!.job }));
+    assert.equal(lockHolder(foreign), null, 'a lock of another node whose Slurm job was cancelled is stale at once (squeue)');
     assert.equal(existsSync(join(victim!.dir, 'result.json')), false);
     // the training log up to the last checkpoint: a resumed run keeps these lines as they are (a fresh start would rewrite them)
     const ckStep = JSON.parse(readFileSync(join(victim!.dir, 'checkpoint', 'config.json'), 'utf8')).step as number;

@@ -98,6 +98,24 @@ describe('runtime/pid-lock', () => {
     releaseLock(f);
   });
 
+  it('a lock of another host whose Slurm job has ended (squeue) is stale at once; a running job keeps it live', () => {
+    const squeue = join(dir, 'squeue');
+    writeFileSync(squeue, `#!/bin/bash\ncase "$*" in\n  *12_3*) echo RUNNING ;;\n  *13_1*) ;;\n  *14*) echo 'slurm_load_jobs error: Invalid job id specified' >&2; exit 1 ;;\n  *) echo 'slurm_load_jobs error: Unable to contact slurm controller' >&2; exit 1 ;;\nesac\n`, { mode: 0o755 });
+    process.env.PHYLAB_SQUEUE = squeue;
+    try {
+      const f = join(dir, 's.lock');
+      const at = (job: string) => (writeFileSync(f, record({ host: 'node7', pid: 4242, slurmJob: job })), lockHolder(f));
+      assert.equal(at('12_3')?.slurmJob, '12_3', 'running');
+      assert.equal(at('13_1'), null, 'no longer in the queue');
+      assert.equal(at('14'), null, 'forgotten by Slurm');
+      assert.equal(at('15')?.slurmJob, '15', 'Slurm cannot be asked: the heartbeat decides (fresh)');
+      assert.equal(at('13_1') === null && claimLock(f), true);
+      releaseLock(f);
+    } finally {
+      delete process.env.PHYLAB_SQUEUE;
+    }
+  });
+
   it('releaseLock leaves a lock that another process has taken over', () => {
     const f = join(dir, 't.lock');
     assert.equal(claimLock(f), true);
