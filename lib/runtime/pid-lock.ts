@@ -136,8 +136,17 @@ function createExclusive(file: string): boolean {
     linkSync(tmp, file);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw e;
+    // a filesystem without hard links: an exclusive create (O_EXCL) instead
+    try {
+      writeFileSync(file, readFileSync(tmp), { flag: 'wx' });
+      return true;
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e2;
+    }
   } finally {
     rmSync(tmp, { force: true });
   }
