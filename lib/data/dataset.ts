@@ -22,7 +22,7 @@ import { REPO_ROOT } from '../runtime/provenance';
 import { Progress } from '../cli/progress';
 import { DatasetConfig, resolvedStride, validateDatasetConfig } from './dataset-config';
 import { frameDtFor } from '../sim/constants';
-import { withLock } from '../runtime/pid-lock';
+import { describeHolder, withLock } from '../runtime/pid-lock';
 import { createVideoMaker, VideoMaker, VideoSample } from './make-video';
 import { CHUNK_HEADER_BYTES, ChunkInfo, DatasetFileError, DatasetHeader, encodeChunk, encodeHeader, openForRead, readChunkData, readHeader, scanChunks } from './format';
 import { STATE_DIM } from '../sim/types';
@@ -280,7 +280,7 @@ export async function loadOrGenerateDataset(cfg: DatasetConfig, seed: number, op
       rmSync(`${file}.partial`, { force: true });
     }
     if (!existsSync(file)) await generateDatasetFile(cfg, seed, file, opts);
-  }, { onWait: (pid) => { if (opts.progress !== false && process.env.PHYLAB_QUIET !== '1') process.stderr.write(`waiting for process ${pid}, which is generating ${file}\n`); } });
+  }, { onWait: (holder) => { if (opts.progress !== false && process.env.PHYLAB_QUIET !== '1') process.stderr.write(`waiting for ${describeHolder(holder)}, which is generating ${file} (lock ${holder.file})\n`); } });
   const ds = openDataset(file, opts);
   if (ds.header.configHash !== configHash(cfg) || ds.header.seed !== seed) {
     ds.close();

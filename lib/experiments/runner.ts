@@ -16,7 +16,9 @@ import { configHash } from '../config/hash';
 import { Progress, formatDuration } from '../cli/progress';
 import { currentBackend } from '../runtime/backend';
 import { gitCommit, provenance, REPO_ROOT } from '../runtime/provenance';
-import { claimLock, lockHolder, releaseLock } from '../runtime/pid-lock';
+import { claimLock, describeHolder, lockHolder, releaseLock } from '../runtime/pid-lock';
+import { hostName } from '../runtime/process-identity';
+import { unitInputs } from './unit-inputs';
 import type { Profile } from '../config/profile';
 import type { Experiment, Json, Row, Unit } from './experiment';
 import { forcedUnits } from './force-pattern';
@@ -55,6 +57,8 @@ export interface RunOptions {
   silent?: boolean;
   /** How often to look whether units held by another process are free, in ms. Default 10000. */
   pollMs?: number;
+  /** Run only this unit (`phylab exp <name> --unit <id>`): the others are its inputs, taken from the cache (waited for while another process holds them), never computed; no summary is written. Default: every unit. */
+  only?: string;
 }
 
 export interface UnitRecord {
@@ -227,6 +231,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   const progress = new Progress({ label: `${exp.name}`, total: totalCost, initial: cachedCost, unit: 'cost', silent: opts.silent || opts.dryRun, intervalMs: 10000 });
   const t0 = Date.now();
   let stopped = false;
+  const inputs = opts.only !== undefined ? unitInputs(units, opts.only) : null;
   const byId = new Map<string, UnitRecord>();
   // Passes over the plan: a unit another process is computing (or one that needs such a unit) is
   // left for a later pass; between passes this process waits for those locks to go.
@@ -242,6 +247,12 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       }
       const depsMissing = (u.deps ?? []).filter((d) => results[d] === undefined);
       if (depsMissing.some((d) => busy.has(d))) busy.add(u.id);
+      if (inputs !== null && u.id !== opts.only) {
+        // --unit: another unit is only an input, waited for while another process computes it
+        if (inputs.has(u.id) && !busy.has(u.id) && lockHolder(join(dirs[u.id], 'lock')) !== null) busy.add(u.id);
+        byId.set(u.id, notDone(u));
+        continue;
+      }
       if (opts.dryRun || stopped || depsMissing.length > 0 || (opts.noTrain && u.id.startsWith('train/'))) {
         byId.set(u.id, notDone(u));
         continue;
@@ -255,7 +266,8 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
       const dir = dirs[u.id];
       mkdirSync(dir, { recursive: true });
       if (!claimUnit(dir)) {
-        if (pass === 0) log(`[phylab] ${u.id} is being computed by another process: left for later`);
+        const holder = lockHolder(join(dir, 'lock'));
+        if (pass === 0) log(`[phylab] ${u.id} is being computed by another process${holder ? ` (${describeHolder(holder)}; lock ${holder.file})` : ''}: left for later`);
         busy.add(u.id);
         byId.set(u.id, notDone(u));
         continue;
@@ -287,7 +299,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
         const bad = invalidResult(u, result);
         if (bad) throw new Error(`unit ${u.id} returned an invalid result (${bad}); nothing was recorded for it (its folder: ${dir})`);
         writeJsonAtomic(join(dir, 'result.json'), result);
-        writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend });
+        writeJsonAtomic(join(dir, 'meta.json'), { id: u.id, seconds, finished: new Date().toISOString(), commit, backend, host: hostName(), slurmJob: process.env.SLURM_JOB_ID ?? null });
       } finally {
         releaseUnit(dir);
       }
@@ -298,7 +310,8 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
     if (busy.size === 0 || stopped || opts.dryRun) break;
     // wait until one of the units held by another process is released, then pass again
     const held = units.filter((u) => busy.has(u.id) && !(u.deps ?? []).some((d) => busy.has(d)));
-    progress.status(`waiting for ${held.length} unit(s) computed by another process: ${held.map((u) => u.id).slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''}`);
+    const first = held.map((u) => lockHolder(join(dirs[u.id], 'lock'))).find((h) => h !== null);
+    log(`[phylab] waiting for ${held.length} unit(s) computed by another process: ${held.map((u) => u.id).slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''}${first ? ` (lock ${first.file} held by ${describeHolder(first)})` : ''}`);
     while (held.every((u) => lockHolder(join(dirs[u.id], 'lock')) !== null)) {
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 10_000));
       if (opts.budgetS !== undefined && (Date.now() - t0) / 1000 >= opts.budgetS) break;
@@ -319,7 +332,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
   const complete = records.every((r) => r.done);
   let summaryWritten = false;
   let summaryNote: string | null = null;
-  if (!opts.dryRun) {
+  if (!opts.dryRun && opts.only === undefined) {
     // Never replace a summary that covers finished units or rows this run lacks (e.g. a shipped one whose unit
     // results predate units/) unless told to; leave an up-to-date one byte-identical (summary-guard.ts).
     const done = records.filter((r) => r.done);

@@ -14,6 +14,7 @@ import { FrameAutoencoder, framesToTensor, tensorToFrames } from '../model/autoe
 import { DiT } from '../model/dit';
 import { ParamMap } from '../model/params';
 import { decodePng, encodePng } from '../render/png';
+import { yieldToEvents } from '../runtime/yield-to-events';
 
 export interface SampleVideosOptions {
   model: DiT;
@@ -61,6 +62,7 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
   const progress = o.progress ? new Progress({ label: `sample ${total} videos × ${steps} steps`, total: total * steps, unit: 'video-steps' }) : null;
   const out: Uint8Array[] = [];
   for (let start = 0; start < total; start += bs) {
+    await yieldToEvents(); // lets Ctrl-C / scancel's SIGTERM be handled between batches
     const n = Math.min(bs, total - start);
     const lens = condLens.slice(start, start + n);
     const clips = o.conditioning.slice(start, start + n).map((c) => {

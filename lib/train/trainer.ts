@@ -30,6 +30,7 @@ import { emaDecayAt, updateEma } from './ema';
 import { DiTRunConfig, learningRate, validateRunConfig } from './train-config';
 import { VideoSource } from './video-source';
 import { currentBackend } from '../runtime/backend';
+import { yieldToEvents } from '../runtime/yield-to-events';
 
 /** Raised when the loss or the gradient norm is NaN/±Inf; no update was applied. */
 export class NonFiniteLossError extends Error {
@@ -276,6 +277,7 @@ export class DiTTrainer {
       : null;
     let ema = NaN;
     while (this.step < until) {
+      await yieldToEvents(); // lets Ctrl-C / scancel's SIGTERM be handled mid-training
       const info = await this.trainStep();
       losses.push(info.loss);
       ema = Number.isNaN(ema) ? info.loss : 0.9 * ema + 0.1 * info.loss;

@@ -17,6 +17,7 @@ import { VaeConfig, VaeMeta, defaultVaeConfig, initVaeParams, saveVae, vaeEncode
 import { rngFor } from '../rng/rng';
 import { AdamW } from './adamw';
 import { VideoSource } from './video-source';
+import { yieldToEvents } from '../runtime/yield-to-events';
 
 export interface VaeTrainConfig {
   /** Optimizer steps. Default 300 (smoke) / 4000 (quick, about a minute on one CPU thread). */
@@ -162,6 +163,7 @@ export class VaeTrainer {
     const out: VaeStepInfo[] = [];
     const bar = opts.progress ? new Progress({ label: `train-vae ${vaeFactor(this.config)}×/${this.config.latentChannels}ch`, total: this.train.steps, unit: 'steps', initial: this.step }) : null;
     while (this.step < this.train.steps) {
+      await yieldToEvents(); // lets Ctrl-C / scancel's SIGTERM be handled mid-training
       const info = await this.trainStep();
       out.push(info);
       bar?.tick(1, `loss ${info.loss.toFixed(5)} | mse ${info.mse.toFixed(5)} | kl ${info.kl.toFixed(3)}`);

@@ -10,6 +10,7 @@ import '../../experiments/all';
 import { runExperiment } from '../../experiments/runner';
 import { BACKEND_CHOICES, initBackend } from '../../runtime/backend';
 import { formatDuration } from '../progress';
+import { cacheOption, clusterOptions, runClusterMode } from '../exp-cluster';
 
 export function parseSeeds(raw: unknown): number[] | undefined {
   if (raw === undefined) return undefined;
@@ -39,8 +40,9 @@ export const command: CommandSpec = {
     { name: 'no-train', type: 'boolean', help: 'train nothing: run only the evaluations of models already trained (e.g. after a metric change)', default: false },
     { name: 'backend', type: 'string', help: 'TF.js backend', choices: BACKEND_CHOICES },
     { name: 'print-config', type: 'boolean', help: 'print the resolved config and exit', default: false },
+    ...clusterOptions,
   ],
-  examples: ['phylab exp id-ood --profile smoke', 'phylab exp id-ood --seeds 1,2,3 --train.steps=2000', 'phylab exp id-ood --dry-run', 'phylab exp direction-flip --no-train'],
+  examples: ['phylab exp id-ood --profile smoke', 'phylab exp id-ood --seeds 1,2,3 --train.steps=2000', 'phylab exp id-ood --dry-run', 'phylab exp direction-flip --no-train', 'phylab exp id-ood --emit slurm --gpus-per-task 1 --time 04:00:00 --cache /shared/phylab-cache', 'phylab exp id-ood --status --cache /shared/phylab-cache', 'phylab exp id-ood --unit vae/uniform'],
   async run(args) {
     const name = args.positionals[0];
     const names = experimentNames();
@@ -56,6 +58,8 @@ export const command: CommandSpec = {
       process.stdout.write(JSON.stringify(config, null, 2) + '\n');
       return 0;
     }
+    const cluster = await runClusterMode(args, { exp, config, profile, seeds: parseSeeds(args.options.seeds), outDir: args.options.out as string | undefined });
+    if (cluster !== null) return cluster;
     if (!args.options['dry-run']) await initBackend({ backend: args.options.backend as string | undefined });
     const budget = args.options['budget-min'] as number | undefined;
     const res = await runExperiment(exp, config, {
@@ -64,6 +68,7 @@ export const command: CommandSpec = {
       force: args.options.force as string | undefined,
       replaceSummary: !!args.options['replace-summary'],
       outDir: args.options.out as string | undefined,
+      cacheDir: cacheOption(args),
       dryRun: !!args.options['dry-run'],
       budgetS: budget !== undefined ? budget * 60 : undefined,
       noTrain: !!args.options['no-train'],

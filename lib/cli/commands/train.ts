@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { CommandSpec, ParsedArgs, UsageError } from '../args';
-import { claimLock, lockHolder, releaseLock } from '../../runtime/pid-lock';
+import { claimLock, describeHolder, lockHolder, releaseLock } from '../../runtime/pid-lock';
 import { applyDotted, Choices } from '../../config/overrides';
 import { ConfigError, PROFILES, Profile, parseProfile } from '../../config/profile';
 import { AUTOENCODER_KINDS, createAutoencoder } from '../../model/autoencoder';
@@ -135,8 +135,8 @@ export function claimRunFolder(out: string): string {
   mkdirSync(out, { recursive: true });
   const lock = join(out, TRAIN_LOCK);
   if (!claimLock(lock)) {
-    const pid = lockHolder(lock);
-    throw new UsageError(`another phylab train (pid ${pid ?? '?'}) is writing ${out} (lock ${lock}); wait for it to finish or use another --out folder`);
+    const holder = lockHolder(lock);
+    throw new UsageError(`another phylab train (${holder ? describeHolder(holder) : 'pid ?'}) is writing ${out} (lock ${lock}); wait for it to finish or use another --out folder`);
   }
   return lock;
 }
