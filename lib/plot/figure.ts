@@ -594,7 +594,7 @@ export function assignColors(traces: ReadonlyArray<Trace>): Trace[] {
     }
     if (t.type !== 'bar') out.line = { ...(t.line as object), color: c };
     if (t.marker !== undefined || t.type === 'bar' || (typeof t.mode === 'string' && t.mode.includes('markers'))) {
-      const mk = { ...(t.marker as Record<string, unknown>), color: c };
+      const mk: Record<string, unknown> = { ...(t.marker as Record<string, unknown>), color: c };
       if (t.type !== 'bar' && mk.symbol === undefined) mk.symbol = symbolOf.get(skey) ?? 'circle';
       out.marker = mk;
     }
