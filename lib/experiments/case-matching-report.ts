@@ -351,7 +351,9 @@ export function fig5(rows: Row[], opts: { title?: string; binWidth?: number } = 
   const xr: [number, number] = [Math.min(0.5, ...cond) - 0.1, Math.max(4.5, ...cond) + 0.1];
   const yr: [number, number] = [Math.min(0, ...gen) - 0.3, Math.max(4.6, ...gen) + 0.3];
   const bins = speedBins(Math.floor(xr[0] * 4) / 4, Math.ceil(xr[1] * 4) / 4, opts.binWidth ?? 0.25);
-  const panels: PanelSpec[] = sets.map((set) => {
+  // three columns (five squeezed into one row left panel titles and axis titles overlapping); axis titles once per row / column
+  const cols = Math.min(3, Math.max(1, sets.length));
+  const panels: PanelSpec[] = sets.map((set, i) => {
     const bands = VELOCITY_GAP_SETS[String(set)] ?? [];
     const rs = rows.filter((r) => Number(r.trainingSet) === set && usable(r));
     const traces: Trace[] = bands.map(([lo, hi]) => shade(lo, hi, yr[0], yr[1], 'training speeds', 'rgba(0,158,115,0.18)', true));
@@ -367,10 +369,11 @@ export function fig5(rows: Row[], opts: { title?: string; binWidth?: number } = 
     });
     traces.push(...line({ x: centres, y: means, name: 'bin mean', color: '#D55E00', width: 2 }));
     const widest = Math.max(...gapsOf(bands).map(([a, b]) => b - a));
-    const title = bands.length === 2 ? `(${set}) gap ${round6(widest)} u/s` : `(${set}) ${bands.length} bands, gaps ≤ ${round6(widest)} u/s`;
-    return { title, traces, x: { title: 'conditioning velocity (u/s)', range: xr }, y: { title: 'generated velocity (u/s)', range: yr } };
+    const title = bands.length === 2 ? `(${set}) gap ${round6(widest)} u/s` : `(${set}) ${bands.length} bands, gaps ≤ ${round6(widest)}`;
+    const bottom = i + cols >= sets.length;
+    return { title, traces, x: { title: bottom ? 'conditioning velocity (u/s)' : undefined, range: xr }, y: { title: i % cols === 0 ? 'generated velocity (u/s)' : undefined, range: yr } };
   });
-  return subplots(panels, { cols: Math.min(5, Math.max(1, panels.length)), title: opts.title, panelWidth: 270, panelHeight: 270, hgap: 0.05, legend: { position: 'bottom' }, fontSize: 11 });
+  return subplots(panels, { cols, title: opts.title, panelWidth: 280, panelHeight: 250, hgap: 0.06, vgap: 0.16, legend: { position: 'bottom' }, fontSize: 11 });
 }
 
 export interface GapVerdict {

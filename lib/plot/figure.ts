@@ -603,14 +603,22 @@ export function assignColors(traces: ReadonlyArray<Trace>): Trace[] {
   });
 }
 
-/** Keep only the first legend entry per legend group (later panels repeat the same series). */
+/**
+ * One legend entry per legend group (later panels repeat the same series): the first trace of the
+ * group that has points, so a series empty in the first panel (e.g. no flips in Set-1) still gets
+ * its entry from a later panel.
+ */
 function dedupeLegend(traces: Trace[]): Trace[] {
-  const seen = new Set<string>();
-  return traces.map((t) => {
+  const hasPoints = (t: Trace) => Array.isArray(t.x) ? t.x.length > 0 : true;
+  const owner = new Map<string, number>();
+  traces.forEach((t, i) => {
+    if (!t.showlegend || t.legendgroup === undefined) return;
+    const cur = owner.get(t.legendgroup);
+    if (cur === undefined || (!hasPoints(traces[cur]) && hasPoints(t))) owner.set(t.legendgroup, i);
+  });
+  return traces.map((t, i) => {
     if (!t.showlegend || t.legendgroup === undefined) return t;
-    if (seen.has(t.legendgroup)) return { ...t, showlegend: false };
-    seen.add(t.legendgroup);
-    return t;
+    return owner.get(t.legendgroup) === i ? t : { ...t, showlegend: false };
   });
 }
 

@@ -8,14 +8,14 @@
  * and markers are scaled, and every margin is set explicitly (no automargin), so nothing overlaps.
  * Sizes: CSS px at 96 px/in, as the PDF page is printed (1 pt = 4/3 px).
  */
-import { Figure, FONT_FAMILY, Layout, toPlotlyJSON, Trace } from './figure';
+import { Figure, FONT_FAMILY, Layout, setLogTicks, toPlotlyJSON, Trace } from './figure';
 
 export interface PaperSpec {
   /** Figure width in pt (e.g. 240 for one column, 500 for two). */
   widthPt: number;
   /** Base font size in pt (tick labels, axis and panel titles, legend); 7–9 for papers. */
   fontPt: number;
-  /** Narrowest panel in pt before panels wrap to more rows; default 85. */
+  /** Narrowest panel in pt before panels wrap to more rows; default 72. */
   minPanelPt?: number;
   /** Panel height / width; default 0.75. */
   aspect?: number;
@@ -58,7 +58,7 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
   const L: Layout = { ...f.layout };
   const F = spec.fontPt * PX_PER_PT;
   const W = Math.round(spec.widthPt * PX_PER_PT);
-  const minPanel = (spec.minPanelPt ?? 85) * PX_PER_PT;
+  const minPanel = (spec.minPanelPt ?? 72) * PX_PER_PT;
   const aspect = spec.aspect ?? 0.75;
 
   // Panels in reading order (top row first, then left to right).
@@ -78,10 +78,14 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
   const origCols = new Set(panels.map((p) => p.x0.toFixed(3))).size;
   const heatmaps = f.data.some((t) => t.type === 'heatmap');
 
+  // Axis titles: when every panel that has one says the same, show it once per row (y, first
+  // column) or column (x, bottom panel) of the new grid.
   const yTitles = panels.map((p) => titleText(p.y));
   const xTitles = panels.map((p) => titleText(p.x));
-  const sameY = yTitles.every((t) => t === yTitles[0]);
-  const sameX = xTitles.every((t) => t === xTitles[0]);
+  const yShared = new Set(yTitles.filter(Boolean)).size === 1 ? yTitles.find(Boolean) : undefined;
+  const xShared = new Set(xTitles.filter(Boolean)).size === 1 ? xTitles.find(Boolean) : undefined;
+  const sameY = yShared !== undefined;
+  const sameX = xShared !== undefined;
 
   const tickW = F * 2.9; // y tick labels such as '0.05', '16K'
   const titleH = F * 1.45; // one line of text
@@ -112,13 +116,15 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
     seen.add(key);
     names.push(String(tr.name));
   }
+  // Legend rows: entries packed left to right within the plot width, as plotly wraps them.
   let legendRows = 0;
-  if (showLegend && names.length) {
+  if (names.length) {
+    const avail = W - l - r;
     let x = 0;
     legendRows = 1;
     for (const nm of names) {
       const w = legendEntryPx(nm, F);
-      if (x > 0 && x + w > W - 8) {
+      if (x > 0 && x + w > avail) {
         legendRows++;
         x = 0;
       }
@@ -146,8 +152,8 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
     out.legend = {
       ...((L.legend as object) ?? {}),
       orientation: 'h',
-      x: 0,
       xanchor: 'left',
+      x: 0,
       y: -bottomAxis / plotH,
       yanchor: 'top',
       font: { size: F },
@@ -175,10 +181,12 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
     const ya: Record<string, unknown> = { ...p.y, ...axisStyle, domain: [r6(y0), r6(y1)] };
     if (xa.type !== 'log' && xa.type !== 'category' && xa.nticks === undefined && xa.tickvals === undefined) xa.nticks = Math.max(3, Math.floor(panelW / (F * 4)));
     if (ya.type !== 'log' && ya.type !== 'category' && ya.nticks === undefined && ya.tickvals === undefined) ya.nticks = Math.max(3, Math.floor(panelH / (F * 2.2)));
-    if (titleText(xa) !== undefined) xa.title = sameX && below && rows > 1 ? undefined : { text: titleText(xa), standoff: 2, font: { size: F } };
-    if (titleText(ya) !== undefined) ya.title = sameY && col > 0 ? undefined : { text: titleText(ya), standoff: 2, font: { size: F } };
-    if (!xa.title) delete xa.title;
-    if (!ya.title) delete ya.title;
+    const xt = sameX ? (below ? undefined : xShared) : titleText(xa);
+    const yt = sameY ? (col > 0 ? undefined : yShared) : titleText(ya);
+    if (xt) xa.title = { text: xt, standoff: 2, font: { size: F } };
+    else delete xa.title;
+    if (yt) ya.title = { text: yt, standoff: 2, font: { size: F } };
+    else delete ya.title;
     out[`xaxis${p.suffix}`] = xa;
     out[`yaxis${p.suffix}`] = ya;
     // the panel title: a paper-anchored annotation centred above the old panel
@@ -200,6 +208,12 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
     if (!used.has(k)) a.font = { ...((a.font as object) ?? {}), size: Math.min(num((a.font as { size?: number } | undefined)?.size, F), F) };
   });
   if (annotations.length) out.annotations = annotations;
+  // clean log ticks also on specs saved before setLogTicks existed (plotly's own collide in small panels)
+  for (const k of Object.keys(out)) {
+    const ax = out[k] as Record<string, unknown> | undefined;
+    if (/^[xy]axis\d*$/.test(k) && ax?.type === 'log' && Array.isArray(ax.tickvals) === false) delete ax.dtick;
+  }
+  setLogTicks(out, f.data);
   return { data: f.data.map((tr) => scaleTrace(tr, F)), layout: out, config: { ...(f.config ?? {}), responsive: false } };
 }
 

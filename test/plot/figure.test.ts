@@ -147,3 +147,14 @@ describe('plot/figure: greyscale-safe series and log ticks', () => {
     assert.equal(formatLogTick(20000), '20k');
   });
 });
+
+describe('plot/figure: legend entries across panels', () => {
+  it('a series empty in the first panel takes its legend entry from a later panel', async () => {
+    const { subplots, scatter } = await import('../../lib/plot/figure');
+    const f = subplots([
+      { traces: [scatter({ x: [], y: [], name: 'flipped' }), scatter({ x: [1], y: [1], name: 'kept' })] },
+      { traces: [scatter({ x: [2], y: [-2], name: 'flipped' }), scatter({ x: [1], y: [1], name: 'kept' })] },
+    ]);
+    assert.deepEqual(f.data.map((t) => t.showlegend), [false, true, true, false]);
+  });
+});
