@@ -93,12 +93,12 @@ export function showMarkdown(markdown: string): void {
  * One visible line with the rest folded behind it (HTML `<details>`), e.g. provenance: the run's
  * commit and date in the line, config and unit lists inside. Both parts are markdown.
  */
-export function detailsMarkdown(summary: string, body: string): string {
-  return `${summary}\n\n<details><summary>details</summary>\n\n${body}\n\n</details>`;
+export function detailsMarkdown(summary: string, body: string, label = 'details'): string {
+  return `${summary}\n\n<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
 }
 
-export function showDetails(summary: string, body: string): void {
-  showMarkdown(detailsMarkdown(summary, body));
+export function showDetails(summary: string, body: string, label = 'details'): void {
+  showMarkdown(detailsMarkdown(summary, body, label));
 }
 
 export function showHtml(html: string): void {
