@@ -14,7 +14,7 @@
 import type { Band } from '../data/bands';
 import { line, PanelSpec, scatter, shade, subplots, Trace, Figure } from '../plot/figure';
 import type { Row } from './experiment';
-import { meanCi, pmText, wilson } from './intervals';
+import { meanCi, valueWithCi, wilson } from './intervals';
 import { VELOCITY_GAP_SETS, bandsLabel } from './velocity-gap';
 
 
@@ -246,7 +246,7 @@ export function flipVerdictMarkdown(rows: Row[], opts: FlipOptions & { lowSpeed?
     const [lo, hi] = wilson(x.flipped, x.n);
     return `${x.flipped}/${x.n} flipped (${pct(x.flipped / x.n)}, Wilson 95% ${pct(lo)}–${pct(hi)}; ${x.seeds} seed${x.seeds === 1 ? '' : 's'}${x.vanished ? `; ${x.vanished} with no ball found` : ''}${x.broken ? `; ${x.broken} with a broken ball, not counted` : ''})`;
   };
-  const sh = (s: FlipVerdict['set1LowShift']) => (s ? `${s.shift >= 0 ? '+' : ''}${fmt(s.shift)} ${pmText(s.ci, s.seeds)} u/s at conditioning ${s.bin} u/s` : 'n/a');
+  const sh = (s: FlipVerdict['set1LowShift']) => (s ? `${s.shift >= 0 ? '+' : ''}${valueWithCi(s.shift, s.ci, s.seeds, 'u/s')} at conditioning ${s.bin} u/s` : 'n/a');
   return [
     `**Direction flips (Fig 7): ${v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced at this scale' : 'incomplete'}.**`,
     `- Does Set-1 (left to right only) never flip? ${yn(v.set1NeverFlips, 'yes', 'no')}: ${f('Set-1')}.`,
@@ -438,7 +438,7 @@ export function gapVerdictMarkdown(rows: Row[], opts: { expectedSeeds?: number; 
     : `**Velocity gaps (Fig 5): ${v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced at this scale' : 'incomplete'}.**`;
   const line1 = (k: number) => {
     const x = s(k);
-    return x ? `set ${k} (gap ${fmt(x.gapWidth, 3)} u/s): mid-gap error ${fmt(x.midGapError)} ${pmText(x.midGapCi, x.seeds)} u/s, snap share ${pct(x.snapShare)}, in-band error ${fmt(x.inBandError)}${x.broken ? ` (${x.broken} broken generation${x.broken === 1 ? '' : 's'} left out)` : ''}` : `set ${k}: not run`;
+    return x ? `set ${k} (gap ${fmt(x.gapWidth, 3)} u/s): mid-gap error ${valueWithCi(x.midGapError, x.midGapCi, x.seeds, 'u/s')}, snap share ${pct(x.snapShare)}, in-band error ${fmt(x.inBandError)}${x.broken ? ` (${x.broken} broken generation${x.broken === 1 ? '' : 's'} left out)` : ''}` : `set ${k}: not run`;
   };
   return [
     headline,

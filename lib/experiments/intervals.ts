@@ -36,3 +36,9 @@ export function ciOrNull(ci: number, seeds: number): number | null {
 export function pmText(ci: number, seeds: number, digits = 2): string {
   return seeds >= 2 && Number.isFinite(ci) ? `± ${ci.toFixed(digits)}` : `(${seeds} seed${seeds === 1 ? '' : 's'}: no interval)`;
 }
+
+/** '0.73 ± 0.10 u/s', or '0.73 u/s (1 seed: no interval)'. */
+export function valueWithCi(value: number, ci: number, seeds: number, unit: string, digits = 2): string {
+  const v = Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+  return seeds >= 2 && Number.isFinite(ci) ? `${v} ± ${ci.toFixed(digits)} ${unit}` : `${v} ${unit} (${seeds} seed${seeds === 1 ? '' : 's'}: no interval)`;
+}
