@@ -11,6 +11,9 @@
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { findJupyter, jupyterEnv } from '../../lib/notebook/jupyter';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../lib/runtime/provenance';
 import { requireChromium, CHROMIUM_ARGS } from '../../lib/plot/chromium';
@@ -59,6 +62,34 @@ describe('notebooks in a real browser (JupyterLab 3.6 and classic Notebook 6, Ch
     await browser?.close();
     writeFileSync(join(OUT, 'times.txt'), times.join('\n') + '\n');
     process.stderr.write(`[browser test] ${times.join('; ')}\n`);
+  });
+
+  describe('static HTML (jupyter nbconvert --to html of the committed notebooks)', () => {
+    for (const nb of notebooks) {
+      it(`${nb}: every figure shows (its PNG), no plotly.js error`, async () => {
+        const dir = join(OUT, 'work', 'html');
+        mkdirSync(dir, { recursive: true });
+        const r = spawnSync(findJupyter() ?? 'jupyter', ['nbconvert', '--to', 'html', '--output-dir', dir, join(REPO_ROOT, 'notebooks', nb)], { env: jupyterEnv(), encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        try {
+          await page.goto(pathToFileURL(join(dir, nb.replace('.ipynb', '.html'))).href, { waitUntil: 'load' });
+          await new Promise((res) => setTimeout(res, 1500));
+          const seen = await page.evaluate(() => ({
+            errors: document.body.innerText.includes('could not load plotly.js'),
+            figures: document.querySelectorAll('.phylab-figure').length,
+            figureImages: Array.from(document.querySelectorAll('.phylab-figure img')).filter((i) => (i as HTMLImageElement).naturalWidth > 0).length,
+          }));
+          await page.screenshot({ path: join(SHOTS, `html-${nb.replace('.ipynb', '')}.png`) });
+          const expected = committedOutputs(nb);
+          assert.equal(seen.errors, false, 'no "could not load plotly.js" message');
+          assert.equal(seen.figures, expected.figures);
+          assert.equal(seen.figureImages, expected.figures, 'each figure shows its PNG');
+        } finally {
+          await page.close();
+        }
+      });
+    }
   });
 
   for (const fe of FRONT_ENDS) {
