@@ -45,6 +45,24 @@ function titleText(ax: Record<string, unknown>): string | undefined {
   return typeof t === 'string' ? t : t?.text;
 }
 
+/** Approximate width in px of a text (tags stripped) at font size f. */
+function textPx(s: string, f: number): number {
+  return s.replace(/<[^>]+>/g, '').length * f * 0.6;
+}
+
+/** The text with a <br> at the space nearest its middle when it is wider than `maxPx` (HTML tags kept). */
+export function wrapText(s: string, maxPx: number, f: number): string {
+  if (textPx(s, f) <= maxPx || s.includes('<br>')) return s;
+  const open = /^(<[^>]+>)*/.exec(s)![0];
+  const close = /(<\/[^>]+>)*$/.exec(s)![0];
+  const body = s.slice(open.length, s.length - close.length);
+  const mid = body.length / 2;
+  let best = -1;
+  for (let i = 0; i < body.length; i++) if (body[i] === ' ' && (best < 0 || Math.abs(i - mid) < Math.abs(best - mid))) best = i;
+  if (best < 0) return s;
+  return `${open}${body.slice(0, best)}${close}<br>${open}${body.slice(best + 1)}${close}`;
+}
+
 /** Approximate width in px of a legend entry at font size f. */
 function legendEntryPx(name: string, f: number): number {
   return 34 + name.replace(/<[^>]+>/g, '').length * f * 0.58;
@@ -97,12 +115,19 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
   while (cols > 1 && fit(cols) < minPanel) cols--;
   const rows = Math.ceil(n / cols);
   const panelW = fit(cols);
-  const panelH = Math.max(70, Math.min(260, panelW * aspect));
+  // tall enough for the longest y title written along it
+  const yTitleW = Math.max(0, ...yTitles.map((t) => (t ? textPx(t, F) : 0)));
+  const panelH = Math.max(70, Math.min(260, Math.max(panelW * aspect, yTitleW + 8)));
+  // titles wider than their room wrap onto a second line (and get the room for it)
+  const wrapW = panelW + hgap * 0.8;
+  const panelTitleAnns = ((L.annotations as Array<Record<string, unknown>>) ?? []).filter((a) => a.xref === 'paper' && a.yref === 'paper' && a.yanchor === 'bottom');
+  const titleLines = Math.max(1, ...panelTitleAnns.map((a) => wrapText(String(a.text ?? ''), wrapW, F * 1.08).split('<br>').length));
+  const xTitleLines = Math.max(1, ...xTitles.map((t) => (t ? wrapText(t, wrapW, F).split('<br>').length : 1)));
 
   const hasPanelTitles = (L.annotations as unknown[] | undefined)?.length ? true : false;
-  const panelTitleH = hasPanelTitles ? titleH + 2 : 0;
+  const panelTitleH = hasPanelTitles ? titleH * titleLines + 2 : 0;
   const xTickH = F * 1.35 + 4;
-  const vgap = xTickH + (sameX ? 0 : titleH) + panelTitleH + 6;
+  const vgap = xTickH + (sameX ? 0 : titleH * xTitleLines) + panelTitleH + 6;
   const t = Math.round(panelTitleH + 6);
 
   // Legend entries (one per legend group) → rows of a horizontal legend under the plot.
@@ -132,7 +157,7 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
     }
   }
   const legendH = legendRows ? legendRows * F * 1.55 + 4 : 0;
-  const bottomAxis = xTickH + (xTitles.some(Boolean) ? titleH : 0);
+  const bottomAxis = xTickH + (xTitles.some(Boolean) ? titleH * xTitleLines : 0);
   const b = Math.round(bottomAxis + legendH + 4);
   const plotH = rows * panelH + (rows - 1) * vgap;
   const H = Math.round(t + plotH + b);
@@ -183,7 +208,7 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
     if (ya.type !== 'log' && ya.type !== 'category' && ya.nticks === undefined && ya.tickvals === undefined) ya.nticks = Math.max(3, Math.floor(panelH / (F * 2.2)));
     const xt = sameX ? (below ? undefined : xShared) : titleText(xa);
     const yt = sameY ? (col > 0 ? undefined : yShared) : titleText(ya);
-    if (xt) xa.title = { text: xt, standoff: 2, font: { size: F } };
+    if (xt) xa.title = { text: wrapText(xt, wrapW, F), standoff: 2, font: { size: F } };
     else delete xa.title;
     if (yt) ya.title = { text: yt, standoff: 2, font: { size: F } };
     else delete ya.title;
@@ -195,7 +220,7 @@ export function paperLayout(fig: Figure, spec: PaperSpec): Figure {
       if (used.has(k) || a.xref !== 'paper' || a.yref !== 'paper') return;
       if (Math.abs(num(a.x, -9) - cx) < 0.02 && Math.abs(num(a.y, -9) - oldY[1]) < 0.02 && a.yanchor === 'bottom') {
         used.add(k);
-        Object.assign(a, { x: r6((x0 + x1) / 2), y: r6(y1), yshift: 2, font: { ...((a.font as object) ?? {}), size: F } });
+        Object.assign(a, { text: wrapText(String(a.text ?? ''), wrapW, F * 1.08), x: r6((x0 + x1) / 2), y: r6(y1), yshift: 2, font: { ...((a.font as object) ?? {}), size: F } });
       }
     });
     // heatmap colour bars beside their panel
