@@ -3,6 +3,9 @@
  * On a terminal it redraws one line; elsewhere (CI logs, notebooks) it prints a line at most
  * every `intervalMs` and at the end, so logs stay short.
  */
+
+import { inNotebook } from '../plot/display';
+
 export interface ProgressOptions {
   /** What is being counted, shown before the bar. */
   label: string;
@@ -12,7 +15,7 @@ export interface ProgressOptions {
   unit?: string;
   /** Minimum ms between non-terminal log lines. Default 5000. */
   intervalMs?: number;
-  /** Where to write. Default process.stderr. */
+  /** Where to write. Default process.stderr (process.stdout inside a notebook kernel). */
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Print nothing (tests). Default false. */
   silent?: boolean;
@@ -48,7 +51,8 @@ export class Progress {
     this.total = opts.total;
     this.unit = opts.unit ?? 'items';
     this.interval = opts.intervalMs ?? 5000;
-    this.stream = opts.stream ?? process.stderr;
+    // In a notebook, stdout: tslab shows stderr as a pink error-like block on every update.
+    this.stream = opts.stream ?? (inNotebook() ? process.stdout : process.stderr);
     this.silent = opts.silent ?? process.env.PHYLAB_QUIET === '1';
     this.initial = opts.initial ?? 0;
     this.done_ = this.initial;

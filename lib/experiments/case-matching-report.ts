@@ -14,7 +14,7 @@
 import type { Band } from '../data/bands';
 import { line, PanelSpec, scatter, shade, subplots, Trace, Figure } from '../plot/figure';
 import type { Row } from './experiment';
-import { meanCi, wilson } from './intervals';
+import { meanCi, valueWithCi, wilson } from './intervals';
 import { VELOCITY_GAP_SETS, bandsLabel } from './velocity-gap';
 
 
@@ -246,7 +246,7 @@ export function flipVerdictMarkdown(rows: Row[], opts: FlipOptions & { lowSpeed?
     const [lo, hi] = wilson(x.flipped, x.n);
     return `${x.flipped}/${x.n} flipped (${pct(x.flipped / x.n)}, Wilson 95% ${pct(lo)}–${pct(hi)}; ${x.seeds} seed${x.seeds === 1 ? '' : 's'}${x.vanished ? `; ${x.vanished} with no ball found` : ''}${x.broken ? `; ${x.broken} with a broken ball, not counted` : ''})`;
   };
-  const sh = (s: FlipVerdict['set1LowShift']) => (s ? `${s.shift >= 0 ? '+' : ''}${fmt(s.shift)} ± ${fmt(s.ci)} u/s at conditioning ${s.bin} u/s` : 'n/a');
+  const sh = (s: FlipVerdict['set1LowShift']) => (s ? `${s.shift >= 0 ? '+' : ''}${valueWithCi(s.shift, s.ci, s.seeds, 'u/s')} at conditioning ${s.bin} u/s` : 'n/a');
   return [
     `**Direction flips (Fig 7): ${v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced at this scale' : 'incomplete'}.**`,
     `- Does Set-1 (left to right only) never flip? ${yn(v.set1NeverFlips, 'yes', 'no')}: ${f('Set-1')}.`,
@@ -351,7 +351,9 @@ export function fig5(rows: Row[], opts: { title?: string; binWidth?: number } = 
   const xr: [number, number] = [Math.min(0.5, ...cond) - 0.1, Math.max(4.5, ...cond) + 0.1];
   const yr: [number, number] = [Math.min(0, ...gen) - 0.3, Math.max(4.6, ...gen) + 0.3];
   const bins = speedBins(Math.floor(xr[0] * 4) / 4, Math.ceil(xr[1] * 4) / 4, opts.binWidth ?? 0.25);
-  const panels: PanelSpec[] = sets.map((set) => {
+  // three columns (five squeezed into one row left panel titles and axis titles overlapping); axis titles once per row / column
+  const cols = Math.min(3, Math.max(1, sets.length));
+  const panels: PanelSpec[] = sets.map((set, i) => {
     const bands = VELOCITY_GAP_SETS[String(set)] ?? [];
     const rs = rows.filter((r) => Number(r.trainingSet) === set && usable(r));
     const traces: Trace[] = bands.map(([lo, hi]) => shade(lo, hi, yr[0], yr[1], 'training speeds', 'rgba(0,158,115,0.18)', true));
@@ -367,10 +369,11 @@ export function fig5(rows: Row[], opts: { title?: string; binWidth?: number } = 
     });
     traces.push(...line({ x: centres, y: means, name: 'bin mean', color: '#D55E00', width: 2 }));
     const widest = Math.max(...gapsOf(bands).map(([a, b]) => b - a));
-    const title = bands.length === 2 ? `(${set}) gap ${round6(widest)} u/s` : `(${set}) ${bands.length} bands, gaps ≤ ${round6(widest)} u/s`;
-    return { title, traces, x: { title: 'conditioning velocity (u/s)', range: xr }, y: { title: 'generated velocity (u/s)', range: yr } };
+    const title = bands.length === 2 ? `(${set}) gap ${round6(widest)} u/s` : `(${set}) ${bands.length} bands, gaps ≤ ${round6(widest)}`;
+    const bottom = i + cols >= sets.length;
+    return { title, traces, x: { title: bottom ? 'conditioning velocity (u/s)' : undefined, range: xr }, y: { title: i % cols === 0 ? 'generated velocity (u/s)' : undefined, range: yr } };
   });
-  return subplots(panels, { cols: Math.min(5, Math.max(1, panels.length)), title: opts.title, panelWidth: 270, panelHeight: 270, hgap: 0.05, legend: { position: 'bottom' }, fontSize: 11 });
+  return subplots(panels, { cols, title: opts.title, panelWidth: 280, panelHeight: 250, hgap: 0.06, vgap: 0.16, legend: { position: 'bottom' }, fontSize: 11 });
 }
 
 export interface GapVerdict {
@@ -417,16 +420,28 @@ export function inBandNote(stats: GapStats[]): string {
   return `- Model error inside the training bands: ${fmt(lo)}–${fmt(hi)} u/s (mid-gap errors ${fmt(Math.min(...m))}–${fmt(Math.max(...m))})${weak ? ': as large as the effects measured, so snapping vs interpolation is not separable from model error at this scale (more training steps or seeds needed)' : ''}.`;
 }
 
-export function gapVerdictMarkdown(rows: Row[]): string {
+/**
+ * The velocity-gap verdict in words. `expectedSeeds` (the experiment's planned seeds per set, e.g.
+ * 3) makes a verdict drawn from fewer seeds say so in its headline: "incomplete", with the
+ * direction so far, never a bare "not reproduced".
+ */
+export function gapVerdictMarkdown(rows: Row[], opts: { expectedSeeds?: number; expectedSets?: number } = {}): string {
   if (rows.length === 0) return '**velocity-gap: no evaluated models yet.** Run `npx phylab exp velocity-gap` (resumable) and reopen this notebook.';
   const v = gapVerdict(rows);
   const s = (k: number) => v.stats.find((x) => x.trainingSet === k);
+  const models = new Set(rows.map((r) => `${r.trainingSet}/${r.seed}`)).size;
+  const planned = (opts.expectedSeeds ?? 0) * (opts.expectedSets ?? 5);
+  const partial = planned > 0 && models < planned;
+  const so = v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced' : 'undecided';
+  const headline = partial
+    ? `**Velocity gaps (Fig 5): incomplete: ${models} of ${planned} models evaluated (${Math.min(...v.stats.map((x) => x.seeds))} of ${opts.expectedSeeds} seeds per set); so far ${so} at this scale.**`
+    : `**Velocity gaps (Fig 5): ${v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced at this scale' : 'incomplete'}.**`;
   const line1 = (k: number) => {
     const x = s(k);
-    return x ? `set ${k} (gap ${fmt(x.gapWidth, 3)} u/s): mid-gap error ${fmt(x.midGapError)} ± ${fmt(x.midGapCi)} u/s, snap share ${pct(x.snapShare)}, in-band error ${fmt(x.inBandError)}${x.broken ? ` (${x.broken} broken generation${x.broken === 1 ? '' : 's'} left out)` : ''}` : `set ${k}: not run`;
+    return x ? `set ${k} (gap ${fmt(x.gapWidth, 3)} u/s): mid-gap error ${valueWithCi(x.midGapError, x.midGapCi, x.seeds, 'u/s')}, snap share ${pct(x.snapShare)}, in-band error ${fmt(x.inBandError)}${x.broken ? ` (${x.broken} broken generation${x.broken === 1 ? '' : 's'} left out)` : ''}` : `set ${k}: not run`;
   };
   return [
-    `**Velocity gaps (Fig 5): ${v.reproduced === true ? 'reproduced' : v.reproduced === false ? 'not reproduced at this scale' : 'incomplete'}.**`,
+    headline,
     `- Do mid-range conditions snap to the bands when the gap is wide? ${v.wideSnaps === null ? 'cannot tell (set 1 not evaluated)' : v.wideSnaps ? 'yes' : 'no'}: ${line1(1)}.`,
     `- Do narrow gaps interpolate? ${v.narrowInterpolates === null ? 'cannot tell (needs sets 1 and 5)' : v.narrowInterpolates ? 'yes' : 'no'}: ${line1(5)}.`,
     `- In between: ${[2, 3, 4].map(line1).join('; ')}.`,

@@ -84,11 +84,19 @@ export function floors(rows: Row[], key: 'velocityError' | 'velocityErrorMask' =
 }
 
 /** The paper's Fig 3 layout: one column per scenario, rows ID and OOD; error vs data size per model. */
+/** Marker and dash per model (in order of first appearance), so models differ in greyscale too. */
+const MODEL_STYLE: ReadonlyArray<{ symbol: string; dash: 'solid' | 'longdash' | 'dashdot' }> = [
+  { symbol: 'circle', dash: 'solid' },
+  { symbol: 'square', dash: 'longdash' },
+  { symbol: 'diamond', dash: 'dashdot' },
+];
+
 export function fig3(rows: Row[], opts: { key?: 'velocityError' | 'velocityErrorMask'; title?: string } = {}): Figure {
   const cells = aggregate(rows, opts.key);
   const fl = floors(rows, opts.key);
   const vfl = floors(rows, opts.key, 'vae');
   const scenarios = [...new Set(cells.map((c) => c.scenario))];
+  const allModels = [...new Set(cells.map((c) => c.model))];
   const panels: PanelSpec[] = [];
   for (const group of ['id', 'ood']) {
     for (const scenario of scenarios) {
@@ -98,7 +106,7 @@ export function fig3(rows: Row[], opts: { key?: 'velocityError' | 'velocityError
       for (const model of models) {
         const cs = cells.filter((c) => c.scenario === scenario && c.model === model && c.group === group).sort((a, b) => a.dataSize - b.dataSize);
         if (cs.length === 0) continue;
-        traces.push(...line({ x: cs.map((c) => c.dataSize), y: cs.map((c) => c.mean), error: cs.map((c) => c.ci), name: model }));
+        traces.push(...line({ x: cs.map((c) => c.dataSize), y: cs.map((c) => c.mean), error: cs.map((c) => c.ci), name: model, ...MODEL_STYLE[allModels.indexOf(model) % MODEL_STYLE.length] }));
       }
       const f = fl.find((x) => x.scenario === scenario && x.group === group);
       if (f && sizes.length > 0) {

@@ -26,3 +26,19 @@ export function wilson(k: number, n: number, z = 1.96): [number, number] {
   const h = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / d;
   return [Math.max(0, c - h), Math.min(1, c + h)];
 }
+
+/** An interval half-width for tables: null (shown as '–'/'--') when fewer than 2 seeds give it, not a misleading 0. */
+export function ciOrNull(ci: number, seeds: number): number | null {
+  return seeds >= 2 && Number.isFinite(ci) ? ci : null;
+}
+
+/** '± 0.12' for a verdict line, or '(1 seed: no interval)' when there is no spread to show. */
+export function pmText(ci: number, seeds: number, digits = 2): string {
+  return seeds >= 2 && Number.isFinite(ci) ? `± ${ci.toFixed(digits)}` : `(${seeds} seed${seeds === 1 ? '' : 's'}: no interval)`;
+}
+
+/** '0.73 ± 0.10 u/s', or '0.73 u/s (1 seed: no interval)'. */
+export function valueWithCi(value: number, ci: number, seeds: number, unit: string, digits = 2): string {
+  const v = Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+  return seeds >= 2 && Number.isFinite(ci) ? `${v} ± ${ci.toFixed(digits)} ${unit}` : `${v} ${unit} (${seeds} seed${seeds === 1 ? '' : 's'}: no interval)`;
+}

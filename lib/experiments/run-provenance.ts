@@ -4,6 +4,7 @@
  * planned, and their compute time (from run.json, written by lib/experiments/runner.ts).
  */
 import type { UnitRecord } from './runner';
+import { detailsMarkdown } from '../plot/display';
 
 /** The `run` object of a summary (run.json), as far as this module reads it. */
 export interface RunInfo {
@@ -29,7 +30,10 @@ export function unitOrigins(run: RunInfo): Array<{ commit: string | null; backen
   return [...counts.values()].sort((a, b) => b.units - a.units);
 }
 
-/** Markdown: summary date and commit, unit origins, models trained/planned and compute time, trained cells. */
+/**
+ * Markdown: one readable line (models trained of planned, summary date and commit), with the unit
+ * origins, compute time and trained cells folded behind it (`<details>`).
+ */
 export function runProvenanceMarkdown(name: string, profile: string, run: RunInfo | null): string {
   if (!run) return `**No \`${name}\` summary for profile \`${profile}\` yet.** Run \`npx phylab exp ${name} --profile ${profile}\` (resumable) or set \`RUN = true\` above.`;
   const units = run.units ?? [];
@@ -39,11 +43,12 @@ export function runProvenanceMarkdown(name: string, profile: string, run: RunInf
   const evalMin = units.filter((u) => u.id.startsWith('eval/') && u.done).reduce((a, u) => a + (u.seconds ?? 0), 0) / 60;
   const short = (c: string | null) => (c ? '`' + c.slice(0, 12) + '`' : 'an unrecorded commit');
   const origins = unitOrigins(run).map((o) => `${o.units} at ${short(o.commit)}${o.backend ? ` on ${o.backend.replace(/ —.*$/, '')}` : ''}`);
-  return [
+  const line = `**\`${name}\`** (${profile}): ${trained.length} of ${planned} models trained${run.complete ? '' : ' (incomplete)'}; summary of ${String(run.date ?? '?').slice(0, 10)} at commit ${short(run.commit ?? null)}.`;
+  return detailsMarkdown(line, [
     `**\`${name}\`** summary written ${String(run.date ?? '?').slice(0, 16).replace('T', ' ')} UTC at commit ${short(run.commit ?? null)} on ${run.backend ?? 'an unrecorded backend'}.`,
     `**Units computed:** ${origins.join('; ') || 'none yet'} (a unit resumed from a checkpoint counts at the commit that finished it).`,
     `**Models:** ${trained.length} trained of ${planned} planned${run.complete ? '' : ' (incomplete: the rest are not run yet)'}; ` +
       `training ${hours.toFixed(2)} h (${trained.length ? ((hours * 60) / trained.length).toFixed(1) : 'n/a'} min per model, wall time of the last run of each unit), sampling ${evalMin.toFixed(1)} min.`,
     `**Trained:** ${trained.map((u) => '`' + u.id.replace('train/', '') + '`').join(', ') || 'none yet'}`,
-  ].join('\n\n');
+  ].join('\n\n'), 'where these numbers come from');
 }

@@ -21,6 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Figure, figureSize, toPlotlyJSON } from './figure';
+import { markdownToHtml } from './markdown';
 import { formatTableHtml, formatTableText, TableInput, TableFormatOptions, asTable } from './table';
 
 /** A MIME bundle: mime type → string (text), Uint8Array (binary, sent base64) or object (JSON types). */
@@ -79,8 +80,25 @@ export function displayBundle(bundle: MimeBundle, metadata: Record<string, unkno
   return true;
 }
 
+/**
+ * Markdown output. Sent with its HTML rendering too: classic Notebook skips `text/markdown` in an
+ * untrusted notebook (a fresh clone) and would show the raw source, but it shows sanitized HTML;
+ * every front end prefers `text/html` to `text/markdown`, so all show the same rendering.
+ */
 export function showMarkdown(markdown: string): void {
-  displayBundle({ 'text/markdown': markdown, 'text/plain': markdown });
+  displayBundle({ 'text/html': markdownToHtml(markdown), 'text/markdown': markdown, 'text/plain': markdown });
+}
+
+/**
+ * One visible line with the rest folded behind it (HTML `<details>`), e.g. provenance: the run's
+ * commit and date in the line, config and unit lists inside. Both parts are markdown.
+ */
+export function detailsMarkdown(summary: string, body: string, label = 'details'): string {
+  return `${summary}\n\n<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
+}
+
+export function showDetails(summary: string, body: string, label = 'details'): void {
+  showMarkdown(detailsMarkdown(summary, body, label));
 }
 
 export function showHtml(html: string): void {
@@ -128,7 +146,7 @@ let figureCounter = 0;
 /** Display a plotly figure: interactive in JupyterLab and classic Notebook (see the module comment). */
 export function showFigure(fig: Figure, opts: ShowFigureOptions = {}): void {
   if (!tslabHook()) return;
-  const spec = toPlotlyJSON(fig);
+  const spec = responsiveSpec(fig);
   const bundle: MimeBundle = {
     [PLOTLY_MIME]: spec,
     'text/html': figureHtml(spec, { plotlyUrl: opts.plotlyUrl ?? settings.plotlyUrl, png: opts.png }),
@@ -138,9 +156,29 @@ export function showFigure(fig: Figure, opts: ShowFigureOptions = {}): void {
   displayBundle(bundle);
 }
 
+/**
+ * The figure as sent to notebooks: no fixed width (`autosize`, plotly's `responsive` config), so it
+ * takes the output area's width up to its designed width (the container's max-width) instead of
+ * overflowing it; the designed width stays in `layout.meta.phylabWidth`. Height stays fixed.
+ */
+export function responsiveSpec(fig: Figure): Figure {
+  const spec = toPlotlyJSON(fig);
+  const { width } = figureSize(spec);
+  const layout = { ...spec.layout, autosize: true, meta: { ...((spec.layout.meta as object) ?? {}), phylabWidth: width } };
+  delete layout.width;
+  return { ...spec, layout, config: { ...(spec.config ?? {}), responsive: true } };
+}
+
+/** The designed width of a figure (its layout width, or the one responsiveSpec kept). */
+function designedWidth(fig: Figure): number {
+  const meta = fig.layout.meta as { phylabWidth?: number } | undefined;
+  return typeof meta?.phylabWidth === 'number' ? meta.phylabWidth : figureSize(fig).width;
+}
+
 /** One line describing a figure, e.g. "Figure 'velocity error' (2 panels, 4 traces, 660×320 px)". */
 export function describeFigure(fig: Figure): string {
-  const { width, height } = figureSize(fig);
+  const width = designedWidth(fig);
+  const { height } = figureSize(fig);
   const title = (fig.layout.title as { text?: string } | undefined)?.text;
   const panels = Object.keys(fig.layout).filter((k) => /^xaxis\d*$/.test(k)).length;
   return `Figure${title ? ` '${title}'` : ''} (${panels > 1 ? `${panels} panels, ` : ''}${fig.data.length} trace${fig.data.length === 1 ? '' : 's'}, ${width}×${height} px)`;
@@ -154,9 +192,10 @@ export function figureHtml(fig: Figure, opts: { plotlyUrl: string; png?: Uint8Ar
   const spec = toPlotlyJSON(fig);
   const json = JSON.stringify(spec);
   const id = opts.id ?? `phylab-fig-${process.pid}-${++figureCounter}-${createHash('sha1').update(json).digest('hex').slice(0, 8)}`;
-  const { width, height } = figureSize(spec);
+  const width = designedWidth(spec);
+  const { height } = figureSize(spec);
   const img = opts.png
-    ? `<img src="data:image/png;base64,${Buffer.from(opts.png).toString('base64')}" style="width:${width}px;max-width:100%;height:auto" alt="${escapeAttr(describeFigure(spec))}">`
+    ? `<img src="data:image/png;base64,${Buffer.from(opts.png).toString('base64')}" style="width:100%;height:auto" alt="${escapeAttr(describeFigure(spec))}">`
     : '';
   const script = `(function () {
   var id = ${scriptJson(id)}, fig = ${scriptJson(json, true)}, src = ${scriptJson(opts.plotlyUrl)};
@@ -180,7 +219,11 @@ export function figureHtml(fig: Figure, opts: { plotlyUrl: string; png?: Uint8Ar
   }
   function fail(u) {
     var el = document.getElementById(id);
-    if (el) el.insertAdjacentHTML('beforeend', '<pre style="color:#a00">phylab: could not load plotly.js from ' + u + '. Start the Jupyter server in the phylab repository root, or set PHYLAB_PLOTLY_URL / configureDisplay({plotlyUrl}).</pre>');
+    if (!el) return;
+    // A static page (nbconvert HTML, a viewer without the server): the PNG already shows the figure.
+    if (el.querySelector('img')) { el.title = 'static image (interactive figure needs plotly.js from ' + u + ')'; return; }
+    el.style.minHeight = '';
+    el.insertAdjacentHTML('beforeend', '<pre style="color:#a00">phylab: could not load plotly.js from ' + u + '. Start the Jupyter server in the phylab repository root, or set PHYLAB_PLOTLY_URL / configureDisplay({plotlyUrl}).</pre>');
   }
   if (window.Plotly) { draw(); return; }
   var q = window.__phylabPlotlyQueue;
@@ -194,7 +237,7 @@ export function figureHtml(fig: Figure, opts: { plotlyUrl: string; png?: Uint8Ar
   }
   q.push([draw, fail]);
 })();`;
-  return `<div id="${escapeAttr(id)}" class="phylab-figure" style="width:${width}px;max-width:100%;min-height:${img ? 0 : height}px">${img}</div>\n<script type="text/javascript">\n${script}\n</script>`;
+  return `<div id="${escapeAttr(id)}" class="phylab-figure" style="width:100%;max-width:${width}px;min-height:${img ? 0 : height}px">${img}</div>\n<script type="text/javascript">\n${script}\n</script>`;
 }
 
 /** JSON for inside a <script>: no '</script>', no U+2028/2029 line breaks. */

@@ -23,7 +23,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { Figure, figureSize, toPlotlyJSON } from './figure';
+import { Figure, figureSize, FONT_FAMILY, toPlotlyJSON } from './figure';
+import { embedFontInSvg, fontFaceCss, fontInfo, PINNED_FONT_FAMILY } from './font';
+import { paperLayout, PaperSpec } from './paper-layout';
 import { inNotebook, showFigure } from './display';
 import { launchChromium, requireChromium } from './chromium';
 import { stripExtension, writeSidecar } from './sidecar';
@@ -58,6 +60,12 @@ export interface SaveOptions extends RenderOptions {
   seed?: number | null;
   /** Extra sidecar fields. */
   extra?: Record<string, unknown>;
+  /**
+   * Re-lay out the figure for a paper column first (paper-layout.ts): e.g. PAPER_PRESETS.single
+   * (240 pt wide, 8 pt fonts). The sizes then come from it (`width`/`height` are ignored); the
+   * sidecar records it.
+   */
+  paper?: PaperSpec;
 }
 
 export interface ExportResult {
@@ -75,7 +83,7 @@ export interface ExportResult {
 }
 
 const PAGE_HTML = (plotlySrc: string) => `<!doctype html>
-<html><head><meta charset="utf-8"><script src="${plotlySrc}"></script></head><body></body></html>
+<html><head><meta charset="utf-8"><style>${fontFaceCss()}</style><script src="${plotlySrc}"></script></head><body></body></html>
 `;
 
 /**
@@ -99,10 +107,14 @@ function checkScale(scale: number): number {
   return scale;
 }
 
-/** Give traces fixed uids (plotly otherwise draws random ones into element ids). */
+/**
+ * Give traces fixed uids (plotly otherwise draws random ones into element ids), and set the pinned
+ * font (older specs name other fonts; exports always use the one shipped with phylab).
+ */
 function withFixedUids(fig: Figure): Figure {
   const f = toPlotlyJSON(fig);
   f.data = f.data.map((t, i) => (t.uid === undefined ? { ...t, uid: `t${i}` } : t));
+  f.layout = { ...f.layout, font: { ...((f.layout.font as object) ?? {}), family: FONT_FAMILY } };
   return f;
 }
 
@@ -192,11 +204,12 @@ export class Exporter {
    * `base` may end in one of those extensions; it is dropped. Folders are created.
    */
   async save(fig: Figure, base: string, opts: SaveOptions = {}): Promise<ExportResult> {
+    if (opts.paper) fig = paperLayout(fig, opts.paper);
     const formats = opts.formats ?? EXPORT_FORMATS;
     for (const f of formats) if (!EXPORT_FORMATS.includes(f)) throw new RangeError(`formats: unknown format '${String(f)}'; allowed: ${EXPORT_FORMATS.join(', ')}`);
     if (formats.length === 0) throw new RangeError(`formats: give at least one of ${EXPORT_FORMATS.join(', ')}`);
-    const scale = checkScale(opts.scale ?? 2);
-    const { width, height } = figureSize(fig, opts.width, opts.height);
+    const scale = checkScale(opts.scale ?? (opts.paper ? 4 : 2));
+    const { width, height } = opts.paper ? figureSize(fig) : figureSize(fig, opts.width, opts.height);
     const b = stripExtension(stripExtension(base, ['svg', 'png', 'pdf', 'json']), ['plotly']);
     mkdirSync(dirname(b) || '.', { recursive: true });
     const spec = toPlotlyJSON(fig);
@@ -216,7 +229,7 @@ export class Exporter {
       if (formats.includes('svg') || formats.includes('pdf')) {
         svg = await this.renderSvg(spec, { width, height });
         ms.svg = Date.now() - t;
-        if (formats.includes('svg')) write('svg', `${b}.svg`, svg);
+        if (formats.includes('svg')) write('svg', `${b}.svg`, embedFontInSvg(svg));
       }
       if (formats.includes('png')) {
         t = Date.now();
@@ -243,6 +256,8 @@ export class Exporter {
           width,
           height,
           ...(formats.includes('png') ? { scale, pngPixels: [Math.round(width * scale), Math.round(height * scale)] } : {}),
+          ...(opts.paper ? { paper: { widthPt: opts.paper.widthPt, fontPt: opts.paper.fontPt, heightPt: Math.round((height * 72) / 96) } } : {}),
+          font: { ...fontInfo(), embedded: formats.filter((f) => f === 'svg' || f === 'pdf' || f === 'png') },
           tools: { plotly: this.versions?.plotly ?? null, chromium: this.versions?.chromium ?? null },
           ...(opts.extra ?? {}),
         },
@@ -333,6 +348,12 @@ export class Exporter {
       return P ? P.version : null;
     });
     if (!plotly) throw new Error('plotly.js did not load in the export page (node_modules/plotly.js-dist missing?)');
+    const fontOk = await page.evaluate(async (fam) => {
+      const d = (globalThis as unknown as { document: { fonts: { load(f: string): Promise<unknown[]>; check(f: string): boolean } } }).document;
+      await Promise.all([d.fonts.load(`12px '${fam}'`), d.fonts.load(`bold 12px '${fam}'`)]);
+      return d.fonts.check(`12px '${fam}'`) && d.fonts.check(`bold 12px '${fam}'`);
+    }, PINNED_FONT_FAMILY);
+    if (!fontOk) throw new Error(`the pinned figure font '${PINNED_FONT_FAMILY}' (lib/plot/fonts/) did not load in the export page`);
     this.page = page;
     this.pdfPage = await browser.newPage();
     this.pdfPage.setDefaultTimeout(this.opts.timeoutMs);
@@ -391,8 +412,12 @@ export class Exporter {
     const page = this.pdfPage;
     if (!page) throw new Error('export browser is not running');
     const { width, height } = size;
-    const html = `<!doctype html><html><head><meta charset="utf-8"><style>@page{size:${width}px ${height}px;margin:0}html,body{margin:0;padding:0;background:#fff}svg{display:block}</style></head><body>${svg}</body></html>`;
+    const html = `<!doctype html><html><head><meta charset="utf-8"><style>${fontFaceCss()}\n@page{size:${width}px ${height}px;margin:0}html,body{margin:0;padding:0;background:#fff}svg{display:block}</style></head><body>${svg}</body></html>`;
     await page.setContent(html, { waitUntil: 'load' });
+    await page.evaluate(async (fam) => {
+      const d = (globalThis as unknown as { document: { fonts: { load(f: string): Promise<unknown[]> } } }).document;
+      await Promise.all([d.fonts.load(`12px '${fam}'`), d.fonts.load(`bold 12px '${fam}'`)]);
+    }, PINNED_FONT_FAMILY);
     const pdf = await this.withTimeout(
       'rendering pdf',
       page.pdf({ width: `${width}px`, height: `${height}px`, printBackground: true, margin: { top: '0', right: '0', bottom: '0', left: '0' }, pageRanges: '1' }),

@@ -45,8 +45,14 @@ export interface Figure {
 /** Okabe–Ito colour-blind-safe palette (black moved last). Series get colours in this order. */
 export const PALETTE: ReadonlyArray<string> = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 
-/** Font stack: Arial where installed, else its metric twin Liberation Sans (Debian). */
-export const FONT_FAMILY = 'Arial, "Liberation Sans", Helvetica, sans-serif';
+/**
+ * Font stack: the project's pinned font `phylab-sans` (DejaVu Sans, lib/plot/fonts/, loaded by the
+ * exporter, so every export uses it), then the same font installed, then common sans fonts (notebooks).
+ */
+export const FONT_FAMILY = '"phylab-sans", "DejaVu Sans", Arial, "Liberation Sans", Helvetica, sans-serif';
+
+/** Marker symbols given to series in order of first appearance (with the colour), so series differ in greyscale too. */
+export const SYMBOLS: ReadonlyArray<string> = ['circle', 'square', 'diamond', 'triangle-up', 'triangle-down', 'cross', 'x', 'star'];
 
 /** Default size of a single-panel figure, px (also the export size unless overridden). */
 export const DEFAULT_WIDTH = 560;
@@ -89,7 +95,7 @@ export interface LineSpec {
   width?: number;
   /** Draw markers on the points; default true when there are at most 30 points. */
   markers?: boolean;
-  /** Marker symbol (plotly name, e.g. 'circle', 'square', 'diamond'); default 'circle'. */
+  /** Marker symbol (plotly name, e.g. 'circle', 'square', 'diamond'); default: one per series (SYMBOLS, by order of appearance). */
   symbol?: string;
   /** Show in the legend; default true when `name` is set. */
   showLegend?: boolean;
@@ -110,7 +116,7 @@ export function line(spec: LineSpec): Trace[] {
     x,
     y,
     line: { width: spec.width ?? 2, dash: spec.dash ?? 'solid', ...(spec.color ? { color: spec.color } : {}) },
-    ...(markers ? { marker: { size: 6, symbol: spec.symbol ?? 'circle', ...(spec.color ? { color: spec.color } : {}) } } : {}),
+    ...(markers ? { marker: { size: 6, ...(spec.symbol ? { symbol: spec.symbol } : {}), ...(spec.color ? { color: spec.color } : {}) } } : {}),
   };
   if (spec.name !== undefined) {
     t.name = spec.name;
@@ -134,7 +140,7 @@ export interface ScatterSpec {
   color?: string;
   /** Marker size in px; default 7. */
   size?: number;
-  /** Marker symbol; default 'circle'. */
+  /** Marker symbol; default: one per series (SYMBOLS, by order of appearance). */
   symbol?: string;
   /** Marker opacity in [0, 1]; default 0.85. */
   opacity?: number;
@@ -157,7 +163,7 @@ export function scatter(spec: ScatterSpec): Trace[] {
     mode: 'markers',
     x,
     y,
-    marker: { size: spec.size ?? 7, symbol: spec.symbol ?? 'circle', opacity: spec.opacity ?? 0.85, ...(spec.color ? { color: spec.color } : {}) },
+    marker: { size: spec.size ?? 7, ...(spec.symbol ? { symbol: spec.symbol } : {}), opacity: spec.opacity ?? 0.85, ...(spec.color ? { color: spec.color } : {}) },
   };
   if (spec.name !== undefined) {
     t.name = spec.name;
@@ -324,6 +330,7 @@ export function figure(traces: ReadonlyArray<Trace | ReadonlyArray<Trace>>, opts
   layout.xaxis = axis(opts.x);
   layout.yaxis = axis(opts.y);
   if (data.some((t) => t.type === 'bar')) layout.barmode = 'group';
+  setLogTicks(layout, data);
   return { data: assignColors(data), layout, config: defaultConfig() };
 }
 
@@ -413,6 +420,7 @@ export function subplots(panels: ReadonlyArray<PanelSpec>, opts: SubplotOptions 
   });
   if (annotations.length) layout.annotations = annotations;
   if (data.some((t) => t.type === 'bar')) layout.barmode = 'group';
+  setLogTicks(layout, data);
   return { data: dedupeLegend(assignColors(data)), layout, config: defaultConfig() };
 }
 
@@ -501,15 +509,75 @@ function legendPlacement(pos: Exclude<LegendSpec['position'], undefined | 'none'
 }
 
 /**
+ * Clean ticks on log axes (plotly's own put 2…9 labels between decades, which collide in small
+ * panels): an axis whose traces have at most 6 distinct positive values gets ticks at exactly those
+ * values (e.g. data sizes 256, 1K, 4K, 16K); otherwise 1-2-5 steps over up to 1.3 decades, 1-3
+ * steps up to 3, decades beyond. Axes with explicit tickvals or dtick are left alone. Changes `layout` in place.
+ */
+export function setLogTicks(layout: Layout, data: ReadonlyArray<Trace>): void {
+  for (const key of Object.keys(layout)) {
+    const m = /^([xy])axis(\d*)$/.exec(key);
+    if (!m) continue;
+    const ax = layout[key] as Record<string, unknown>;
+    if (ax.type !== 'log' || ax.tickvals !== undefined || ax.dtick !== undefined) continue;
+    const ref = `${m[1]}${m[2]}`;
+    const values: number[] = [];
+    for (const t of data) {
+      const own = ((m[1] === 'x' ? t.xaxis : t.yaxis) ?? m[1]) === ref;
+      if (!own || t.hoverinfo === 'skip') continue;
+      const vs = (m[1] === 'x' ? t.x : t.y) ?? [];
+      for (const v of vs) if (typeof v === 'number' && v > 0 && Number.isFinite(v)) values.push(v);
+      const err = (m[1] === 'y' ? t.error_y : undefined) as { array?: Array<number | null> } | undefined;
+      if (err?.array && t.y) err.array.forEach((e, i) => { const y = t.y?.[i]; if (typeof y === 'number' && typeof e === 'number' && y + e > 0) values.push(y + e); });
+    }
+    if (values.length === 0) continue;
+    const ticks = logTickValues(values, m[1] === 'x');
+    ax.tickvals = ticks;
+    ax.ticktext = ticks.map(formatLogTick);
+  }
+}
+
+/** Tick positions for positive values: the values themselves when few and `exact`, else 1-2-5 steps or decades. */
+export function logTickValues(values: ReadonlyArray<number>, exact = false): number[] {
+  const distinct = [...new Set(values.map((v) => Number(v.toPrecision(6))))].sort((a, b) => a - b);
+  if (exact && distinct.length <= 6) return distinct;
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const d0 = Math.floor(Math.log10(lo));
+  const d1 = Math.ceil(Math.log10(hi));
+  const span = Math.log10(hi / lo);
+  const steps = span <= 1.3 ? [1, 2, 5] : span <= 3 ? [1, 3] : [1];
+  const out: number[] = [];
+  for (let d = d0; d <= d1; d++) for (const s of steps) out.push(Number((s * 10 ** d).toPrecision(6)));
+  // the ticks inside the data range plus one step either side (plotly draws only those inside its range)
+  const inside = out.filter((v) => v >= lo && v <= hi);
+  const below = out.filter((v) => v < lo).slice(-1);
+  const above = out.filter((v) => v > hi).slice(0, 1);
+  return [...below, ...inside, ...above];
+}
+
+/** Compact tick label: 16384 → '16K', 1024 → '1K', 0.05 → '0.05', 2e-5 → '2e-5'. */
+export function formatLogTick(v: number): string {
+  if (v >= 1000 && v % 1024 === 0) return `${v / 1024}K`;
+  if (v >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
+  if (v >= 1e3) return `${Number((v / 1e3).toPrecision(3))}k`;
+  if (v >= 1e-3) return String(Number(v.toPrecision(3)));
+  return v.toExponential(0).replace('e-', 'e−');
+}
+
+/**
  * Give every trace without an explicit colour the palette colour of its series (legendgroup or
  * name, in order of first appearance; unnamed traces get their own). Sets line, marker, error-bar
  * and band fill colours. Returns new trace objects.
  */
 export function assignColors(traces: ReadonlyArray<Trace>): Trace[] {
   const colorOf = new Map<string, string>();
+  const symbolOf = new Map<string, string>();
   let next = 0;
   return traces.map((t, i) => {
     if (t.type === 'heatmap') return { ...t };
+    const skey = t.legendgroup ?? t.name ?? `#${i}`;
+    if (!symbolOf.has(skey) && !(typeof t.fill === 'string' && t.fill !== 'none')) symbolOf.set(skey, SYMBOLS[symbolOf.size % SYMBOLS.length]);
     const key = t.legendgroup ?? t.name ?? `#${i}`;
     const explicit = ((t.line as Record<string, unknown> | undefined)?.color ?? (t.marker as Record<string, unknown> | undefined)?.color) as string | undefined;
     let color = colorOf.get(key);
@@ -525,20 +593,32 @@ export function assignColors(traces: ReadonlyArray<Trace>): Trace[] {
       return out;
     }
     if (t.type !== 'bar') out.line = { ...(t.line as object), color: c };
-    if (t.marker !== undefined || t.type === 'bar' || (typeof t.mode === 'string' && t.mode.includes('markers'))) out.marker = { ...(t.marker as object), color: c };
+    if (t.marker !== undefined || t.type === 'bar' || (typeof t.mode === 'string' && t.mode.includes('markers'))) {
+      const mk: Record<string, unknown> = { ...(t.marker as Record<string, unknown>), color: c };
+      if (t.type !== 'bar' && mk.symbol === undefined) mk.symbol = symbolOf.get(skey) ?? 'circle';
+      out.marker = mk;
+    }
     if (t.error_y && (t.error_y as Record<string, unknown>).color === undefined) out.error_y = { ...(t.error_y as object), color: t.type === 'bar' ? '#000000' : c };
     return out;
   });
 }
 
-/** Keep only the first legend entry per legend group (later panels repeat the same series). */
+/**
+ * One legend entry per legend group (later panels repeat the same series): the first trace of the
+ * group that has points, so a series empty in the first panel (e.g. no flips in Set-1) still gets
+ * its entry from a later panel.
+ */
 function dedupeLegend(traces: Trace[]): Trace[] {
-  const seen = new Set<string>();
-  return traces.map((t) => {
+  const hasPoints = (t: Trace) => Array.isArray(t.x) ? t.x.length > 0 : true;
+  const owner = new Map<string, number>();
+  traces.forEach((t, i) => {
+    if (!t.showlegend || t.legendgroup === undefined) return;
+    const cur = owner.get(t.legendgroup);
+    if (cur === undefined || (!hasPoints(traces[cur]) && hasPoints(t))) owner.set(t.legendgroup, i);
+  });
+  return traces.map((t, i) => {
     if (!t.showlegend || t.legendgroup === undefined) return t;
-    if (seen.has(t.legendgroup)) return { ...t, showlegend: false };
-    seen.add(t.legendgroup);
-    return t;
+    return owner.get(t.legendgroup) === i ? t : { ...t, showlegend: false };
   });
 }
 

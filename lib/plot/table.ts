@@ -53,6 +53,8 @@ export interface TableFormatOptions extends NumberFormat {
   columns?: ReadonlyArray<string>;
   /** Per-column formats (override the table-wide NumberFormat fields). */
   format?: Record<string, ColumnFormat>;
+  /** Units per column, added to its header as ' (unit)' in every format but CSV, e.g. { error: 'u/s' }. */
+  units?: Record<string, string>;
   /** Text for null, undefined and NaN; default '' in CSV, '–' in HTML/text, '--' in LaTeX. */
   missing?: string;
 }
@@ -174,8 +176,9 @@ function buildGrid(table: TableInput, opts: TableFormatOptions, target: Target):
     const vs = values.get(n)!;
     const spreads = usePm && f.pm ? values.get(f.pm)! : null;
     const numeric = vs.every((v) => isMissing(v) || typeof v === 'number');
-    headers.push(f.header ?? n);
-    latexHeaders.push(f.latexHeader ?? latexEscape(f.header ?? n));
+    const unit = target !== 'csv' && opts.units?.[n] ? ` (${opts.units[n]})` : '';
+    headers.push((f.header ?? n) + unit);
+    latexHeaders.push(f.latexHeader ?? latexEscape((f.header ?? humanizeHeader(n)) + unit));
     aligns.push(f.align ?? (numeric ? 'r' : 'l'));
     let bestIdx: Set<number> = new Set();
     if (f.best) {
@@ -261,11 +264,53 @@ const LATEX_SPECIAL: Record<string, string> = {
   '−': '$-$',
   '<': '\\textless{}',
   '>': '\\textgreater{}',
+  '–': '--',
+  '—': '---',
+  '…': '\\ldots{}',
+  '·': '$\\cdot$',
+  '≈': '$\\approx$',
+  '∪': '$\\cup$',
+  '∩': '$\\cap$',
+  '∈': '$\\in$',
+  '→': '$\\to$',
+  '←': '$\\leftarrow$',
+  '≲': '$\\lesssim$',
+  '≳': '$\\gtrsim$',
+  '≠': '$\\neq$',
+  '°': '$^\\circ$',
+  '§': '\\S{}',
+  'µ': '$\\mu$',
+  'μ': '$\\mu$',
+  'σ': '$\\sigma$',
+  'ε': '$\\varepsilon$',
+  'α': '$\\alpha$',
+  'β': '$\\beta$',
+  'Δ': '$\\Delta$',
+  '²': '$^2$',
+  '³': '$^3$',
+  '₀': '$_0$',
+  '₁': '$_1$',
+  '₂': '$_2$',
+  '\u00a0': '~',
 };
 
-/** Escape plain text for LaTeX text mode (the ten specials, plus ± × ≤ ≥ − < > as math). */
+/**
+ * Escape plain text for LaTeX text mode (pdflatex-safe): the ten specials, the symbols the reports
+ * use (± × ≤ ≥ − ∪ ≈ ≲ → · Greek, sub/superscripts; `\\lesssim` needs amssymb) as math, dashes as
+ * `--`/`---`; any other non-ASCII character (pdflatex stops on it) becomes a visible `[U+XXXX]`.
+ */
 export function latexEscape(s: string): string {
-  return s.replace(/[\\{}&%$#_~^±×≤≥−<>]/g, (c) => LATEX_SPECIAL[c]);
+  return s.replace(/[\\{}&%$#_~^<>]|[^\x00-\x7f]/gu, (c) => LATEX_SPECIAL[c] ?? `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/** 'midGapCi95' → 'mid gap CI95', 'inBandError' → 'in band error' (LaTeX headers when no header is given). */
+export function humanizeHeader(name: string): string {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Za-z])(\d)/g, '$1$2')
+    .split(' ')
+    .map((w) => (/^(ci|id|ood|vae|gt)\d*$/i.test(w) ? w.toUpperCase() : w.toLowerCase()))
+    .join(' ');
 }
 
 /** A formatted number as LaTeX math body: '-1.2e-5' → '-1.2\times10^{-5}', '12%' → '12\%'. */

@@ -27,7 +27,9 @@ describe('experiments/run-provenance', () => {
     assert.match(md, /2 trained of 3 planned \(incomplete/);
     assert.match(md, /training 0\.83 h \(25\.0 min per model/);
     assert.match(md, /2 at `bbbbbbbbbbbb` on wasm \(SIMD; 17 native kernels\); 1 at `cccccccccccc`/);
-    assert.doesNotMatch(md, /details/);
+    assert.doesNotMatch(md, /— details/, 'the backend line without its long tail');
+    assert.match(md.split('\n')[0], /^\*\*`x`\*\* \(quick\): 2 of 3 models trained \(incomplete\); summary of 2026-11-25 at commit `aaaaaaaaaaaa`\.$/, 'one readable line first');
+    assert.match(md, /<details><summary>where these numbers come from<\/summary>/);
     assert.match(md, /`a`, `b`/);
   });
   it('says how to compute a missing summary', () => {

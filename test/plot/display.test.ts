@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import Module from 'node:module';
-import { configureDisplay, describeFigure, displayBundle, figureHtml, inNotebook, PLOTLY_MIME, showFigure, showMarkdown, showPng, showTable, showText } from '../../lib/plot/display';
+import { configureDisplay, describeFigure, detailsMarkdown, displayBundle, figureHtml, inNotebook, PLOTLY_MIME, responsiveSpec, showFigure, showMarkdown, showPng, showTable, showText } from '../../lib/plot/display';
 import { figure, line } from '../../lib/plot/figure';
 
 type Msg = { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> };
@@ -55,6 +55,7 @@ describe('plot/display', () => {
       assert.equal(k.messages[2].data['text/plain'], 'c\n  a  b\n---  -\n1.5  x');
 
       showMarkdown('**m**');
+      assert.deepEqual(k.messages[3].data, { 'text/html': '<p><strong>m</strong></p>', 'text/markdown': '**m**', 'text/plain': '**m**' }, 'HTML too: untrusted classic Notebook skips text/markdown');
       showText('t');
       assert.deepEqual(k.messages[4].data, { 'text/plain': 't' });
     } finally {
@@ -80,6 +81,24 @@ describe('plot/display', () => {
     } finally {
       configureDisplay({ plotlyUrl: prev });
     }
+  });
+
+  it('notebook figures are responsive: no fixed width, the designed width kept as the maximum', () => {
+    const r = responsiveSpec(fig);
+    assert.equal(r.layout.width, undefined);
+    assert.equal(r.layout.autosize, true);
+    assert.equal(r.layout.height, 380);
+    assert.equal((r.config as { responsive: boolean }).responsive, true);
+    assert.equal(fig.layout.width, 560, 'the input is not changed');
+    const h = figureHtml(r, { plotlyUrl: 'p.js', png: new Uint8Array([1]) });
+    assert.ok(h.includes('width:100%;max-width:560px'), h.slice(0, 200));
+    assert.ok(h.includes('style="width:100%;height:auto"'));
+    assert.ok(h.includes("el.querySelector('img')"), 'a failed plotly load keeps the static image quietly (nbconvert HTML)');
+    assert.equal(describeFigure(r), "Figure 'T' (1 trace, 560×380 px)");
+  });
+
+  it('detailsMarkdown folds the body behind one line', () => {
+    assert.equal(detailsMarkdown('**run** x', 'a\n\nb'), '**run** x\n\n<details><summary>details</summary>\n\na\n\nb\n\n</details>');
   });
 
   it('describeFigure counts panels', () => {

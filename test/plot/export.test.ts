@@ -120,6 +120,24 @@ describe('plot/export (headless Chromium)', function () {
     await assert.rejects(ex.save(fig, join(dir, 'x'), { formats: ['gif' as 'png'] }), /unknown format 'gif'/);
   });
 
+  it('--paper single: 240 pt wide PDF with only the pinned font embedded, recorded in the sidecar', async () => {
+    const { PAPER_PRESETS } = await import('../../lib/plot/paper-layout');
+    const r = await ex.save(fig, join(dir, 'p', 'fig'), { paper: PAPER_PRESETS.single });
+    const pdf = readFileSync(r.files.pdf!).toString('latin1');
+    const box = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(pdf)!;
+    assert.ok(Math.abs(Number(box[1]) - 240) < 0.5, `240 pt wide, got ${box[1]}`);
+    const fonts = [...new Set([...pdf.matchAll(/\/BaseFont \/([A-Z]{6}\+)?([\w-]+)/g)].map((m) => m[2]))];
+    assert.ok(fonts.length >= 1 && fonts.every((f) => f.startsWith('DejaVuSans')), `only the pinned DejaVu Sans embedded: ${fonts.join(', ')}`);
+    assert.ok(/\/FontFile2/.test(pdf), 'font program embedded');
+    const side = JSON.parse(readFileSync(r.sidecar, 'utf8'));
+    assert.deepEqual(side.paper.widthPt, 240);
+    assert.equal(side.paper.fontPt, 8);
+    assert.equal(side.font.family, 'phylab-sans');
+    assert.equal(Object.keys(side.font.files).length, 2);
+    assert.equal(side.scale, 4);
+    assert.ok(readFileSync(r.files.svg!, 'utf8').includes("@font-face{font-family:'phylab-sans'"), 'SVG carries the font');
+  });
+
   it('the notebook HTML output draws the figure (classic Notebook loader, base URL aware)', async () => {
     const browser = await launchChromium(chromium!, 30_000);
     try {

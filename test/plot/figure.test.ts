@@ -123,3 +123,38 @@ describe('plot/figure', () => {
     assert.equal(mk(), mk());
   });
 });
+
+describe('plot/figure: greyscale-safe series and log ticks', () => {
+  it('each series gets its own marker symbol (explicit symbols win)', async () => {
+    const { figure, line, scatter, SYMBOLS } = await import('../../lib/plot/figure');
+    const f = figure([line({ x: [1, 2], y: [1, 2], name: 'q64' }), line({ x: [1, 2], y: [2, 3], name: 'q128' }), scatter({ x: [1], y: [1], name: 'b', symbol: 'x' })]);
+    const sym = f.data.map((t) => (t.marker as { symbol?: string }).symbol);
+    assert.deepEqual(sym, [SYMBOLS[0], SYMBOLS[1], 'x']);
+  });
+
+  it('log axes get ticks at few distinct values or at 1-2-5 steps, compact labels', async () => {
+    const { subplots, line, logTickValues, formatLogTick } = await import('../../lib/plot/figure');
+    const f = subplots([{ traces: line({ x: [256, 1024, 4096, 16384], y: [0.05, 0.08, 0.12, 0.3], name: 'a' }), x: { log: true }, y: { log: true } }]);
+    const xa = f.layout.xaxis as { tickvals: number[]; ticktext: string[] };
+    assert.deepEqual(xa.tickvals, [256, 1024, 4096, 16384]);
+    assert.deepEqual(xa.ticktext, ['256', '1K', '4K', '16K']);
+    const ya = f.layout.yaxis as { tickvals: number[]; ticktext: string[] };
+    assert.deepEqual(ya.tickvals, [0.02, 0.05, 0.1, 0.2, 0.5]); // one step beyond each end: plotly draws only those inside the range
+    assert.deepEqual(ya.ticktext, ['0.02', '0.05', '0.1', '0.2', '0.5']);
+    assert.deepEqual(logTickValues([0.002, 3]), [0.001, 0.01, 0.1, 1, 10]);
+    assert.deepEqual(logTickValues([0.02, 3]), [0.01, 0.03, 0.1, 0.3, 1, 3, 10]);
+    assert.equal(formatLogTick(2e-5), '2e−5');
+    assert.equal(formatLogTick(20000), '20k');
+  });
+});
+
+describe('plot/figure: legend entries across panels', () => {
+  it('a series empty in the first panel takes its legend entry from a later panel', async () => {
+    const { subplots, scatter } = await import('../../lib/plot/figure');
+    const f = subplots([
+      { traces: [scatter({ x: [], y: [], name: 'flipped' }), scatter({ x: [1], y: [1], name: 'kept' })] },
+      { traces: [scatter({ x: [2], y: [-2], name: 'flipped' }), scatter({ x: [1], y: [1], name: 'kept' })] },
+    ]);
+    assert.deepEqual(f.data.map((t) => t.showlegend), [false, true, true, false]);
+  });
+});

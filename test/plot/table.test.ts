@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import * as aq from 'arquero';
-import { asTable, formatNumber, formatTableHtml, formatTableText, latexEscape, toCSV, toLatex, writeTable } from '../../lib/plot/table';
+import { asTable, formatNumber, formatTableHtml, formatTableText, humanizeHeader, latexEscape, toCSV, toLatex, writeTable } from '../../lib/plot/table';
 
 describe('plot/table', () => {
   it('formatNumber: integers exact, significant digits, fixed decimals, exponents, percent, no -0', () => {
@@ -54,6 +54,20 @@ describe('plot/table', () => {
   it('latexEscape escapes every special character', () => {
     assert.equal(latexEscape('a_b & 50% $5 #1 {x} ~ ^ \\ <>'), 'a\\_b \\& 50\\% \\$5 \\#1 \\{x\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} \\textless{}\\textgreater{}');
     assert.equal(latexEscape('±×≤≥−'), '$\\pm$$\\times$$\\leq$$\\geq$$-$');
+  });
+
+  it('latexEscape is pdflatex-safe: symbols as math, dashes, unknown non-ASCII visible', () => {
+    assert.equal(latexEscape('[1.0, 2.0] ∪ [3.5, 4.0] – v ≲ 1.25 · σ'), '[1.0, 2.0] $\\cup$ [3.5, 4.0] -- v $\\lesssim$ 1.25 $\\cdot$ $\\sigma$');
+    assert.equal(latexEscape('ok ✓'), 'ok [U+2713]');
+    assert.ok(!/[^\x00-\x7f]/.test(latexEscape('≈ → ₀ ² µ §')));
+  });
+
+  it('LaTeX headers: camelCase humanised, units added (CSV keeps the names)', () => {
+    assert.equal(humanizeHeader('midGapCi95'), 'mid gap CI95');
+    const t = { midGapError: [0.5], seeds: [1] };
+    const tex = toLatex(t, { units: { midGapError: 'u/s' } });
+    assert.ok(tex.includes('mid gap error (u/s) & seeds \\\\'), tex);
+    assert.ok(toCSV(t, { units: { midGapError: 'u/s' } }).startsWith('midGapError,seeds'));
   });
 
   it('toLatex: booktabs, escaped text, math for negatives/exponents/±, best in bold, float with caption', () => {

@@ -8,6 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { CommandSpec, UsageError } from '../args';
 import { asFigure } from '../../plot/figure';
 import { Exporter, ExportFormat } from '../../plot/export';
+import { PAPER_PRESETS, PaperSpec } from '../../plot/paper-layout';
 
 const FORMATS: ReadonlyArray<ExportFormat> = ['svg', 'png', 'pdf', 'json'];
 
@@ -42,10 +43,15 @@ export const command: CommandSpec = {
     { name: 'width', type: 'integer', help: 'width in px (default: the layout width, else 560)', min: 10, max: 20000 },
     { name: 'height', type: 'integer', help: 'height in px (default: the layout height, else 380)', min: 10, max: 20000 },
     { name: 'name', type: 'string', help: 'output base name (one input only; default: the input name without .plotly.json)' },
+    { name: 'paper', type: 'string', choices: ['single', 'double'], help: 're-lay out for a paper column: single = 240 pt wide, double = 500 pt, 8 pt fonts (panels wrap, legend below, PNG scale 4)' },
+    { name: 'width-pt', type: 'number', help: 'paper width in pt (instead of or over --paper)', min: 100, max: 2000 },
+    { name: 'font-pt', type: 'number', help: 'paper font size in pt (default 8 with --paper/--width-pt)', min: 5, max: 14 },
   ],
   examples: [
     'phylab export-figure --in data/runs/01/figures/fig2.plotly.json --out paper/figs --formats svg,png,pdf --scale 3',
     'phylab export-figure --in a.json,b.json --out figs --formats pdf',
+    'phylab export-figure --in data/results/id-ood/quick/figures/fig3-velocity-error.plotly.json --out paper/figs --paper single',
+    'phylab export-figure --in fig5.plotly.json --out figs --width-pt 345 --font-pt 9',
   ],
   async run(args) {
     const inputs = (args.options.in as string[] | undefined) ?? args.positionals;
@@ -77,13 +83,24 @@ export const command: CommandSpec = {
       const clash = targets.find((t) => inputsResolved.has(resolve(t)));
       if (clash) throw new UsageError(`--out: writing ${clash} would overwrite an input; choose another --out or --name`);
     }
+    const preset = args.options.paper as 'single' | 'double' | undefined;
+    const widthPt = args.options['width-pt'] as number | undefined;
+    const fontPt = args.options['font-pt'] as number | undefined;
+    let paper: PaperSpec | undefined;
+    if (preset || widthPt !== undefined || fontPt !== undefined) {
+      if (!preset && widthPt === undefined) throw new UsageError('--font-pt: give --paper single|double or --width-pt too');
+      if (args.options.width !== undefined || args.options.height !== undefined) throw new UsageError('--width/--height: not with --paper/--width-pt (the paper layout sets the size)');
+      const base = preset ? PAPER_PRESETS[preset] : PAPER_PRESETS.single;
+      paper = { ...base, ...(widthPt !== undefined ? { widthPt } : {}), ...(fontPt !== undefined ? { fontPt } : {}) };
+    }
     const ex = new Exporter();
     try {
       for (const { path, fig, prior } of figs) {
         const base = join(out, name ?? baseName(path));
         const res = await ex.save(fig, base, {
           formats: formats as ExportFormat[],
-          scale: args.options.scale as number,
+          scale: paper && args.options.scale === 2 ? undefined : (args.options.scale as number),
+          paper,
           width: args.options.width as number | undefined,
           height: args.options.height as number | undefined,
           config: prior?.config ?? null,
