@@ -23,6 +23,10 @@ import { resolvedTiming, sampleParams, streamKey } from '../data/sampler';
 import { renderFrames } from '../render/raster';
 import { rngFor } from '../rng/rng';
 import { box2dBuild, getBox2D } from '../sim/box2d';
+import { makePhyreVideo, renderPhyre, videoBodies } from '../sim/phyre/video';
+import { buildTask } from '../sim/phyre/scene';
+import { sampleUserBall } from '../sim/phyre/action';
+import { simulatePhyre } from '../sim/phyre/simulate';
 
 /** Videos per second an A100 trainer consumes at paper scale (batch 256 × ~5 steps/s). */
 export const GPU_VIDEOS_PER_SECOND = 1280;
@@ -86,6 +90,23 @@ export const suite: BenchSuite = {
         rows.push({ scenario, clip: `${size}px×${frames}f`, videosPerSec: whole.wall, videosPerCpuSec: whole.cpu, physicsPerCpuSec: physics.cpu, renderPerCpuSec: rendering.cpu });
       }
     }
+    // PHYRE-like templates (paper-spec §4): task + user ball + 32 frames at stride 20, all templates in turn
+    for (const size of [32, 128]) {
+      const frames = 32;
+      const n = Math.max(10, Math.round((opts.quick ? 0.3 : 1) * (size === 128 ? 70 : 140)));
+      const reps = opts.quick ? 1 : 3;
+      const key = (i: number) => ({ template: i % 70, seed: i, trial: i });
+      makePhyreVideo({ ...key(0), size, frames }); // warm up
+      const whole = bestRate(n, reps, (i) => makePhyreVideo({ ...key(i), size, frames }));
+      const bodies = Array.from({ length: n }, (_, i) => {
+        const task = buildTask(i % 70, i);
+        return videoBodies(task, sampleUserBall(task, i));
+      });
+      const physics = bestRate(n, reps, (i) => simulatePhyre(bodies[i], { frames }));
+      const trajs = bodies.map((b) => simulatePhyre(b, { frames }));
+      const rendering = bestRate(n, reps, (i) => renderPhyre(trajs[i], { size, supersample: 4 }));
+      rows.push({ scenario: 'phyre', clip: `${size}px×${frames}f`, videosPerSec: whole.wall, videosPerCpuSec: whole.cpu, physicsPerCpuSec: physics.cpu, renderPerCpuSec: rendering.cpu });
+    }
     const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1)).padStart(8);
     process.stdout.write(`box2d-wasm build: ${box2dBuild}; one thread, best of ${opts.quick ? 1 : 3}; load average ${loadavg()[0].toFixed(1)} (other processes slow these figures down)\n\n`);
     process.stdout.write('videos per second: wall clock, and per CPU second (the one-core figure on a shared machine); physics and render alone per CPU second\n\n');
@@ -117,7 +138,7 @@ export const suite: BenchSuite = {
 
     // 3. paper-scale streaming vs a GPU trainer
     process.stdout.write(`\npaper scale (128 px × 32 frames) vs a GPU trainer consuming ${GPU_VIDEOS_PER_SECOND} videos/s (batch 256 × ~5 steps/s on an A100):\n`);
-    const stream = rows.filter((r) => r.clip === '128px×32f').map((r) => ({ scenario: r.scenario, videosPerCpuSec: r.videosPerCpuSec, coresNeeded: Math.ceil(GPU_VIDEOS_PER_SECOND / r.videosPerCpuSec) }));
+    const stream = rows.filter((r) => r.clip === '128px×32f' && r.scenario !== 'phyre').map((r) => ({ scenario: r.scenario, videosPerCpuSec: r.videosPerCpuSec, coresNeeded: Math.ceil(GPU_VIDEOS_PER_SECOND / r.videosPerCpuSec) }));
     for (const s of stream) process.stdout.write(`  ${s.scenario.padEnd(9)} ${s.videosPerCpuSec.toFixed(0)} videos per CPU-second → ${s.coresNeeded} core(s) to keep up\n`);
     return { clips: rows, quickBuild: builds, paperStreaming: { assumedVideosPerSecond: GPU_VIDEOS_PER_SECOND, perScenario: stream } };
   },
