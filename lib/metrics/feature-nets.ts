@@ -2,8 +2,10 @@
  * Feature networks for the learned video metrics (FVD-sim, LPIPS-sim). The paper's FVD uses
  * Kinetics-400 I3D and its LPIPS AlexNet; those weights cannot be downloaded here, so:
  * - `trainSimFeatureNet` trains small 3-D convolutional encoders on simulator videos, seeded and
- *   cached, on a proxy task: classify the template (which 4 object types are present) of a PHYRE
- *   video (kind 'video': 8 frames spread over the clip) or of one of its frames (kind 'frame');
+ *   cached, on a proxy task: which of the 8 object types are present (8 binary labels, 4 of them
+ *   set: the template's objects) in a PHYRE video (kind 'video': 8 frames spread over the clip) or
+ *   in one of its frames (kind 'frame'). Version 2 classified the 70 templates (one-hot) and did
+ *   not learn from 4 videos per template (training accuracy at chance);
  * - `loadFeatureNet` accepts a user-supplied network from a local path through the same interface:
  *   either this module's own JSON format, or a TF.js Layers model (`model.json` + weight files,
  *   e.g. an AlexNet or I3D converted with tensorflowjs_converter), with the layers to tap named.
@@ -16,12 +18,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hashKey, Rng } from '../rng/rng';
 import { makePhyreVideo } from '../sim/phyre/video';
-import { TEMPLATE_COUNT } from '../sim/phyre/templates';
+import { OBJECT_TYPES, TEMPLATE_COUNT, TEMPLATES } from '../sim/phyre/templates';
 import { REPO_ROOT } from '../runtime/provenance';
 import { ConfigError } from '../config/profile';
 
 /** Bumped when the architecture or training changes (part of the cache key). */
-export const SIM_NET_VERSION = 2;
+export const SIM_NET_VERSION = 3;
+/** Labels of the proxy task: presence of each object type. */
+const LABELS = OBJECT_TYPES.length;
 export const DEFAULT_FEATURE_CACHE = join(REPO_ROOT, 'data', 'cache', 'feature-nets');
 
 export interface SimNetConfig {
@@ -37,7 +41,7 @@ export interface SimNetConfig {
   embed: number;
   /** Training videos: every template in turn, seeds 0, 1, … Default 280 (4 per template). */
   trainVideos: number;
-  /** Adam steps. Default 200 (frame net) / 150 (video net): a few CPU-minutes each at 32 px on wasm. */
+  /** Adam steps. Default 400: a few CPU-minutes each at 32 px on wasm. */
   steps: number;
   /** Batch size. Default 32 (frame) / 8 (video). */
   batch: number;
@@ -49,7 +53,7 @@ export interface SimNetConfig {
 
 export function defaultSimNetConfig(kind: 'frame' | 'video'): SimNetConfig {
   const frame = kind === 'frame';
-  return { kind, size: 32, frames: frame ? 1 : 8, channels: frame ? [16, 32, 64] : [8, 16, 32], embed: frame ? 64 : 32, trainVideos: 280, steps: frame ? 200 : 150, batch: frame ? 32 : 8, lr: 0.003, seed: 0 };
+  return { kind, size: 32, frames: frame ? 1 : 8, channels: frame ? [16, 32, 64] : [8, 16, 32], embed: frame ? 64 : 32, trainVideos: 280, steps: 400, batch: frame ? 32 : 8, lr: 0.003, seed: 0 };
 }
 
 /** A feature network: taps (per-layer activations) and an embedding per input clip. */
@@ -112,8 +116,8 @@ function initParams(cfg: SimNetConfig): SimParams {
     convB,
     embW: tf.variable(tf.randomNormal([cin, cfg.embed], 0, Math.sqrt(2 / cin), 'float32', rng.seedInt())),
     embB: tf.variable(tf.zeros([cfg.embed])),
-    clsW: tf.variable(tf.randomNormal([cfg.embed, TEMPLATE_COUNT], 0, Math.sqrt(1 / cfg.embed), 'float32', rng.seedInt())),
-    clsB: tf.variable(tf.zeros([TEMPLATE_COUNT])),
+    clsW: tf.variable(tf.randomNormal([cfg.embed, LABELS], 0, Math.sqrt(1 / cfg.embed), 'float32', rng.seedInt())),
+    clsB: tf.variable(tf.zeros([LABELS])),
   };
 }
 
@@ -136,7 +140,12 @@ export function simNetPath(cfg: SimNetConfig, cacheDir = DEFAULT_FEATURE_CACHE):
   return join(cacheDir, `${cfg.kind}-sim-${hashKey(JSON.stringify(cfg), SIM_NET_VERSION).toString(16)}.json`);
 }
 
-/** The training clips: video i is template i mod 70, seed ⌊i/70⌋, trial i; label = template. */
+/** Presence of each object type (OBJECT_TYPES order) in a template: 8 values, 4 of them 1. */
+export function objectPresence(template: number): number[] {
+  return OBJECT_TYPES.map((t) => (TEMPLATES[template].includes(t) ? 1 : 0));
+}
+
+/** The training clips: video i is template i mod 70, seed ⌊i/70⌋, trial i; y = its template (labels: objectPresence). */
 function trainingSet(cfg: SimNetConfig): { x: tf.Tensor5D; y: Int32Array } {
   const T = 32;
   const vids: Uint8Array[] = [];
@@ -161,6 +170,7 @@ export interface TrainReport {
   /** Training loss at the start and the end, and the accuracy on the training set at the end. */
   firstLoss: number;
   lastLoss: number;
+  /** Per-label accuracy of the object-presence proxy task on the training set (always guessing one way: 0.5). */
   trainAccuracy: number;
 }
 
@@ -222,8 +232,8 @@ export async function trainSimFeatureNet(partial: Partial<SimNetConfig> & { kind
     const idx = Int32Array.from({ length: Math.min(cfg.batch, n) }, () => rng.int(n));
     const loss = tf.tidy(() => {
       const xb = tf.gather(x, idx) as tf.Tensor5D;
-      const yb = tf.oneHot(tf.tensor1d(Array.from(idx, (i) => y[i]), 'int32'), TEMPLATE_COUNT);
-      const l = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, forward(p, cfg, xb).logits) as tf.Scalar, true, vars);
+      const yb = tf.tensor2d(Array.from(idx, (i) => objectPresence(y[i])), [idx.length, LABELS]); // [B, 8]
+      const l = optimizer.minimize(() => tf.losses.sigmoidCrossEntropy(yb, forward(p, cfg, xb).logits) as tf.Scalar, true, vars);
       return l!;
     });
     const v = (await loss.data())[0];
@@ -234,14 +244,17 @@ export async function trainSimFeatureNet(partial: Partial<SimNetConfig> & { kind
   }
   let correct = 0;
   for (let i = 0; i < n; i += 64) {
-    const pred = tf.tidy(() => forward(p, cfg, x.slice([i], [Math.min(64, n - i)]) as tf.Tensor5D).logits.argMax(1));
+    const pred = tf.tidy(() => forward(p, cfg, x.slice([i], [Math.min(64, n - i)]) as tf.Tensor5D).logits.greater(0)); // [b, 8]
     const pv = await pred.data();
     pred.dispose();
-    pv.forEach((k, j) => (correct += k === y[i + j] ? 1 : 0));
+    for (let j = 0; j < pv.length / LABELS; j++) {
+      const truth = objectPresence(y[i + j]);
+      for (let k = 0; k < LABELS; k++) correct += pv[j * LABELS + k] === truth[k] ? 1 : 0;
+    }
   }
   x.dispose();
   optimizer.dispose();
-  const report = { seconds: (performance.now() - t0) / 1000, firstLoss, lastLoss, trainAccuracy: correct / n };
+  const report = { seconds: (performance.now() - t0) / 1000, firstLoss, lastLoss, trainAccuracy: correct / (n * LABELS) };
   saveParams(path, cfg, p, report);
   return { net: wrap(name, cfg, p), report: { ...report, path, cached: false } };
 }

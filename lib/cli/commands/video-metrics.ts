@@ -48,7 +48,7 @@ export const command: CommandSpec = {
       }
       const { net, report } = await trainSimFeatureNet({ kind }, { log });
       if (o.train) {
-        process.stdout.write(`${net.name}: ${report.cached ? 'loaded from the cache' : `trained in ${report.seconds.toFixed(0)} s`} (${report.path}); proxy task template classification (70 classes, chance 1.4%): loss ${report.firstLoss.toFixed(3)} → ${report.lastLoss.toFixed(3)}, training accuracy ${(100 * report.trainAccuracy).toFixed(1)}%\n`);
+        process.stdout.write(`${net.name}: ${report.cached ? 'loaded from the cache' : `trained in ${report.seconds.toFixed(0)} s`} (${report.path}); proxy task: which of the 8 object types are present (per-label accuracy; always guessing one way scores 50%): loss ${report.firstLoss.toFixed(3)} → ${report.lastLoss.toFixed(3)}, training accuracy ${(100 * report.trainAccuracy).toFixed(1)}%\n`);
       }
       return net;
     };
