@@ -11,4 +11,4 @@ import { recipeTable } from '../lib/bench/e2e-table';
 const dir = process.argv[2] ?? 'data/bench/e2e';
 const at = (process.argv[3] ?? '5,10').split(',').map(Number);
 const trials = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as E2eTrial);
-process.stdout.write(recipeTable(trials, at, (t) => `${dir}/${t.name}.log`));
+process.stdout.write(recipeTable(trials, at, (t) => `${dir}/${t.name}.json`));

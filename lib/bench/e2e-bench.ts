@@ -78,6 +78,9 @@ export const suite: BenchSuite = {
   description: 'time to train a quick model (uniform, q64, 1024 videos) until its ID velocity error ≤ 2x the parse floor (opt-in: hours)',
   optIn: true,
   async run(opts): Promise<E2eResult> {
+    // the code that runs is the tree at the start (a commit made while the trial runs is not it)
+    const commit = gitCommit();
+    const startedAt = new Date().toISOString();
     await initBackend();
     const base = defaultIdOodConfig('quick');
     // --quick: a path check, with a short VAE too
@@ -129,8 +132,6 @@ export const suite: BenchSuite = {
     const curve: E2eResult['curve'] = [];
     let hit: E2eResult['curve'][number] | null = null;
     let stopped: E2eTrial['stopped'] = 'running';
-    const startedAt = new Date().toISOString();
-    const commit = gitCommit();
     const result = (): E2eResult => {
       const h = hit as E2eResult['curve'][number] | null;
       return { preset, dataSize: n, floor, target, curve, reached: !!h, atStep: h?.step ?? null, wallS: h?.wallS ?? null, cpuS: h?.cpuS ?? null };

@@ -26,8 +26,8 @@ export function errorAtCpuMin(curve: ReadonlyArray<Point>, cpuMin: number): numb
 const f3 = (v: number) => v.toFixed(3);
 
 /** Markdown table of `trials` with the error at each of `atCpuMin` CPU minutes. */
-export function recipeTable(trials: ReadonlyArray<E2eTrial>, atCpuMin: ReadonlyArray<number>, logOf: (t: E2eTrial) => string = (t) => `trials/${t.name}.log`): string {
-  const head = ['trial', 'changes from the default recipe', ...atCpuMin.map((m) => `ID error at ${m} CPU-min`), 'best (x floor) at step, CPU-min', 'to ≤ 2x floor', 'ran (steps, CPU-min, wall min)', 'log, commit'];
+export function recipeTable(trials: ReadonlyArray<E2eTrial>, atCpuMin: ReadonlyArray<number>, recordOf: (t: E2eTrial) => string = (t) => `trials/${t.name}.json`): string {
+  const head = ['trial', 'changes from the default recipe', ...atCpuMin.map((m) => `ID error at ${m} CPU-min`), 'best (x floor) at step, CPU-min', 'to ≤ 2x floor', 'ran (steps, CPU-min, wall min)', 'record, commit'];
   const rows = trials.map((t) => {
     const best = t.curve.reduce((a, p) => (p.error < a.error ? p : a), t.curve[0]);
     const last = t.curve[t.curve.length - 1];
@@ -42,7 +42,7 @@ export function recipeTable(trials: ReadonlyArray<E2eTrial>, atCpuMin: ReadonlyA
       best ? `${f3(best.error)} (${(best.error / t.floor).toFixed(1)}x) at ${best.step}, ${(best.cpuS / 60).toFixed(1)}` : '—',
       t.reached && t.cpuS !== null && t.wallS !== null ? `${(t.cpuS / 60).toFixed(1)} CPU-min (${(t.wallS / 60).toFixed(1)} min wall)` : `not reached (best ${best ? (best.error / t.floor).toFixed(1) : '—'}x)`,
       last ? `${last.step}, ${(last.cpuS / 60).toFixed(1)}, ${(last.wallS / 60).toFixed(1)}${t.stopped === 'running' ? ' (stopped by hand)' : t.stopped === 'cpu-limit' ? ' (CPU limit)' : ''}` : '—',
-      `${logOf(t)}, ${t.commit}`,
+      `${recordOf(t)}, ${t.commit}`,
     ];
   });
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n') + '\n';

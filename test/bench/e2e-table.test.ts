@@ -25,7 +25,7 @@ describe('bench/e2e-table', () => {
     ], [2]);
     const lines = t.trim().split('\n');
     assert.equal(lines.length, 4);
-    assert.match(lines[2], /^\| `base` \| none \(default\) \| 0\.200 \| 0\.100 \(10\.0x\) at 2000, 3\.0 \| not reached \(best 10\.0x\) \| 2000, 3\.0, 4\.0 \| trials\/base\.log, abc123 \|$/);
+    assert.match(lines[2], /^\| `base` \| none \(default\) \| 0\.200 \| 0\.100 \(10\.0x\) at 2000, 3\.0 \| not reached \(best 10\.0x\) \| 2000, 3\.0, 4\.0 \| trials\/base\.json, abc123 \|$/);
     assert.match(lines[3], /\| `fast` \| train\.lr: 0\.001 → 0\.002 \| — \| 0\.015 \(1\.5x\) at 1000, 1\.5 \| 1\.5 CPU-min \(1\.7 min wall\) \|/);
   });
 });
