@@ -56,7 +56,9 @@ export interface E2eTrial extends E2eResult {
   overrides: Record<string, string>;
   /** How the frame VAE's time entered the curve: trained in this run, or reused from `vaeCache` with its recorded time added. */
   vae: { cached: boolean; cpuS: number; wallS: number } | null;
-  /** Why the trial ended: 'target', 'cap', 'cpu-limit', or 'running' while it runs. */
+  /** A remark added by hand (e.g. why a trial was stopped early). */
+  note?: string;
+  /** Why the trial ended: 'target', 'cap', 'cpu-limit', or 'running' while it runs (and when stopped by hand). */
   stopped: 'target' | 'cap' | 'cpu-limit' | 'running';
 }
 
