@@ -43,6 +43,8 @@ export const command: CommandSpec = {
       const unknown = only.filter((n) => !suites.some((s) => s.name === n));
       if (unknown.length) throw new UsageError(`--only: unknown suite ${unknown.join(', ')}; allowed: ${suites.map((s) => s.name).join(', ')}`);
     }
+    const stray = Object.keys(args.overrides).filter((k) => !k.includes('.'));
+    if (stray.length) throw new UsageError(`unknown option ${stray.map((k) => `--${k}`).join(', ')} for 'phylab bench'; allowed: ${command.options.map((o) => `--${o.name}`).join(', ')}, or e2e recipe keys like --train.lr=2e-3`);
     const picked = suites.filter((s) => (only ? only.includes(s.name) : !s.optIn));
     const hasOverrides = Object.keys(args.overrides).length > 0;
     if (hasOverrides && picked.some((s) => s.name !== 'e2e')) {
