@@ -12,6 +12,18 @@ export interface BenchOptions {
   batch?: number;
   /** Timed runs per figure (default: the suite's own). */
   iters?: number;
+  /** Dotted config overrides from the command line (`--train.lr=2e-3`); only suites that take them (e2e) get any. */
+  overrides?: Readonly<Record<string, string>>;
+  /** e2e: evaluate every this many steps (default 1000; 500 with --quick). */
+  evalEvery?: number;
+  /** e2e: stop after the first evaluation past this many CPU minutes (default: no limit). */
+  maxCpuMin?: number;
+  /** e2e: trial name; the trial's JSON goes to `<trialDir>/<name>.json`, rewritten after each evaluation. */
+  name?: string;
+  /** e2e: folder of the trial JSONs (default `trials`, git-ignored). */
+  trialDir?: string;
+  /** e2e: keep the trained frame VAE here and reuse it (its CPU/wall time is added to the curve). Default: train it every run. */
+  vaeCache?: string;
 }
 
 export interface BenchSuite {

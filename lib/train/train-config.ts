@@ -7,10 +7,19 @@ import { AutoencoderConfig, defaultAutoencoderConfig } from '../model/autoencode
 import { DiTConfig } from '../model/dit-config';
 import { DiffusionConfig, defaultDiffusionConfig, validateDiffusionConfig } from '../diffusion/schedule';
 import { ConfigError, Profile } from '../config/profile';
+import { LossWeightingConfig, validateLossWeighting } from '../diffusion/loss-weighting';
+import { TimestepSamplingConfig, validateTimestepSampling } from '../diffusion/timestep-sampling';
 
-export type LrSchedule = 'constant' | 'cosine';
+export type LrSchedule = 'constant' | 'cosine' | 'linear';
+export const LR_SCHEDULES: ReadonlyArray<LrSchedule> = ['constant', 'cosine', 'linear'];
 
-export interface TrainConfig {
+/**
+ * The recipe options added for issue #17 (timestep sampling, loss weighting) are optional fields:
+ * absent means the behaviour from before they existed, so configs without them (and the unit
+ * hashes of the shipped results) are unchanged. `withRecipeDefaults` fills them in for command-line
+ * overrides; `withoutRecipeDefaults` drops the ones at their default again.
+ */
+export interface TrainConfig extends TimestepSamplingConfig, LossWeightingConfig {
   /** Total optimizer steps of the run. Default 1000. */
   steps: number;
   /** Clips per step. Default 32. */
@@ -19,9 +28,9 @@ export interface TrainConfig {
   lr: number;
   /** Linear warm-up from 0 over this many steps. Default 100. */
   warmupSteps: number;
-  /** After warm-up: 'constant' or 'cosine' decay to `minLrRatio`·lr at the last step. Default 'constant'. */
+  /** After warm-up: 'constant', or 'cosine' / 'linear' decay to `minLrRatio`·lr at the last step (`steps`). Default 'constant'. */
   lrSchedule: LrSchedule;
-  /** Final LR as a fraction of `lr` for the cosine schedule. Default 0.1. */
+  /** Final LR as a fraction of `lr` for the cosine and linear schedules. Default 0.1. */
   minLrRatio: number;
   /** AdamW β1. Default 0.9. */
   beta1: number;
@@ -63,6 +72,32 @@ export function defaultTrainConfig(): TrainConfig {
   };
 }
 
+/** The optional recipe fields at their defaults (today's behaviour). */
+export function recipeOptionDefaults(): Required<TimestepSamplingConfig & LossWeightingConfig> {
+  return { timestepSampling: 'uniform', logitNormalMean: 0, logitNormalStd: 1, lossWeighting: 'none', minSnrGamma: 5 };
+}
+
+/** `cfg` with every optional recipe field present (absent ones at their defaults), e.g. as a base for dotted overrides. */
+export function withRecipeDefaults(cfg: TrainConfig): TrainConfig {
+  const out = { ...cfg } as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(recipeOptionDefaults())) if (out[k] === undefined) out[k] = v;
+  return out as unknown as TrainConfig;
+}
+
+/** `cfg` without the optional recipe fields that are at their defaults (so it hashes as before they existed). */
+export function withoutRecipeDefaults(cfg: TrainConfig): TrainConfig {
+  const out: TrainConfig = { ...cfg };
+  const defs = recipeOptionDefaults() as Record<string, unknown>;
+  for (const k of Object.keys(defs)) if ((out as unknown as Record<string, unknown>)[k] === defs[k]) delete (out as unknown as Record<string, unknown>)[k];
+  // the logit-normal's parameters mean nothing under uniform sampling, γ nothing without min-SNR
+  if ((out.timestepSampling ?? 'uniform') === 'uniform') {
+    delete out.logitNormalMean;
+    delete out.logitNormalStd;
+  }
+  if ((out.lossWeighting ?? 'none') === 'none') delete out.minSnrGamma;
+  return out;
+}
+
 /** Per-profile training defaults. */
 export function trainConfigFor(profile: Profile): TrainConfig {
   const base = defaultTrainConfig();
@@ -99,7 +134,7 @@ export function validateTrainConfig(cfg: TrainConfig, frames: number, prefix = '
   posInt('batchSize');
   if (!(cfg.lr > 0)) fail('lr', `must be > 0, got ${cfg.lr}`);
   if (!Number.isInteger(cfg.warmupSteps) || cfg.warmupSteps < 0) fail('warmupSteps', `must be an integer ≥ 0, got ${cfg.warmupSteps}`);
-  if (cfg.lrSchedule !== 'constant' && cfg.lrSchedule !== 'cosine') fail('lrSchedule', `allowed: constant, cosine; got '${cfg.lrSchedule}'`);
+  if (!LR_SCHEDULES.includes(cfg.lrSchedule)) fail('lrSchedule', `allowed: ${LR_SCHEDULES.join(', ')}; got '${cfg.lrSchedule}'`);
   if (!(cfg.minLrRatio >= 0 && cfg.minLrRatio <= 1)) fail('minLrRatio', `must be in [0, 1], got ${cfg.minLrRatio}`);
   for (const k of ['beta1', 'beta2'] as const) if (!(cfg[k] >= 0 && cfg[k] < 1)) fail(k, `must be in [0, 1), got ${cfg[k]}`);
   if (!(cfg.eps > 0)) fail('eps', `must be > 0, got ${cfg.eps}`);
@@ -109,6 +144,8 @@ export function validateTrainConfig(cfg: TrainConfig, frames: number, prefix = '
   if (!Array.isArray(cfg.condFrames) || cfg.condFrames.length === 0) fail('condFrames', 'must be a non-empty list of frame counts');
   for (const c of cfg.condFrames) if (!Number.isInteger(c) || c < 1 || c >= frames) fail('condFrames', `each must be an integer in [1, ${frames - 1}] (clips have ${frames} frames), got ${c}`);
   if (!Number.isInteger(cfg.checkpointEvery) || cfg.checkpointEvery < 0) fail('checkpointEvery', `must be an integer ≥ 0, got ${cfg.checkpointEvery}`);
+  validateTimestepSampling(cfg, prefix);
+  validateLossWeighting(cfg, prefix);
 }
 
 export function validateRunConfig(cfg: DiTRunConfig): void {
@@ -117,12 +154,13 @@ export function validateRunConfig(cfg: DiTRunConfig): void {
   validateTrainConfig(cfg.train, cfg.model.latentShape[0]);
 }
 
-/** Learning rate at optimizer step `step` (0-based): linear warm-up, then constant or cosine. */
+/** Learning rate at optimizer step `step` (0-based): linear warm-up, then constant, cosine or linear decay. */
 export function learningRate(cfg: TrainConfig, step: number): number {
   if (cfg.warmupSteps > 0 && step < cfg.warmupSteps) return (cfg.lr * (step + 1)) / cfg.warmupSteps;
   if (cfg.lrSchedule === 'constant') return cfg.lr;
   const span = Math.max(1, cfg.steps - cfg.warmupSteps);
   const p = Math.min(1, (step - cfg.warmupSteps) / span);
   const min = cfg.lr * cfg.minLrRatio;
+  if (cfg.lrSchedule === 'linear') return cfg.lr + (min - cfg.lr) * p;
   return min + 0.5 * (cfg.lr - min) * (1 + Math.cos(Math.PI * p));
 }

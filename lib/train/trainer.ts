@@ -6,7 +6,7 @@
  *   clips    — epoch-wise shuffles: sample p = s·B + j of the run is perm_e[p mod count],
  *              perm_e = shuffle(0..count−1) with rngFor(seed, 'epoch', e), e = ⌊p / count⌋
  *   'cond'   — conditioning frame count per sample (mixed batches)
- *   'timestep' — t ~ U{0 … T−1} per sample
+ *   'timestep' — t per sample: U{0 … T−1}, or as train.timestepSampling says (diffusion/timestep-sampling.ts)
  *   'noise'  — ε ~ N(0, I)
  * so a run resumed from a checkpoint at step s continues exactly as an uninterrupted one.
  */
@@ -16,7 +16,9 @@ import { ConfigError } from '../config/profile';
 import { stableStringify } from '../config/hash';
 import { buildConditioning } from '../diffusion/conditioning';
 import { seededNormal } from '../diffusion/sampler';
+import { lossWeights } from '../diffusion/loss-weighting';
 import { NoiseSchedule } from '../diffusion/schedule';
+import { sampleTimesteps } from '../diffusion/timestep-sampling';
 import { coefficients, maskedMse, qSample, vTarget } from '../diffusion/v-prediction';
 import { Progress } from '../cli/progress';
 import { FrameAutoencoder, createAutoencoder, framesToTensor } from '../model/autoencoder';
@@ -212,7 +214,8 @@ export class DiTTrainer {
     const rc = rngFor(cfg.seed, 'cond', s);
     const condLens = idx.map(() => rc.choice(cfg.train.condFrames));
     const rt = rngFor(cfg.seed, 'timestep', s);
-    const ts = idx.map(() => rt.int(cfg.diffusion.timesteps));
+    const ts = sampleTimesteps(cfg.train, cfg.diffusion.timesteps, idx.length, rt);
+    const w = lossWeights(cfg.train, this.schedule, ts);
     const clips = idx.map((i) => this.source.frames(i));
     return (params: ParamMap) => {
       const x0 = this.autoencoder.encode(framesToTensor(clips, this.source.frameShape)); // (B, T, H, W, C)
@@ -222,7 +225,8 @@ export class DiTTrainer {
       const v = vTarget(x0, eps, alpha, sigma) as tf.Tensor5D;
       const c = buildConditioning(x0, condLens);
       const pred = this.model.apply(params, { xt, cond: c.cond, mask: c.mask, t: tf.tensor1d(ts) });
-      return maskedMse(pred, v, c.lossWeight, c.count);
+      if (!w) return maskedMse(pred, v, c.lossWeight, c.count);
+      return maskedMse(pred, v, tf.mul(c.lossWeight, tf.tensor5d(w, [w.length, 1, 1, 1, 1])) as tf.Tensor5D, c.count);
     };
   }
 

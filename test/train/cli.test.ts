@@ -49,4 +49,16 @@ describe('cli: phylab train / phylab sample', function () {
     assert.deepEqual(c.model.patch, [4, 16, 16]);
     assert.equal(tokenGeometry(c.model).tokens, 512);
   });
+
+  it('train takes the optional recipe fields as overrides and leaves them out at their defaults', () => {
+    const plain = resolveTrainConfig('quick', 'q64', 'uniform', 0, {});
+    assert.ok(!('lossWeighting' in plain.train) && !('timestepSampling' in plain.train));
+    assert.deepEqual(resolveTrainConfig('quick', 'q64', 'uniform', 0, { 'train.lossWeighting': 'none' }).train, plain.train);
+    const c = resolveTrainConfig('quick', 'q64', 'uniform', 0, { 'train.lossWeighting': 'min-snr', 'train.minSnrGamma': '3', 'train.timestepSampling': 'logit-normal', 'train.lrSchedule': 'linear' });
+    assert.equal(c.train.lossWeighting, 'min-snr');
+    assert.equal(c.train.minSnrGamma, 3);
+    assert.equal(c.train.timestepSampling, 'logit-normal');
+    assert.equal(c.train.lrSchedule, 'linear');
+    assert.throws(() => resolveTrainConfig('quick', 'q64', 'uniform', 0, { 'train.timestepSampling': 'beta' }), /allowed: uniform, logit-normal/);
+  });
 });

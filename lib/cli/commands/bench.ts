@@ -28,7 +28,6 @@ export const command: CommandSpec = {
   name: 'bench',
   summary: 'run the benchmarks (simulator throughput, DiT train/sample speed vs PyTorch on the same CPU or GPU)',
   order: 80,
-  examples: ['phylab bench --only=dit', 'phylab bench --only=dit --backend webgpu --profile paper --iters 3 --out bench-dit.json'],
   options: [
     { name: 'only', type: 'list', help: 'run only these suites (comma-separated names); long suites (e2e) run only when named' },
     { name: 'quick', type: 'boolean', help: 'fewer iterations (a rough figure in seconds)', default: false },
@@ -38,6 +37,18 @@ export const command: CommandSpec = {
     { name: 'batch', type: 'integer', min: 1, help: 'dit: batch size', default: 32 },
     { name: 'iters', type: 'integer', min: 1, help: 'dit: timed runs per figure (default 5, --quick 2)' },
     { name: 'out', type: 'string', help: 'also write the results as JSON to this file' },
+    { name: 'name', type: 'string', help: 'e2e: trial name; its record (recipe, commit, CPU-time curve) goes to <trial-dir>/<name>.json after each evaluation' },
+    { name: 'trial-dir', type: 'string', help: 'e2e: folder of the trial records', default: 'trials' },
+    { name: 'eval-every', type: 'integer', min: 1, help: 'e2e: evaluate every this many steps (default 1000; 500 with --quick)' },
+    { name: 'max-cpu-min', type: 'number', min: 0, help: 'e2e: stop after the first evaluation past this many CPU minutes' },
+    { name: 'vae-cache', type: 'string', help: 'e2e: keep the trained frame VAE in this folder and reuse it (its recorded time is added to the curve)' },
+  ],
+  acceptsOverrides: true,
+  description: 'The e2e suite takes recipe overrides: --train.<key>=<value> and --diffusion.<key>=<value> (e.g. --train.lr=2e-3 --train.lrSchedule=cosine --train.steps=20000 --train.timestepSampling=logit-normal --train.lossWeighting=min-snr); train.steps is its step cap and the end of a decaying schedule. Other suites take none.',
+  examples: [
+    'phylab bench --only=dit',
+    'phylab bench --only=dit --backend webgpu --profile paper --iters 3 --out bench-dit.json',
+    'phylab bench --only=e2e --name=cosine-2e-3 --train.lr=2e-3 --train.lrSchedule=cosine --vae-cache=trials/vae',
   ],
   async run(args) {
     const suites = loadSuites();
@@ -46,11 +57,17 @@ export const command: CommandSpec = {
       const unknown = only.filter((n) => !suites.some((s) => s.name === n));
       if (unknown.length) throw new UsageError(`--only: unknown suite ${unknown.join(', ')}; allowed: ${suites.map((s) => s.name).join(', ')}`);
     }
+    const stray = Object.keys(args.overrides).filter((k) => !k.includes('.'));
+    if (stray.length) throw new UsageError(`unknown option ${stray.map((k) => `--${k}`).join(', ')} for 'phylab bench'; allowed: ${command.options.map((o) => `--${o.name}`).join(', ')}, or e2e recipe keys like --train.lr=2e-3`);
+    const picked = suites.filter((s) => (only ? only.includes(s.name) : !s.optIn));
+    const hasOverrides = Object.keys(args.overrides).length > 0;
+    if (hasOverrides && picked.some((s) => s.name !== 'e2e')) {
+      throw new UsageError(`config overrides (${Object.keys(args.overrides).map((k) => `--${k}`).join(', ')}) apply to the e2e suite only; run them with --only=e2e`);
+    }
+    const o = args.options;
     const results: Record<string, unknown> = {};
-    for (const s of suites) {
-      if (only ? !only.includes(s.name) : s.optIn) continue;
+    for (const s of picked) {
       process.stdout.write(`\n== ${s.name}: ${s.description}\n`);
-      const o = args.options;
       results[s.name] = await s.run({
         quick: !!o.quick,
         backend: o.backend as string | undefined,
@@ -58,6 +75,12 @@ export const command: CommandSpec = {
         presets: o.presets as string[] | undefined,
         batch: o.batch as number | undefined,
         iters: o.iters as number | undefined,
+        overrides: args.overrides,
+        name: o.name as string | undefined,
+        trialDir: o['trial-dir'] as string | undefined,
+        evalEvery: o['eval-every'] as number | undefined,
+        maxCpuMin: o['max-cpu-min'] as number | undefined,
+        vaeCache: o['vae-cache'] as string | undefined,
       });
     }
     if (args.options.out) {

@@ -15,7 +15,9 @@ import { DiffusionConfig, defaultDiffusionConfig } from '../../diffusion/schedul
 import { initBackend } from '../../runtime/backend';
 import { writeRunInfo } from '../../runtime/provenance';
 import { DataSourceConfig, SCENARIOS, Scenario, dataFrameShape, defaultDataSourceConfig, openVideoSource } from '../../train/data-source';
-import { DiTRunConfig, TrainConfig, trainConfigFor } from '../../train/train-config';
+import { LOSS_WEIGHTINGS } from '../../diffusion/loss-weighting';
+import { TIMESTEP_SAMPLINGS } from '../../diffusion/timestep-sampling';
+import { DiTRunConfig, LR_SCHEDULES, TrainConfig, trainConfigFor, withRecipeDefaults, withoutRecipeDefaults } from '../../train/train-config';
 import { DiTTrainer, NonFiniteLossError } from '../../train/trainer';
 import { AutoencoderConfig, defaultAutoencoderConfig } from '../../model/autoencoder';
 
@@ -39,7 +41,9 @@ export const TRAIN_CHOICES: Choices = {
   'diffusion.schedule': ['cosine', 'linear'],
   'diffusion.sampler': ['ddim', 'ancestral'],
   'autoencoder.kind': AUTOENCODER_KINDS as string[],
-  'train.lrSchedule': ['constant', 'cosine'],
+  'train.lrSchedule': LR_SCHEDULES as string[],
+  'train.timestepSampling': TIMESTEP_SAMPLINGS as string[],
+  'train.lossWeighting': LOSS_WEIGHTINGS as string[],
 };
 
 /** Defaults for a profile/preset/scenario, then dotted overrides; the latent shape follows the data. */
@@ -54,9 +58,11 @@ export function resolveTrainConfig(profile: Profile, preset: string, scenario: S
     model: modelConfigFor(preset, dataFrameShape(data)),
     diffusion: defaultDiffusionConfig(),
     autoencoder: defaultAutoencoderConfig(),
-    train: trainConfigFor(profile),
+    // the optional recipe fields are addressable (--train.lossWeighting=min-snr) but left out at their defaults
+    train: withRecipeDefaults(trainConfigFor(profile)),
   };
   const cfg = applyDotted(base, overrides, TRAIN_CHOICES);
+  cfg.train = withoutRecipeDefaults(cfg.train);
   // checkpoints store this path: make it absolute so `phylab sample` and experiments work from any folder
   if (cfg.autoencoder.weights) cfg.autoencoder.weights = resolve(cfg.autoencoder.weights);
   if (cfg.data.kind === 'synthetic' && !('data.synthetic.count' in overrides)) cfg.data.synthetic.count = cfg.data.dataset.count;
