@@ -226,7 +226,7 @@ export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunO
     }
   }
   const todo = units.filter((u) => results[u.id] === undefined);
-  log(`[phylab] ${exp.name} (${opts.profile}): ${units.length} units, ${units.length - todo.length} cached${shipped.size ? ` (${shipped.size} from the shipped results in ${outDir})` : ''}, ${todo.length} to run; cache ${cacheRoot}`);
+  log(`[phylab] ${exp.name} (${opts.profile}): ${units.length} units, ${units.length - todo.length} cached${shipped.size ? ` (${shipped.size} from the shipped results in ${[...new Set(shippedFrom.values())].join(', ')})` : ''}, ${todo.length} to run; cache ${cacheRoot}`);
 
   const progress = new Progress({ label: `${exp.name}`, total: totalCost, initial: cachedCost, unit: 'cost', silent: opts.silent || opts.dryRun, intervalMs: 10000 });
   const t0 = Date.now();
