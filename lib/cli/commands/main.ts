@@ -10,6 +10,7 @@ import { experimentNames, getExperiment } from '../../experiments/registry';
 import '../../experiments/all';
 import { loadSummary, runExperiment } from '../../experiments/runner';
 import { estimateSeconds, secondsPerCost, TimedUnit } from '../../experiments/estimate';
+import { experimentStatus } from '../../cluster/unit-status';
 import type { Profile } from '../../config/profile';
 import { initBackend } from '../../runtime/backend';
 import { checkChromium, checkNode, formatChecks, registerKernel } from '../../runtime/doctor';
@@ -65,15 +66,16 @@ export async function planText(names: string[], profile: Profile, budgetMin: num
   for (const name of names) {
     const exp = getExperiment(name)!;
     const config = exp.defaultConfig(profile);
-    const seeds = exp.defaultSeeds(profile);
-    const dry = await runExperiment(exp, config, { profile, dryRun: true, silent: true });
-    const plan = exp.plan(config, seeds);
-    const todo = plan.filter((u) => !dry.units.find((r) => r.id === u.id)?.done);
+    // which units are done: the runner's own rule, as `phylab exp --status` reports it
+    const status = await experimentStatus(exp, config, { profile });
+    const done = new Set(status.units.filter((u) => u.state === 'done').map((u) => u.id));
+    const plan = exp.plan(config, status.seeds);
+    const todo = plan.filter((u) => !done.has(u.id));
     const recorded = ((loadSummary(name, profile)?.run.units ?? []) as TimedUnit[]).filter((u) => typeof u?.id === 'string');
-    const est = estimateSeconds(todo, secondsPerCost(plan, [...dry.units, ...recorded]));
+    const est = estimateSeconds(todo, secondsPerCost(plan, [...status.units, ...recorded]));
     total += est.seconds ?? 0;
     unknown += est.unknown.length;
-    const shipped = dry.units.filter((u) => u.shipped).length;
+    const shipped = status.units.filter((u) => u.source === 'shipped').length;
     const what =
       todo.length === 0
         ? 'nothing to compute'
