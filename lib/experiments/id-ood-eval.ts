@@ -14,9 +14,15 @@ export function evalSets(scenario: Scenario): Array<{ name: string; split: 'id' 
   return [{ name: 'id', split: 'id', level: 0 }, ...OOD_LEVELS[scenario].map((l) => ({ name: `ood-${l.name}`, split: 'ood' as const, level: l.level }))];
 }
 
-function errorConfig(c: IdOodConfig, centroid: ParserConfig['centroid']): VelocityErrorConfig {
+function errorConfig(c: IdOodConfig, centroid: ParserConfig['centroid'], coordinates: ParserConfig['coordinates'] = 'grid'): VelocityErrorConfig {
   const e = defaultVelocityErrorConfig();
-  return { ...e, conditionFrames: c.condFrames, parser: { ...e.parser, centroid } };
+  return { ...e, conditionFrames: c.condFrames, parser: { ...e.parser, centroid, coordinates } };
+}
+
+/** The first T − 1 frames of a (T, H, W, 3) clip and their shape: the paper's evaluation drops the last frame. */
+function dropLastFrame(frames: Uint8Array, shape: ReadonlyArray<number>): { frames: Uint8Array; shape: number[] } {
+  const [t, h, w] = shape;
+  return { frames: frames.subarray(0, (t - 1) * h * w * 3), shape: [t - 1, h, w, 3] };
 }
 
 /** The evaluation clips of one set (ID or an OOD level) of a scenario: `idCount` or `oodCount` draws. */
@@ -38,6 +44,8 @@ export interface VideoRecord {
   /** Velocity error with the configured parser and with the paper's mask parser (null: no usable step). */
   error: number | null;
   errorMask: number | null;
+  /** With the paper's evaluation-code parser (absent in older units). */
+  errorPaper?: number | null;
   /** Mean x-velocity of the generated and of the true video per object, over the scored steps (null: none). */
   meanVx: Array<number | null>;
   meanVxTrue: Array<number | null>;
@@ -53,6 +61,14 @@ export interface SetScore {
   error: number;
   /** The same with the paper's thresholded-mask parser. */
   errorMask: number;
+  /**
+   * The same with the parser of the paper's evaluation code (thresholded mask and its ×10/W pixel
+   * mapping, 'paper-code'), the parser behind the paper's published floors. Absent in units computed
+   * before it was added (id-ood-floor-v2, id-ood-eval-v2).
+   */
+  errorPaper?: number;
+  /** Scored videos without a usable velocity step with the configured parser when the last frame is dropped, as the paper's evaluation does (absent in older units). */
+  nanCountDropLast?: number;
   /** Mean over every video, small balls included. */
   errorAll: number;
   perFrame: number;
@@ -71,17 +87,24 @@ const r4 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1e
 export function score(c: IdOodConfig, scenario: Scenario, videos: VideoSample[], frames: Uint8Array[]): SetScore {
   const main = videos.map((v, i) => velocityError(scenario, frames[i], v.frameShape, v, errorConfig(c, c.parser)));
   const mask = videos.map((v, i) => velocityError(scenario, frames[i], v.frameShape, v, errorConfig(c, 'mask')));
+  const paper = videos.map((v, i) => velocityError(scenario, frames[i], v.frameShape, v, errorConfig(c, 'mask', 'paper-code')));
+  const dropLast = videos.map((v, i) => {
+    const d = dropLastFrame(frames[i], v.frameShape);
+    return velocityError(scenario, d.frames, d.shape, v, errorConfig(c, c.parser));
+  });
   const groups = videos.map((v) => paperGroup(scenario, v.params.scene.objects.map((o) => o.radius), v.params.scene.objects.map((o) => o.speed)));
   const kept = (xs: VelocityErrorResult[]) => xs.filter((_, i) => groups[i] !== 'dropped');
   const s = summarizeErrors(kept(main));
   return {
     error: s.error,
     errorMask: summarizeErrors(kept(mask)).error,
+    errorPaper: summarizeErrors(kept(paper)).error,
     errorAll: summarizeErrors(main).error,
     perFrame: s.perFrame,
     n: s.n,
     nDropped: groups.filter((g) => g === 'dropped').length,
     nanCount: s.nanCount,
+    nanCountDropLast: summarizeErrors(kept(dropLast)).nanCount,
     videos: videos.map((v, i) => ({
       index: v.index,
       radii: v.params.scene.objects.map((o) => r4(o.radius) as number),
@@ -89,6 +112,7 @@ export function score(c: IdOodConfig, scenario: Scenario, videos: VideoSample[],
       group: groups[i],
       error: r4(main[i].error),
       errorMask: r4(mask[i].error),
+      errorPaper: r4(paper[i].error),
       meanVx: main[i].meanVx.map(r4),
       meanVxTrue: main[i].meanVxTrue.map(r4),
     })),

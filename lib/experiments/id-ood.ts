@@ -77,7 +77,7 @@ export const experiment: Experiment<IdOodConfig> = {
       units.push({
         id: `floor/${scenario}`,
         key: { scenario, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], dataSeed: c.dataSeed, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
-        version: 'id-ood-floor-v2',
+        version: 'id-ood-floor-v3', // v3: adds errorPaper (the paper's evaluation-code parser) and nanCountDropLast
         cost: 1,
         schema: ID_OOD_SETS,
         run: async () => {
@@ -136,9 +136,9 @@ export const experiment: Experiment<IdOodConfig> = {
     const rows: Row[] = [];
     for (const scenario of c.scenarios) {
       const floor = results[`floor/${scenario}`] as unknown as Record<string, SetScore> | undefined;
-      if (floor) for (const [set, s] of Object.entries(floor)) rows.push({ scenario, model: 'gt', dataSize: null, seed: null, split: 'gt', set, velocityError: s.error, velocityErrorMask: s.errorMask, velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: null });
+      if (floor) for (const [set, s] of Object.entries(floor)) rows.push({ scenario, model: 'gt', dataSize: null, seed: null, split: 'gt', set, velocityError: s.error, velocityErrorMask: s.errorMask, ...(s.errorPaper !== undefined ? { velocityErrorPaper: s.errorPaper } : {}), ...(s.nanCountDropLast !== undefined ? { nanCountDropLast: s.nanCountDropLast } : {}), velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: null });
       const vae = results[`vae/${scenario}`] as unknown as { recon: Record<string, SetScore> } | undefined;
-      if (vae) for (const [set, s] of Object.entries(vae.recon)) rows.push({ scenario, model: 'vae', dataSize: null, seed: null, split: 'vae', set, velocityError: s.error, velocityErrorMask: s.errorMask, velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: null });
+      if (vae) for (const [set, s] of Object.entries(vae.recon)) rows.push({ scenario, model: 'vae', dataSize: null, seed: null, split: 'vae', set, velocityError: s.error, velocityErrorMask: s.errorMask, ...(s.errorPaper !== undefined ? { velocityErrorPaper: s.errorPaper } : {}), ...(s.nanCountDropLast !== undefined ? { nanCountDropLast: s.nanCountDropLast } : {}), velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: null });
     }
     for (const cell of cells(c, seeds)) {
       const tag = `${cell.scenario}/${cell.preset}/n${cell.n}/s${cell.seed}`;
@@ -146,7 +146,7 @@ export const experiment: Experiment<IdOodConfig> = {
       const tr = results[`train/${tag}`] as unknown as { seconds: number; stepSeconds?: number; finalLoss: number } | undefined;
       if (!ev) continue;
       for (const [set, s] of Object.entries(ev)) {
-        rows.push({ scenario: cell.scenario, model: cell.preset, dataSize: cell.n, seed: cell.seed, split: set, set, velocityError: s.error, velocityErrorMask: s.errorMask, velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: tr ? Math.round(tr.stepSeconds ?? tr.seconds) : null });
+        rows.push({ scenario: cell.scenario, model: cell.preset, dataSize: cell.n, seed: cell.seed, split: set, set, velocityError: s.error, velocityErrorMask: s.errorMask, ...(s.errorPaper !== undefined ? { velocityErrorPaper: s.errorPaper } : {}), ...(s.nanCountDropLast !== undefined ? { nanCountDropLast: s.nanCountDropLast } : {}), velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: tr ? Math.round(tr.stepSeconds ?? tr.seconds) : null });
       }
     }
     return rows;
