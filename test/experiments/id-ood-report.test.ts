@@ -132,10 +132,10 @@ describe('experiments/id-ood-report scale notes', () => {
 describe('experiments/id-ood-report speed pulls', () => {
   it('says where out-of-range speeds land (uniform and parabola), from the points', async () => {
     const { speedPulls, speedPullMarkdown } = await import('../../lib/experiments/id-ood-report');
-    const pt = (set: string, t: number, g: number) => ({ set, index: 0, radius: 1, trueVx: t, generatedVx: g });
+    const pt = (set: string, t: number, g: number) => ({ set, index: 0, seed: 1, radius: 1, trueVx: t, generatedVx: g });
     const pulls = speedPulls([
-      { scenario: 'uniform', model: 'q64', dataSize: 1024, seed: 1, points: [pt('id', 2, 2.1), pt('ood-v', 5, 3.9), pt('ood-v', 6, 4.5), pt('ood-v', 0.5, 1.2)] },
-      { scenario: 'collision', model: 'q64', dataSize: 1024, seed: 1, points: [pt('ood-v1', 6, 3)] },
+      { scenario: 'uniform', model: 'q64', dataSize: 1024, seeds: [1], points: [pt('id', 2, 2.1), pt('ood-v', 5, 3.9), pt('ood-v', 6, 4.5), pt('ood-v', 0.5, 1.2)] },
+      { scenario: 'collision', model: 'q64', dataSize: 1024, seeds: [1], points: [pt('ood-v1', 6, 3)] },
     ]);
     assert.equal(pulls.length, 2, 'collision has no single speed range');
     const above = pulls.find((p) => p.side === 'above')!;
@@ -148,11 +148,11 @@ describe('experiments/id-ood-report speed pulls', () => {
 
   it('gives each evaluation set one colour across the speed-response panels', async () => {
     const { speedResponseFigure } = await import('../../lib/experiments/id-ood-report');
-    const pt = (set: string, t: number, g: number) => ({ set, index: 0, radius: 1, trueVx: t, generatedVx: g });
+    const pt = (set: string, t: number, g: number) => ({ set, index: 0, seed: 1, radius: 1, trueVx: t, generatedVx: g });
     const fig = speedResponseFigure([
-      { scenario: 'uniform', model: 'q64', dataSize: 1024, seed: 1, points: [pt('id', 2, 2.1), pt('ood-v', 5, 3.9)] },
-      { scenario: 'collision', model: 'q64', dataSize: 1024, seed: 1, points: [pt('id', 2, 2), pt('ood-v1', 6, 3), pt('ood-v1+v2', 6, 3)] },
-      { scenario: 'parabola', model: 'q64', dataSize: 1024, seed: 1, points: [pt('id', 2, 2), pt('ood-v', 5, 3)] },
+      { scenario: 'uniform', model: 'q64', dataSize: 1024, seeds: [1], points: [pt('id', 2, 2.1), pt('ood-v', 5, 3.9)] },
+      { scenario: 'collision', model: 'q64', dataSize: 1024, seeds: [1], points: [pt('id', 2, 2), pt('ood-v1', 6, 3), pt('ood-v1+v2', 6, 3)] },
+      { scenario: 'parabola', model: 'q64', dataSize: 1024, seeds: [1], points: [pt('id', 2, 2), pt('ood-v', 5, 3)] },
     ]);
     const colour = new Map<string, Set<string>>();
     for (const t of fig.data as Array<{ mode?: string; name?: string; marker?: { color?: string } }>) {
@@ -181,5 +181,27 @@ describe('experiments/id-ood-report VAE floor', () => {
     assert.deepEqual([t.id, t.ood], [0.08, 0.12]);
     assert.ok(fig3(r).data.some((d) => String(d.name).startsWith('VAE reconstruction')));
     assert.match(verdictMarkdown(r), /×4\.0 the ground-truth floor \(×2\.5 the VAE-reconstruction floor\)/);
+  });
+});
+
+describe('experiments/id-ood-report floors and paper ratios (issue #17 items 5-6)', () => {
+  it("states the paper's OOD/ID range per scenario, not one range for all", async () => {
+    const { paperRatioText } = await import('../../lib/experiments/id-ood-report');
+    assert.equal(paperRatioText('uniform'), '×15.9–34.4');
+    assert.match(paperRatioText('collision'), /^×6\.7–11\.6$/);
+    assert.match(paperRatioText('parabola'), /^×5\.8–10\.2$/);
+  });
+
+  it('tables the floors under every parser the rows carry, and ID over floor like for like', async () => {
+    const { floorTable, idOverFloorTable } = await import('../../lib/experiments/id-ood-report');
+    const r = rows([['q64', 100, 1, 0.1, 1]], 0.05);
+    r[0] = { ...r[0], velocityErrorPaper: 0.2, nanCountDropLast: 3 };
+    const ft = floorTable(r);
+    assert.deepEqual(ft.map((x) => x.set), ['id', 'ood-v']);
+    assert.deepEqual([ft[0].ours, ft[0].paperCode, ft[0].paperPublished, ft[0].unparseableLastDropped], [0.05, 0.2, 0.0099, 3]);
+    assert.equal(ft[1].paperCode, null, 'a floor unit without the paper-code parser shows nothing, not 0');
+    const [t] = idOverFloorTable(r);
+    assert.ok(Math.abs((t.oursRatio as number) - 2) < 1e-12);
+    assert.ok(Math.abs((t.paperRatio as number) - 0.0124 / 0.0099) < 1e-12);
   });
 });

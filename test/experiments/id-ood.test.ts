@@ -55,7 +55,7 @@ describe('experiments/id-ood (smoke)', function () {
     for (const set of sets) assert.equal(ev[set].n + ev[set].nDropped, set === 'id' ? config.idCount : config.oodCount);
     const resp = speedResponses(config, [1], results);
     assert.equal(resp.length, 1);
-    assert.deepEqual([resp[0].model, resp[0].dataSize, resp[0].seed], ['tiny', 32, 1], 'the largest cell');
+    assert.deepEqual([resp[0].model, resp[0].dataSize, resp[0].seeds], ['tiny', 32, [1]], 'the largest cell, every seed');
     assert.ok(resp[0].points.every((p) => p.set === 'id' || p.set === 'ood-v'));
     assert.ok(speedResponseFigure(resp).data.length > 2);
   });
