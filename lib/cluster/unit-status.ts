@@ -10,7 +10,7 @@ import type { Profile } from '../config/profile';
 import type { Experiment } from '../experiments/experiment';
 import { defaultCacheDir, runExperiment } from '../experiments/runner';
 import { LockInfo, describeHolder, lockHolder } from '../runtime/pid-lock';
-import { formatDuration } from '../cli/progress';
+import { formatDuration } from '../runtime/progress';
 
 export type UnitState = 'done' | 'running' | 'to-run';
 

@@ -8,7 +8,7 @@
  */
 import type { Profile } from '../config/profile';
 import type { Choices } from '../config/overrides';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../runtime/progress';
 import type { Schema } from './unit-schemas';
 
 /** A JSON-serialisable value. */

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { configHash } from '../config/hash';
-import { Progress, formatDuration } from '../cli/progress';
+import { Progress, formatDuration } from '../runtime/progress';
 import { currentBackend } from '../runtime/backend';
 import { gitCommit, provenance, REPO_ROOT } from '../runtime/provenance';
 import { claimLock, describeHolder, lockHolder, releaseLock } from '../runtime/pid-lock';

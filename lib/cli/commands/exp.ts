@@ -9,7 +9,7 @@ import { experimentNames, getExperiment } from '../../experiments/registry';
 import '../../experiments/all';
 import { runExperiment } from '../../experiments/runner';
 import { BACKEND_CHOICES, initBackend } from '../../runtime/backend';
-import { formatDuration } from '../progress';
+import { formatDuration } from '../../runtime/progress';
 import { cacheOption, clusterOptions, runClusterMode } from '../exp-cluster';
 
 export function parseSeeds(raw: unknown): number[] | undefined {

@@ -14,7 +14,7 @@ import { experimentStatus } from '../../cluster/unit-status';
 import type { Profile } from '../../config/profile';
 import { initBackend } from '../../runtime/backend';
 import { checkChromium, checkNode, formatChecks, registerKernel } from '../../runtime/doctor';
-import { formatDuration } from '../progress';
+import { formatDuration } from '../../runtime/progress';
 
 /** The experiments of the main job, in order. */
 export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap'];

@@ -4,7 +4,7 @@
  * every `intervalMs` and at the end, so logs stay short.
  */
 
-import { inNotebook } from '../plot/display';
+import { inNotebook } from './tslab-kernel';
 
 export interface ProgressOptions {
   /** What is being counted, shown before the bar. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatDuration, Progress } from '../../lib/cli/progress';
+import { formatDuration, Progress } from '../../lib/runtime/progress';
 
 class Sink {
   text = '';
@@ -10,7 +10,7 @@ class Sink {
   }
 }
 
-describe('cli/progress', () => {
+describe('runtime/progress', () => {
   it('formats durations', () => {
     assert.equal(formatDuration(5.25), '5.3s');
     assert.equal(formatDuration(75), '1m15s');
