@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { CommandSpec } from '../args';
-import { backendParity, defaultParityOptions, formatParity } from '../../runtime/backend-parity';
+import { backendParity, defaultParityOptions, formatParity } from '../../train/backend-parity';
 import { adapterLabel, dawnFlags, dawnNodePath, gpuDeviceNodes, probeWebGPU, vulkanLoaderDir } from '../../runtime/webgpu';
 
 export const command: CommandSpec = {

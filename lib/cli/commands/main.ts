@@ -13,7 +13,7 @@ import { estimateSeconds, secondsPerCost, TimedUnit } from '../../experiments/es
 import { experimentStatus } from '../../cluster/unit-status';
 import type { Profile } from '../../config/profile';
 import { initBackend } from '../../runtime/backend';
-import { checkChromium, checkNode, formatChecks, registerKernel } from '../../runtime/doctor';
+import { checkChromium, checkNode, formatChecks, registerKernel } from '../doctor';
 import { formatDuration } from '../../runtime/progress';
 
 /** The experiments of the main job, in order. */

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findJupyter, JUPYTER_INSTALL_HINT, jupyterEnv } from '../notebook/jupyter';
-import { registerKernels } from './kernelspec';
+import { registerKernels } from '../runtime/kernelspec';
 
 export interface Check {
   name: string;

@@ -21,8 +21,8 @@ import { DiTConfig } from '../model/dit-config';
 import { ParamMap, disposeParams } from '../model/params';
 import { modelConfigFor } from '../model/presets';
 import { rngFor } from '../rng/rng';
-import { AdamW } from '../train/adamw';
-import { initBackend } from './backend';
+import { AdamW } from './adamw';
+import { initBackend } from '../runtime/backend';
 
 export interface ParityOptions {
   /** Relative tolerance on forward/loss/gradients/moments. Default 2e-3. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { backendParity, formatParity, parityModels } from '../../lib/runtime/backend-parity';
+import { backendParity, formatParity, parityModels } from '../../lib/train/backend-parity';
 
 describe('runtime/backend-parity', () => {
   it('the plain cpu backend computes the tiny DiTs like wasm (forward, loss, gradients, AdamW step)', async function () {
