@@ -20,9 +20,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configHash } from '../config/hash';
-import { dataConfig, defaultIdOodConfig, resolvedPatch } from '../experiments/id-ood-config';
-import { evalVideos, score } from '../experiments/id-ood-eval';
-import { trainScenarioVae } from '../experiments/id-ood-vae';
+import { dataConfig, defaultIdOodConfig, resolvedPatch } from '../experiments/id-ood/config';
+import { evalVideos, score } from '../experiments/id-ood/eval';
+import { trainScenarioVae } from '../experiments/id-ood/vae';
 import type { AutoencoderConfig } from '../model/autoencoder';
 import { initBackend } from '../runtime/backend';
 import { gitCommit } from '../runtime/provenance';

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Profile } from '../config/profile';
-import type { Experiment } from '../experiments/experiment';
-import { defaultCacheDir, runExperiment } from '../experiments/runner';
+import type { Experiment } from '../experiments/core/experiment';
+import { defaultCacheDir, runExperiment } from '../experiments/core/runner';
 import { LockInfo, describeHolder, lockHolder } from '../runtime/pid-lock';
 import { formatDuration } from '../runtime/progress';
 

@@ -3,12 +3,12 @@
  * rows (never typed in). Used by notebooks/01-id-vs-ood-scaling.ipynb.
  */
 import { Figure, line, PanelSpec, scatter, shade, subplots, Trace } from '../plot/figure';
-import type { Json, Row } from './experiment';
-import { meanCi } from './intervals';
-import { PAPER_FIG3 } from './paper-numbers';
-import type { IdOodConfig } from './id-ood-config';
-import type { SetScore } from './id-ood-eval';
-import { resolvedPatch } from './id-ood-config';
+import type { Json, Row } from './core/experiment';
+import { meanCi } from './core/intervals';
+import { PAPER_FIG3 } from './id-ood/paper-numbers';
+import type { IdOodConfig } from './id-ood/config';
+import type { SetScore } from './id-ood/eval';
+import { resolvedPatch } from './id-ood/config';
 import { SCENARIOS, type Scenario } from '../sim/scenes';
 import { comparePresets, getPreset } from '../model/presets';
 import { vaeFactor } from '../model/vae';

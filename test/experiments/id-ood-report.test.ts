@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { Row } from '../../lib/experiments/experiment';
+import type { Row } from '../../lib/experiments/core/experiment';
 import { aggregate, comparisonTable, criterionMarkdown, fig3, floors, GAP_KEPT, verdict, verdictMarkdown } from '../../lib/experiments/id-ood-report';
-import { PAPER_FIG3 } from '../../lib/experiments/paper-numbers';
+import { PAPER_FIG3 } from '../../lib/experiments/id-ood/paper-numbers';
 
 /** Rows for one scenario: model → dataSize → seed → [id, ood-v] errors. */
 function rows(cells: Array<[string, number, number, number, number]>, floor = 0.05): Row[] {
@@ -116,7 +116,7 @@ describe('experiments/id-ood-report', () => {
 describe('experiments/id-ood-report scale notes', () => {
   it('describes the clip, steps and per-scenario frame interval read from the config', async () => {
     const { scaleNotesMarkdown } = await import('../../lib/experiments/id-ood-report');
-    const { defaultIdOodConfig } = await import('../../lib/experiments/id-ood');
+    const { defaultIdOodConfig } = await import('../../lib/experiments/id-ood/experiment');
     const quick = scaleNotesMarkdown(defaultIdOodConfig('quick'));
     assert.match(quick, /16 px, 8 frames \(3 conditioning\); the models diffuse the latents of a frame VAE trained per scenario \(16×16×3 → 4×4×8, 30000 steps\).*; 1×2×2 patches = 32 tokens/);
     assert.match(scaleNotesMarkdown({ ...defaultIdOodConfig('quick'), latent: 'pixel' }), /diffuse pixels; 1×4×4 patches = 128 tokens/);

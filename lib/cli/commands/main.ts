@@ -6,10 +6,10 @@
  */
 import { CommandSpec, UsageError } from '../args';
 import { parseProfile } from '../../config/profile';
-import { experimentNames, getExperiment } from '../../experiments/registry';
+import { experimentNames, getExperiment } from '../../experiments/core/registry';
 import '../../experiments/all';
-import { loadSummary, runExperiment } from '../../experiments/runner';
-import { estimateSeconds, secondsPerCost, TimedUnit } from '../../experiments/estimate';
+import { loadSummary, runExperiment } from '../../experiments/core/runner';
+import { estimateSeconds, secondsPerCost, TimedUnit } from '../../experiments/core/estimate';
 import { experimentStatus } from '../../cluster/unit-status';
 import type { Profile } from '../../config/profile';
 import { initBackend } from '../../runtime/backend';
