@@ -25,6 +25,8 @@ import { CaseMatchingBase, caseMatchingBase, EvalRecord, caseUnits, truthOverGen
 import { toB64 } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { validateCaseMatchingBase } from './validate';
+import { resultKind, resultOf } from '../core/unit-results';
+import { CASE_EVAL } from '../core/unit-schemas';
 import { checkBands, checkInt } from '../dit/settings-checks';
 
 /** The two training sets of paper-spec §5.3 and their directions. */
@@ -79,6 +81,9 @@ interface FlipEval {
   examples: FlipExample[];
 }
 
+/** direction-flip's `eval/<tag>` result, typed (the schema checks the records). */
+const FLIP_EVAL = resultKind<FlipEval>(CASE_EVAL);
+
 export const experiment: Experiment<DirectionFlipConfig> = {
   name: 'direction-flip',
   description: 'case matching: direction flips at unseen low speeds (paper §5.2, Fig 7)',
@@ -129,7 +134,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
   summarize(c, seeds, results) {
     const rows: Row[] = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
-      const ev = results[`eval/${tag}`] as unknown as FlipEval | undefined;
+      const ev = resultOf(results, `eval/${tag}`, FLIP_EVAL);
       if (!ev) continue;
       for (const r of ev.videos) {
         rows.push({
@@ -157,7 +162,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
     rmSync(dir, { recursive: true, force: true });
     const index: Array<Record<string, string | number | null>> = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
-      const ev = results[`eval/${tag}`] as unknown as FlipEval | undefined;
+      const ev = resultOf(results, `eval/${tag}`, FLIP_EVAL);
       if (!ev) continue;
       mkdirSync(dir, { recursive: true });
       const count: Record<string, number> = { flipped: 0, kept: 0, broken: 0 };

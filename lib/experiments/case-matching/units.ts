@@ -32,6 +32,7 @@ import { clipSettings, ClipSettings } from '../dit/clip-settings';
 import { trainUnit, withTrainedModel } from '../dit/dit-units';
 import type { Json, Unit } from '../core/experiment';
 import { CASE_EVAL } from '../core/unit-schemas';
+import { JsonCompatible, resultKind, toJson } from '../core/unit-results';
 
 /** The settings both case-matching experiments share (each adds its own sets). */
 export interface CaseMatchingBase extends ClipSettings {
@@ -130,7 +131,7 @@ export function evalCost(c: CaseMatchingBase): number {
 
 /** What a train unit's result depends on. */
 export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number): Json {
-  return { preset: c.preset, seed, dataSeed: c.dataSeed, data: data as unknown as Json, train: { ...c.train, condFrames: [c.condFrames] } as unknown as Json };
+  return { preset: c.preset, seed, dataSeed: c.dataSeed, data: toJson(data), train: toJson({ ...c.train, condFrames: [c.condFrames] }) };
 }
 
 /** What a case-matching cell needs to build its train and eval units. */
@@ -147,7 +148,7 @@ export interface CaseCell<R> {
   /** Conditioning velocities of the evaluation videos (moving right). */
   evalVelocity: Band[];
   /** Turns the evaluation videos, their generations and records into the eval unit's result. */
-  evaluate: (videos: VideoSample[], gen: Uint8Array[], records: EvalRecord[]) => R;
+  evaluate: (videos: VideoSample[], gen: Uint8Array[], records: EvalRecord[]) => R & JsonCompatible<R>;
 }
 
 /**
@@ -169,7 +170,7 @@ export function caseUnits<R>(c: CaseMatchingBase, cell: CaseCell<R>): Unit[] {
       ctx.progress.status(`sampling ${cell.tag}`);
       const videos = evalVideos(c, cell.evalVelocity);
       const gen = await generate(c, ctx.depDirs[train.id], videos, cell.seed, ctx.dir);
-      return cell.evaluate(videos, gen, evalRecords(c, videos, gen)) as unknown as Json;
+      return toJson<R>(cell.evaluate(videos, gen, evalRecords(c, videos, gen)));
     },
   };
   return [train, evaluation];
@@ -185,6 +186,9 @@ export async function generate(c: CaseMatchingBase, trainDir: string, videos: Vi
   writeFileSync(join(dir, 'generated.u8'), Buffer.concat(gen.map((g) => Buffer.from(g.buffer, g.byteOffset, g.byteLength))));
   return gen;
 }
+
+/** A case-matching `eval/<tag>` result, typed (direction-flip's adds its examples). */
+export const CASE_EVAL_RESULT = resultKind<{ videos: EvalRecord[] }>(CASE_EVAL);
 
 /** One evaluated video: the record an eval unit stores per conditioning video. */
 export interface EvalRecord {

@@ -19,7 +19,8 @@
  */
 import { ConfigError, Profile } from '../../config/profile';
 import type { Band } from '../../data/bands';
-import { CaseMatchingBase, caseMatchingBase, EvalRecord, caseUnits, inBands, uniformData } from './units';
+import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, inBands, uniformData } from './units';
+import { resultOf } from '../core/unit-results';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { validateCaseMatchingBase } from './validate';
 import { checkBands } from '../dit/settings-checks';
@@ -98,7 +99,7 @@ export const experiment: Experiment<VelocityGapConfig> = {
   summarize(c, seeds, results) {
     const rows: Row[] = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
-      const ev = results[`eval/${tag}`] as unknown as { videos: EvalRecord[] } | undefined;
+      const ev = resultOf(results, `eval/${tag}`, CASE_EVAL_RESULT);
       if (!ev) continue;
       const bands = VELOCITY_GAP_SETS[set];
       for (const r of ev.videos) {

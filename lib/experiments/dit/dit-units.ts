@@ -17,6 +17,7 @@ import type { AutoencoderConfig } from '../../model/autoencoder';
 import type { DiTConfig } from '../../model/dit-config';
 import type { Json, Unit, UnitContext } from '../core/experiment';
 import { TRAIN_RESULT } from '../core/unit-schemas';
+import { resultKind, toJson } from '../core/unit-results';
 
 /** Relative cost of training `preset` (steps × batch × width/64 for the `qNN` presets). */
 export function trainCost(train: Pick<TrainConfig, 'steps' | 'batchSize'>, preset: string): number {
@@ -24,6 +25,9 @@ export function trainCost(train: Pick<TrainConfig, 'steps' | 'batchSize'>, prese
 }
 
 /** What a train unit returns (its `result.json`). */
+/** A train unit's result, typed (read it with resultOf(results, id, TRAIN_RESULTS)). */
+export const TRAIN_RESULTS = resultKind<TrainResult>(TRAIN_RESULT);
+
 export interface TrainResult {
   steps: number;
   /** Loss of the last step (null when no step ran). */
@@ -98,7 +102,7 @@ export function trainUnit(spec: TrainUnitSpec): Unit {
         const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });
         const result: TrainResult = { steps: trainer.step, finalLoss: trainer.lastLoss, seconds: (Date.now() - t0) / 1000, stepSeconds: stepSecondsOf(join(ctx.dir, 'train-log.jsonl')), params: trainer.model.numParams() };
         trainer.dispose();
-        return result as unknown as Json;
+        return toJson(result);
       } finally {
         ds.close();
       }

@@ -8,6 +8,8 @@ import { defaultVelocityErrorConfig, paperGroup, PaperGroup, summarizeErrors, ve
 import type { ParserConfig } from '../../metrics/parse-state';
 import type { Scenario } from '../../sim/scenes';
 import { dataConfig, IdOodConfig } from './config';
+import { resultKind } from '../core/unit-results';
+import { ID_OOD_SETS } from '../core/unit-schemas';
 
 /** Evaluation sets: 'id' and one per OOD level ('ood-r', 'ood-v', 'ood-r+v', collision: six). */
 export function evalSets(scenario: Scenario): Array<{ name: string; split: 'id' | 'ood'; level: number }> {
@@ -64,6 +66,19 @@ export interface SetScore {
   nanCount: number;
   videos: VideoRecord[];
 }
+
+/** An example clip an eval unit keeps: generated and true frames, base64. */
+export interface SetExample {
+  index: number;
+  generated: string;
+  truth: string;
+}
+
+/** One set of an eval unit: its score and (eval units only) the first `examples` clips. */
+export type EvalSetResult = SetScore & { examples?: SetExample[] };
+
+/** id-ood `floor/<scenario>` and `eval/<tag>` results, typed: one per evaluation set. */
+export const SET_SCORES = resultKind<Record<string, EvalSetResult>>(ID_OOD_SETS);
 
 const r4 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
 

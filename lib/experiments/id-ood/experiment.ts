@@ -22,11 +22,12 @@ import { join } from 'node:path';
 import { ConfigError } from '../../config/profile';
 import { encodePng, filmstrip } from '../../render/png';
 import type { Scenario } from '../../sim/scenes';
-import { toB64, trainUnit, withTrainedModel } from '../dit/dit-units';
+import { toB64, TRAIN_RESULTS, trainUnit, withTrainedModel } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { dataConfig, defaultIdOodConfig, IdOodConfig, resolvedPatch } from './config';
-import { evalSets, evalVideos, score, SetScore } from './eval';
-import { vaeDir, vaeUnit } from './vae';
+import { evalSets, evalVideos, score, SET_SCORES } from './eval';
+import { VAE_RESULT, vaeDir, vaeUnit } from './vae';
+import { resultOf, toJson } from '../core/unit-results';
 import { ID_OOD_SETS } from '../core/unit-schemas';
 import { validateIdOodConfig } from './validate';
 
@@ -84,7 +85,7 @@ export const experiment: Experiment<IdOodConfig> = {
           const out: Record<string, Json> = {};
           for (const set of evalSets(scenario)) {
             const videos = evalVideos(c, scenario, set);
-            out[set.name] = score(c, scenario, videos, videos.map((v) => v.frames)) as unknown as Json;
+            out[set.name] = toJson(score(c, scenario, videos, videos.map((v) => v.frames)));
           }
           return out;
         },
@@ -123,7 +124,7 @@ export const experiment: Experiment<IdOodConfig> = {
               const videos = evalVideos(c, scenario, set);
               const gen = await generate(videos);
               const s = score(c, scenario, videos, gen);
-              out[set.name] = { ...s, examples: gen.slice(0, c.examples).map((g, i) => ({ index: i, generated: toB64(g), truth: toB64(videos[i].frames) })) } as unknown as Json;
+              out[set.name] = toJson({ ...s, examples: gen.slice(0, c.examples).map((g, i) => ({ index: i, generated: toB64(g), truth: toB64(videos[i].frames) })) });
             }
           });
           return out;
@@ -135,15 +136,15 @@ export const experiment: Experiment<IdOodConfig> = {
   summarize(c, seeds, results) {
     const rows: Row[] = [];
     for (const scenario of c.scenarios) {
-      const floor = results[`floor/${scenario}`] as unknown as Record<string, SetScore> | undefined;
+      const floor = resultOf(results, `floor/${scenario}`, SET_SCORES);
       if (floor) for (const [set, s] of Object.entries(floor)) rows.push({ scenario, model: 'gt', dataSize: null, seed: null, split: 'gt', set, velocityError: s.error, velocityErrorMask: s.errorMask, velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: null });
-      const vae = results[`vae/${scenario}`] as unknown as { recon: Record<string, SetScore> } | undefined;
+      const vae = resultOf(results, `vae/${scenario}`, VAE_RESULT);
       if (vae) for (const [set, s] of Object.entries(vae.recon)) rows.push({ scenario, model: 'vae', dataSize: null, seed: null, split: 'vae', set, velocityError: s.error, velocityErrorMask: s.errorMask, velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: null });
     }
     for (const cell of cells(c, seeds)) {
       const tag = `${cell.scenario}/${cell.preset}/n${cell.n}/s${cell.seed}`;
-      const ev = results[`eval/${tag}`] as unknown as Record<string, SetScore> | undefined;
-      const tr = results[`train/${tag}`] as unknown as { seconds: number; stepSeconds?: number; finalLoss: number } | undefined;
+      const ev = resultOf(results, `eval/${tag}`, SET_SCORES);
+      const tr = resultOf(results, `train/${tag}`, TRAIN_RESULTS);
       if (!ev) continue;
       for (const [set, s] of Object.entries(ev)) {
         rows.push({ scenario: cell.scenario, model: cell.preset, dataSize: cell.n, seed: cell.seed, split: set, set, velocityError: s.error, velocityErrorMask: s.errorMask, velocityErrorAll: s.errorAll, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount, trainSeconds: tr ? Math.round(tr.stepSeconds ?? tr.seconds) : null });
@@ -158,7 +159,7 @@ export const experiment: Experiment<IdOodConfig> = {
     for (const cell of cells(c, seeds)) {
       if (cell.seed !== seeds[0]) continue;
       const tag = `${cell.scenario}/${cell.preset}/n${cell.n}/s${cell.seed}`;
-      const ev = results[`eval/${tag}`] as unknown as Record<string, { examples: Array<{ generated: string; truth: string }> }> | undefined;
+      const ev = resultOf(results, `eval/${tag}`, SET_SCORES);
       if (!ev) continue;
       mkdirSync(dir, { recursive: true });
       for (const [set, s] of Object.entries(ev)) {

@@ -13,6 +13,11 @@ import type { Json, Unit } from '../core/experiment';
 import { dataConfig, IdOodConfig } from './config';
 import { evalSets, evalVideos, score } from './eval';
 import { ID_OOD_VAE } from '../core/unit-schemas';
+import { resultKind, toJson } from '../core/unit-results';
+import type { SetScore } from './eval';
+
+/** A `vae/<scenario>` unit's result, typed. */
+export const VAE_RESULT = resultKind<{ meta: { reconMse: number; scale: number; steps: number }; recon: Record<string, SetScore> }>(ID_OOD_VAE);
 
 /** Where a VAE unit keeps its weights inside its cache folder. */
 export const vaeDir = (unitDir: string) => join(unitDir, 'vae');
@@ -52,7 +57,7 @@ export function vaeUnit(c: IdOodConfig, scenario: Scenario): Unit {
   const data = vaeData(c, scenario);
   return {
     id: `vae/${scenario}`,
-    key: { scenario, data: data as unknown as Json, dataSeed: c.dataSeed, vae: c.vae as unknown as Json, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
+    key: { scenario, data: toJson(data), dataSeed: c.dataSeed, vae: toJson(c.vae), idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
     version: 'id-ood-vae-v1',
     cost: c.vae.train.steps * c.vae.train.batchSize * 0.05,
     schema: ID_OOD_VAE,
@@ -74,12 +79,12 @@ export function vaeUnit(c: IdOodConfig, scenario: Scenario): Unit {
             recon.push(...(await tensorToFrames(y)));
             y.dispose();
           }
-          out[set.name] = score(c, scenario, videos, recon) as unknown as Json;
+          out[set.name] = toJson(score(c, scenario, videos, recon));
         }
       } finally {
         ae.dispose();
       }
-      return { meta: { reconMse: meta.reconMse, scale: meta.scale, steps: c.vae.train.steps } as unknown as Json, recon: out };
+      return { meta: toJson({ reconMse: meta.reconMse, scale: meta.scale, steps: c.vae.train.steps }), recon: out };
     },
   };
 }
