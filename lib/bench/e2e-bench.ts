@@ -20,13 +20,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configHash } from '../config/hash';
-import { dataConfig, defaultIdOodConfig, resolvedPatch } from '../experiments/id-ood-config';
-import { evalVideos, score } from '../experiments/id-ood-eval';
-import { trainScenarioVae } from '../experiments/id-ood-vae';
+import { dataConfig, defaultIdOodConfig, resolvedPatch } from '../experiments/id-ood/config';
+import { evalVideos, score } from '../experiments/id-ood/eval';
+import { trainScenarioVae } from '../experiments/id-ood/vae';
 import type { AutoencoderConfig } from '../model/autoencoder';
 import { initBackend } from '../runtime/backend';
 import { gitCommit } from '../runtime/provenance';
-import { ditRunConfig, sampleFromTrainer } from '../train/run-dit';
+import { ditRunConfig } from '../train/run-dit';
+import { sampleFromTrainer } from '../sample/from-trainer';
 import { DiTTrainer } from '../train/trainer';
 import { E2eRecipe, E2E_MAX_STEPS, recipeChanges, resolveE2eRecipe } from './e2e-recipe';
 import type { BenchSuite } from './suite';

@@ -12,7 +12,7 @@ import { ConfigError } from '../config/profile';
 import { DiffusionConfig, defaultDiffusionConfig, validateDiffusionConfig } from '../diffusion/schedule';
 import { LOSS_WEIGHTINGS } from '../diffusion/loss-weighting';
 import { TIMESTEP_SAMPLINGS } from '../diffusion/timestep-sampling';
-import type { IdOodConfig } from '../experiments/id-ood-config';
+import type { IdOodConfig } from '../experiments/id-ood/config';
 import { LR_SCHEDULES, TrainConfig, validateTrainConfig, withRecipeDefaults, withoutRecipeDefaults } from '../train/train-config';
 
 export interface E2eRecipe {

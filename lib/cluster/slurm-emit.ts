@@ -8,8 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Experiment } from '../experiments/experiment';
-import { unitLevels } from '../experiments/unit-inputs';
+import type { Experiment } from '../experiments/core/experiment';
+import { unitLevels } from '../experiments/core/unit-inputs';
 import { ExperimentStatus, StatusOptions, experimentStatus } from './unit-status';
 import { ScriptContext, SbatchCall, SlurmOptions, collectScript, sbatchChain, submitScript, taskScript } from './slurm-script';
 

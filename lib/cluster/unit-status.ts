@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Profile } from '../config/profile';
-import type { Experiment } from '../experiments/experiment';
-import { defaultCacheDir, runExperiment } from '../experiments/runner';
+import type { Experiment } from '../experiments/core/experiment';
+import { defaultCacheDir, runExperiment } from '../experiments/core/runner';
 import { LockInfo, describeHolder, lockHolder } from '../runtime/pid-lock';
-import { formatDuration } from '../cli/progress';
+import { formatDuration } from '../runtime/progress';
 
 export type UnitState = 'done' | 'running' | 'to-run';
 

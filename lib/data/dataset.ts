@@ -19,7 +19,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as aq from 'arquero';
 import { configHash } from '../config/hash';
 import { REPO_ROOT } from '../runtime/provenance';
-import { Progress } from '../cli/progress';
+import { Progress } from '../runtime/progress';
 import { DatasetConfig, resolvedStride, validateDatasetConfig } from './dataset-config';
 import { frameDtFor } from '../sim/constants';
 import { describeHolder, withLock } from '../runtime/pid-lock';

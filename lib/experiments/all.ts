@@ -1,6 +1,6 @@
 /** Registers every experiment with the registry (imported by the CLI and notebooks). */
-import { registerExperiment } from './registry';
+import { registerExperiment } from './core/registry';
 
-registerExperiment('id-ood', () => require('./id-ood').experiment);
-registerExperiment('direction-flip', () => require('./direction-flip').experiment);
-registerExperiment('velocity-gap', () => require('./velocity-gap').experiment);
+registerExperiment('id-ood', () => require('./id-ood/experiment').experiment);
+registerExperiment('direction-flip', () => require('./case-matching/direction-flip').experiment);
+registerExperiment('velocity-gap', () => require('./case-matching/velocity-gap').experiment);

@@ -23,9 +23,11 @@ import { createHash } from 'node:crypto';
 import { Figure, figureSize, toPlotlyJSON } from './figure';
 import { markdownToHtml } from './markdown';
 import { formatTableHtml, formatTableText, TableInput, TableFormatOptions, asTable } from './table';
+import { inNotebook, tslabHook } from '../runtime/tslab-kernel';
 
 /** A MIME bundle: mime type → string (text), Uint8Array (binary, sent base64) or object (JSON types). */
 export type MimeBundle = Record<string, string | Uint8Array | object>;
+
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
@@ -47,23 +49,7 @@ export function configureDisplay(patch: Partial<DisplaySettings>): DisplaySettin
   return { ...settings };
 }
 
-type WriteDisplayData = (msg: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
-
-/** The kernel's display hook, or null outside a running tslab cell. Looks only at modules already loaded. */
-function tslabHook(): WriteDisplayData | null {
-  const cache = require.cache;
-  for (const key of Object.keys(cache)) {
-    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(key)) continue;
-    const hook = (cache[key]?.exports as { lastWriteDisplayData?: WriteDisplayData | null } | undefined)?.lastWriteDisplayData;
-    if (typeof hook === 'function') return hook;
-  }
-  return null;
-}
-
-/** True inside a tslab kernel that has run a cell (where show*() displays something). */
-export function inNotebook(): boolean {
-  return tslabHook() !== null;
-}
+export { inNotebook };
 
 /**
  * Send one display_data message with several representations. Binary values are base64-encoded.

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Progress } from '../cli/progress';
+import { Progress } from '../runtime/progress';
 import { frameMask, spreadFrameMask } from '../diffusion/conditioning';
 import { sample } from '../diffusion/sampler';
 import { DiffusionConfig, NoiseSchedule, SamplerKind } from '../diffusion/schedule';

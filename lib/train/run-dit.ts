@@ -3,14 +3,13 @@
  *
  *   const config = ditRunConfig({ preset: 'q64', frameShape: source.frameShape, seed: 1, train: { steps: 5000 } });
  *   const trainer = await trainDiT({ config, source, checkpointDir: `${unitDir}/checkpoint` }); // resumes
- *   const videos = await sampleFromTrainer(trainer, conditioningFrames, { seed: 7 });
+ *   const videos = await sampleFromTrainer(trainer, conditioningFrames, { seed: 7 }); // lib/sample/from-trainer.ts
  *   trainer.dispose();
  */
 import { DiffusionConfig, defaultDiffusionConfig } from '../diffusion/schedule';
 import { AutoencoderConfig, createAutoencoder, defaultAutoencoderConfig } from '../model/autoencoder';
 import { DiTConfig } from '../model/dit-config';
 import { modelConfigFor } from '../model/presets';
-import { sampleVideos } from '../sample/sample-videos';
 import { DiTRunConfig, TrainConfig, defaultTrainConfig, validateRunConfig } from './train-config';
 import { DiTTrainer, StepInfo, TrainerOptions } from './trainer';
 
@@ -58,17 +57,4 @@ export async function trainDiT(opts: TrainerOptions & { untilStep?: number; prog
     throw e;
   }
   return trainer;
-}
-
-/** K videos (T·H·W·3 bytes each) from conditioning frames (c·H·W·3 bytes each) with the EMA weights. */
-export function sampleFromTrainer(trainer: DiTTrainer, conditioning: ReadonlyArray<Uint8Array>, opts: { seed: number; steps?: number; sampler?: DiffusionConfig['sampler']; batchSize?: number; progress?: boolean }): Promise<Uint8Array[]> {
-  return sampleVideos({
-    model: trainer.model,
-    params: trainer.ema,
-    autoencoder: trainer.autoencoder,
-    diffusion: trainer.config.diffusion,
-    conditioning,
-    frameShape: trainer.source.frameShape,
-    ...opts,
-  });
 }

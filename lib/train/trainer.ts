@@ -20,7 +20,7 @@ import { lossWeights } from '../diffusion/loss-weighting';
 import { NoiseSchedule } from '../diffusion/schedule';
 import { sampleTimesteps } from '../diffusion/timestep-sampling';
 import { coefficients, maskedMse, qSample, vTarget } from '../diffusion/v-prediction';
-import { Progress } from '../cli/progress';
+import { Progress } from '../runtime/progress';
 import { FrameAutoencoder, createAutoencoder, framesToTensor } from '../model/autoencoder';
 import { DiT } from '../model/dit';
 import { addMany } from '../model/fast-ops';
@@ -74,7 +74,7 @@ export interface TrainerOptions {
 export interface TrainOptions {
   /** Stop when this many steps are completed in total (default: config.train.steps). */
   untilStep?: number;
-  /** Show a progress bar (lib/cli/progress.ts). Default false. */
+  /** Show a progress bar (lib/runtime/progress.ts). Default false. */
   progress?: boolean;
   /** Called after every step. */
   onStep?: (info: StepInfo) => void;

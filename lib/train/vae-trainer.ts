@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Profile } from '../config/profile';
 import { ConfigError } from '../config/profile';
-import { Progress } from '../cli/progress';
+import { Progress } from '../runtime/progress';
 import { seededNormal } from '../diffusion/sampler';
 import { ParamMap, disposeParams } from '../model/params';
 import { VaeConfig, VaeMeta, defaultVaeConfig, initVaeParams, saveVae, vaeEncode, vaeFactor, vaeLoss, vaeParamSpecs, validateVaeConfig, vaeDecode } from '../model/vae';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { ConfigError } from '../../lib/config/profile';
 import { evalSteps } from '../../lib/bench/e2e-bench';
 import { defaultE2eRecipe, recipeChanges, resolveE2eRecipe } from '../../lib/bench/e2e-recipe';
-import { defaultIdOodConfig } from '../../lib/experiments/id-ood-config';
+import { defaultIdOodConfig } from '../../lib/experiments/id-ood/config';
 
 describe('bench/e2e-recipe', () => {
   const c = defaultIdOodConfig('quick');

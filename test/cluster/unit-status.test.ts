@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runExperiment, unitHash } from '../../lib/experiments/runner';
+import { runExperiment, unitHash } from '../../lib/experiments/core/runner';
 import { experimentStatus, formatStatus } from '../../lib/cluster/unit-status';
 import { hostName } from '../../lib/runtime/process-identity';
-import { foreignLock, toy } from '../experiments/toy-experiment';
+import { foreignLock, toy } from '../experiments/core/toy-experiment';
 
 describe('cluster/unit-status', () => {
   let dir: string;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { initBackend } from '../../lib/runtime/backend';
-import { backendParity, formatParity } from '../../lib/runtime/backend-parity';
+import { backendParity, formatParity } from '../../lib/train/backend-parity';
 import * as tf from '@tensorflow/tfjs';
 import { adapterLabel, applyTfjsFlags, isCpuEmulation, probeWebGPU } from '../../lib/runtime/webgpu';
 

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { ConfigError } from '../../lib/config/profile';
-import { ditRunConfig, sampleFromTrainer, trainDiT } from '../../lib/train/run-dit';
+import { ditRunConfig, trainDiT } from '../../lib/train/run-dit';
+import { sampleFromTrainer } from '../../lib/sample/from-trainer';
 import { useWasm } from '../model/helpers';
 import { tinySource } from './helpers';
 

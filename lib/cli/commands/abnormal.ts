@@ -12,7 +12,7 @@ import { canPlant, plantViolation } from '../../metrics/abnormal-plant';
 import { validateDetector, validationMarkdown } from '../../metrics/abnormal-validation';
 import { makePhyreVideo } from '../../sim/phyre/video';
 import { checkTemplate } from '../../sim/phyre/templates';
-import { Progress } from '../progress';
+import { Progress } from '../../runtime/progress';
 
 export const command: CommandSpec = {
   name: 'abnormal',

@@ -5,11 +5,11 @@
 import { CommandSpec, UsageError } from '../args';
 import { parseProfile } from '../../config/profile';
 import { applyDotted } from '../../config/overrides';
-import { experimentNames, getExperiment } from '../../experiments/registry';
+import { experimentNames, getExperiment } from '../../experiments/core/registry';
 import '../../experiments/all';
-import { runExperiment } from '../../experiments/runner';
+import { runExperiment } from '../../experiments/core/runner';
 import { BACKEND_CHOICES, initBackend } from '../../runtime/backend';
-import { formatDuration } from '../progress';
+import { formatDuration } from '../../runtime/progress';
 import { cacheOption, clusterOptions, runClusterMode } from '../exp-cluster';
 
 export function parseSeeds(raw: unknown): number[] | undefined {

@@ -1,12 +1,12 @@
 /**
  * `phylab gpu-check`: which WebGPU adapter Dawn finds here (vendor, architecture, limits,
  * features), and whether the `webgpu` backend computes a tiny DiT's forward pass, loss,
- * gradients and one AdamW step like the wasm reference (lib/runtime/backend-parity.ts).
+ * gradients and one AdamW step like the wasm reference (lib/train/backend-parity.ts).
  * Exit codes: 0 parity ok, 1 parity failed, 3 no usable adapter.
  */
 import { writeFileSync } from 'node:fs';
 import { CommandSpec } from '../args';
-import { backendParity, defaultParityOptions, formatParity } from '../../runtime/backend-parity';
+import { backendParity, defaultParityOptions, formatParity } from '../../train/backend-parity';
 import { adapterLabel, dawnFlags, dawnNodePath, gpuDeviceNodes, probeWebGPU, vulkanLoaderDir } from '../../runtime/webgpu';
 
 export const command: CommandSpec = {

@@ -6,15 +6,15 @@
  */
 import { CommandSpec, UsageError } from '../args';
 import { parseProfile } from '../../config/profile';
-import { experimentNames, getExperiment } from '../../experiments/registry';
+import { experimentNames, getExperiment } from '../../experiments/core/registry';
 import '../../experiments/all';
-import { loadSummary, runExperiment } from '../../experiments/runner';
-import { estimateSeconds, secondsPerCost, TimedUnit } from '../../experiments/estimate';
+import { loadSummary, runExperiment } from '../../experiments/core/runner';
+import { estimateSeconds, secondsPerCost, TimedUnit } from '../../experiments/core/estimate';
 import { experimentStatus } from '../../cluster/unit-status';
 import type { Profile } from '../../config/profile';
 import { initBackend } from '../../runtime/backend';
-import { checkChromium, checkNode, formatChecks, registerKernel } from '../../runtime/doctor';
-import { formatDuration } from '../progress';
+import { checkChromium, checkNode, formatChecks, registerKernel } from '../doctor';
+import { formatDuration } from '../../runtime/progress';
 
 /** The experiments of the main job, in order. */
 export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap'];

@@ -1,6 +1,6 @@
 /** `phylab setup`: register the Jupyter kernel and report what this machine offers. */
 import { CommandSpec } from '../args';
-import { checkChromium, checkNode, checkPytorchPeer, formatChecks, registerKernel } from '../../runtime/doctor';
+import { checkChromium, checkNode, checkPytorchPeer, formatChecks, registerKernel } from '../doctor';
 import { initBackend } from '../../runtime/backend';
 
 export const command: CommandSpec = {

@@ -15,7 +15,7 @@ import { parseScenario, SCENARIOS } from '../../sim/scenes';
 import { encodePng, filmstrip } from '../../render/png';
 import { encodeGif } from '../../render/gif';
 import { writeRunInfo } from '../../runtime/provenance';
-import { Progress } from '../progress';
+import { Progress } from '../../runtime/progress';
 import { writePhyreVideos } from '../../sim/phyre/export';
 import { checkTemplate } from '../../sim/phyre/templates';
 

@@ -1,0 +1,121 @@
+/**
+ * The settings of experiment `id-ood` (lib/experiments/id-ood/experiment.ts): the grid, the clip and frame
+ * interval, the latent space (frame VAE or pixels) and the patch, with one default per profile,
+ * and the dataset configs of its training and evaluation sets.
+ */
+import type { Profile } from '../../config/profile';
+import { DatasetConfig, defaultDatasetConfig, trainSizes } from '../../data/index';
+import { PROFILE_PRESETS } from '../../model/presets';
+import { defaultVaeConfig, VaeConfig } from '../../model/vae';
+import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
+import type { Scenario } from '../../sim/scenes';
+import { STRIDE } from '../../sim/constants';
+import { clipSettings, ClipSettings } from '../dit/clip-settings';
+
+/**
+ * id-ood's `quick` frame strides (IdOodConfig.frameStride). Collisions get 15: at 30, 71 of 128
+ * ID collision clips have no post-collision step with both balls in view (at 15: 7; at 10: 5),
+ * while the ground-truth floor falls from 0.131 (10) to 0.090 u/s (15).
+ */
+export const QUICK_FRAME_STRIDE: Readonly<Record<Scenario, number>> = { uniform: 30, collision: 15, parabola: 30 };
+/**
+ * id-ood's `quick` training steps (batch 32). More than the case-matching experiments' 6000
+ * (clip-settings.ts): at 6000 the ID error of every uniform model was still falling (3000 → 6000
+ * steps: 0.98 → 0.41 u/s at stride 30) and 16K videos scored worse than 1K (each seen ≈ 12 times).
+ */
+export const ID_OOD_QUICK_STEPS = 15000;
+
+/**
+ * id-ood's frame VAE: 8 latent channels and 30000 steps (≈ 1.5 min per scenario). Measured on the
+ * collision evaluation set (ID velocity error of the parser on reconstructions; ground truth 0.090):
+ * 4 channels × 4000 steps 0.324, 4 × 30000 0.212, 8 × 30000 0.127 (reconstruction MSE 0.0079 →
+ * 0.0029 → 0.0006 in [−1, 1]); uniform, 4 × 4000: 0.025 (ground truth 0.013).
+ */
+export const ID_OOD_VAE_CHANNELS = 8;
+export const ID_OOD_VAE_STEPS = 30000;
+
+/**
+ * id-ood's `quick` training-set sizes: the profile's 1K / 4K / 16K and 256 below them. With VAE
+ * latents and 15,000 steps, `q64` scored the same ID error on 1K, 4K and 16K uniform videos
+ * (0.131 / 0.147 / 0.135 u/s): at this scale 1K videos already cover the 2-parameter ID range, so the
+ * data-limited end is below it.
+ */
+export const ID_OOD_QUICK_SIZES = [256, 1024, 4096, 16384] as const;
+
+/** id-ood's settings: the shared clip settings (lib/experiments/dit/clip-settings.ts) and the grid. */
+export interface IdOodConfig extends ClipSettings {
+  /** Scenarios, in priority order. Default: uniform, collision, parabola. */
+  scenarios: Scenario[];
+  /** Model presets (lib/model/presets.ts), smallest first. Default: the profile's presets. */
+  presets: string[];
+  /** Training-set sizes, smallest first. Default: quick ID_OOD_QUICK_SIZES (256/1K/4K/16K), smoke 16/32, paper the profile's. */
+  dataSizes: number[];
+  /** Held-out ID videos per evaluation. */
+  idCount: number;
+  /** Videos per OOD level. */
+  oodCount: number;
+  /** Generated clips kept per evaluation set for filmstrips. Default 3. */
+  examples: number;
+  /**
+   * Physics steps (0.01 s) per frame per scenario, each 1–1000. Default: quick uniform and
+   * parabola 30 (0.3 s), collision 15 (QUICK_FRAME_STRIDE), otherwise 10 (the paper's 0.1 s).
+   * At 16 px and 0.1 s an ID ball moves 0.16–0.64 px per frame and 8 frames span 0.7 s (the
+   * paper's 32 frames at 128 px: 1.3–5.1 px per frame over 3.1 s); 0.3 s gives 0.5–1.9 px per
+   * frame over 2.1 s, and the earliest contact (frame 3) at 0.9 s, as the paper's
+   * frame 8 at 0.8 s. Measured (q64, 4096 uniform videos, 6000 steps, seed 1): ID error 0.52 u/s
+   * at stride 10, 0.41 at 20, 0.41 at 30; OOD-r 2.15 → 1.51, OOD-v 1.57 → 1.16 (10 → 30).
+   */
+  frameStride: Record<Scenario, number>;
+  /**
+   * What the models diffuse. 'vae' (quick and smoke): the latents of a frame VAE trained per
+   * scenario on the frames of its largest training set (unit `vae/<scenario>`, lib/model/vae.ts),
+   * as the paper diffuses in a frozen VAE's latent space; 'pixel' (paper profile): the pixels.
+   * Measured (q64, 4096 uniform videos, stride 30, 6000 steps, seed 1): pixels ID 0.41 u/s in
+   * 15 min, VAE latents with 1×2×2 patches ID 0.17 u/s in 5 min.
+   */
+  latent: 'pixel' | 'vae';
+  /** The frame VAE (latent 'vae'): architecture and training (lib/model/vae.ts, lib/train/vae-trainer.ts). */
+  vae: { model: VaeConfig; train: VaeTrainConfig };
+  /**
+   * Spacetime patch [frames, rows, cols] of every model. Default null: the latent's default
+   * (`resolvedPatch`): 1×2×2 on the VAE's 4×4 latents (32 tokens), the preset's 1×4×4 on pixels
+   * (128 tokens); only a non-null value enters the unit keys. Pixel tubelets [2, 4, 4] (64 tokens)
+   * gave ID 1.76 vs 0.41 u/s at 6000 steps.
+   */
+  patch: [number, number, number] | null;
+}
+
+export function defaultIdOodConfig(profile: Profile): IdOodConfig {
+  const quick = profile === 'quick';
+  const clip = clipSettings(profile, profile === 'smoke' ? 2 : 3);
+  return {
+    scenarios: ['uniform', 'collision', 'parabola'],
+    presets: quick ? ['q64', 'q128'] : [...PROFILE_PRESETS[profile]].slice(0, profile === 'paper' ? 3 : 1),
+    dataSizes: profile === 'smoke' ? [16, 32] : quick ? [...ID_OOD_QUICK_SIZES] : trainSizes(profile, 'uniform'),
+    ...clip,
+    train: quick ? { ...clip.train, steps: ID_OOD_QUICK_STEPS } : clip.train,
+    idCount: profile === 'smoke' ? 6 : profile === 'quick' ? 128 : 1050,
+    oodCount: profile === 'smoke' ? 4 : profile === 'quick' ? 96 : 800,
+    examples: profile === 'smoke' ? 1 : 3,
+    frameStride: quick ? { ...QUICK_FRAME_STRIDE } : { uniform: STRIDE, collision: STRIDE, parabola: STRIDE },
+    latent: profile === 'paper' ? 'pixel' : 'vae',
+    vae: { model: { ...defaultVaeConfig(), latentChannels: ID_OOD_VAE_CHANNELS }, train: { ...defaultVaeTrainConfig(profile), steps: profile === 'smoke' ? 60 : ID_OOD_VAE_STEPS } },
+    patch: null,
+  };
+}
+
+/** Dataset config of a scenario split at the experiment's clip size (`level`: OOD level). */
+export function dataConfig(c: IdOodConfig, scenario: Scenario, split: 'train' | 'id' | 'ood', count: number, level = 0): DatasetConfig {
+  const d: DatasetConfig = { ...defaultDatasetConfig('quick', scenario, split), frames: c.frames, size: c.size, count, oodLevel: level };
+  // the paper's stride stays implicit, so these configs hash as before the field existed
+  if (c.frameStride[scenario] !== STRIDE) d.frameStride = c.frameStride[scenario];
+  return d;
+}
+
+/** VAE latents: 1×2×2 on the 4×4 latent frames. */
+export const VAE_PATCH: [number, number, number] = [1, 2, 2];
+
+/** The patch the models use: `c.patch`, else 1×2×2 on VAE latents, else null (the preset's). */
+export function resolvedPatch(c: Pick<IdOodConfig, 'patch' | 'latent'>): [number, number, number] | null {
+  return c.patch ?? (c.latent === 'vae' ? [...VAE_PATCH] as [number, number, number] : null);
+}

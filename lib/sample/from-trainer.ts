@@ -1,0 +1,17 @@
+/** Sampling from a trainer in memory (train/run-dit.ts trains; this module samples, so train/ never imports sample/). */
+import { DiffusionConfig } from '../diffusion/schedule';
+import type { DiTTrainer } from '../train/trainer';
+import { sampleVideos } from './sample-videos';
+
+/** K videos (T·H·W·3 bytes each) from conditioning frames (c·H·W·3 bytes each) with the EMA weights. */
+export function sampleFromTrainer(trainer: DiTTrainer, conditioning: ReadonlyArray<Uint8Array>, opts: { seed: number; steps?: number; sampler?: DiffusionConfig['sampler']; batchSize?: number; progress?: boolean }): Promise<Uint8Array[]> {
+  return sampleVideos({
+    model: trainer.model,
+    params: trainer.ema,
+    autoencoder: trainer.autoencoder,
+    diffusion: trainer.config.diffusion,
+    conditioning,
+    frameShape: trainer.source.frameShape,
+    ...opts,
+  });
+}
