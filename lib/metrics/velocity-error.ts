@@ -51,6 +51,7 @@
  *   | 128 px, 32 fr.  | alpha            | 0.0001  | 0.0007         | 0.0002   |
  */
 import { FRAME_DT, WORLD_SIZE } from '../sim/constants';
+import { ID_RANGES } from '../data/ranges';
 import { ObjectInfo, STATE_DIM } from '../sim/types';
 import { Scenario } from '../sim/scenes';
 import { defaultAbsentX, defaultParserConfig, ParsedTrack, parseVideo, ParserConfig } from './parse-state';
@@ -253,15 +254,17 @@ export type PaperGroup = 'id' | 'r' | 'v' | 'rv' | 'zero' | 'dropped';
  * The evaluation code's grouping of one video by its parameters (evaluate.py): videos with a
  * small radius are dropped (uniform/parabola r < 0.6, collision r1 or r2 ≤ 0.5: "disappearing
  * balls"), v = 0 is its own group, otherwise ID when every radius and speed lies in the ID range
- * (uniform/parabola r ∈ [0.7, 1.4], collision [0.5, 1.5]; v ∈ [1, 4]). Note the drop rule removes
+ * (ID_RANGES of data/ranges.ts: uniform/parabola r ∈ [0.7, 1.4], collision [0.5, 1.5]; v ∈ [1, 4]). Note the drop rule removes
  * most of the small-radius OOD band from the scores, as in the paper.
  */
 export function paperGroup(scenario: Scenario, radii: ReadonlyArray<number>, speeds: ReadonlyArray<number>): PaperGroup {
   const collision = scenario === 'collision';
   if (collision ? radii.some((r) => r <= 0.5) : radii[0] < 0.6) return 'dropped';
   if (speeds.some((v) => v === 0)) return 'zero';
-  const [rlo, rhi] = collision ? [0.5, 1.5] : [0.7, 1.4];
+  // the ID ranges of data/ranges.ts (the one source; a single band each in every scenario)
+  const [rlo, rhi] = ID_RANGES[scenario].radius[0];
+  const [vlo, vhi] = ID_RANGES[scenario].velocity[0];
   const rIn = radii.every((r) => r >= rlo && r <= rhi);
-  const vIn = speeds.every((v) => Math.abs(v) >= 1 && Math.abs(v) <= 4);
+  const vIn = speeds.every((v) => Math.abs(v) >= vlo && Math.abs(v) <= vhi);
   return rIn && vIn ? 'id' : !rIn && vIn ? 'r' : rIn ? 'v' : 'rv';
 }

@@ -14,10 +14,14 @@
  * output projection) runs as one fused kernel each way (lib/engine/fused-kernels.ts:
  * PhylabAttnFwd, PhylabAttnBwd) on the token-layout (M, W) tensors, instead of ~14 and ~20
  * kernels with head transposes, and RoPE of q and k as one kernel each way (PhylabRopeFwd/Bwd).
+ * `impl` (layer-impl.ts) picks the fused kernels (default, where registered), the composite tf code
+ * below, or attentionReference.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelFits, fusedKernelReady, ropeFusable, runFused } from '../engine/fused-kernels';
 import { bmm, colSum, customOp, mm, transpose2d, transposeFlagsFast } from './fast-ops';
+import { DEFAULT_LAYER_IMPL, LayerImpl } from './layer-impl';
+import { linearSpecs, ParamSpec } from './param-spec';
 import { RopeTables } from './rope';
 
 /** Attention weights: q, k, v, o each (W, W) with (W) biases. */
@@ -26,6 +30,21 @@ export interface AttentionParams {
   wk: tf.Tensor; bk: tf.Tensor;
   wv: tf.Tensor; bv: tf.Tensor;
   wo: tf.Tensor; bo: tf.Tensor;
+}
+
+/** The parameters of an attention layer `prefix` of width W: q, k, v, o linears (W → W), Xavier weights, zero biases (checkpoint order). */
+export function attentionParamSpecs(prefix: string, width: number): ParamSpec[] {
+  return ['q', 'k', 'v', 'o'].flatMap((n) => linearSpecs(`${prefix}.${n}`, width, width));
+}
+
+/** An attention layer's tensors from a parameter map, by the names attentionParamSpecs gives them. */
+export function attentionParamsOf(p: Record<string, tf.Tensor>, prefix: string): AttentionParams {
+  const get = (n: string) => {
+    const t = p[`${prefix}.${n}`];
+    if (!t) throw new Error(`attention: missing parameter '${prefix}.${n}'`);
+    return t;
+  };
+  return { wq: get('q.w'), bq: get('q.b'), wk: get('k.w'), bk: get('k.b'), wv: get('v.w'), bv: get('v.b'), wo: get('o.w'), bo: get('o.b') };
 }
 
 /** (M, W) → (B, H, N, hd) */
@@ -60,18 +79,20 @@ function ropeBackward(dy: tf.Tensor2D, rope: RopeTables, b: number, n: number): 
  * RoPE forward (or, with `backward`, its backward) of q and k (M, W) together: one fused kernel
  * where registered (bit-identical; it assumes rope.ts's rotate-half layout of `rot`), else the tf ops.
  */
-function ropePair(q: tf.Tensor2D, k: tf.Tensor2D, rope: RopeTables, b: number, n: number, headDim: number, backward: boolean): [tf.Tensor2D, tf.Tensor2D] {
+function ropePair(q: tf.Tensor2D, k: tf.Tensor2D, rope: RopeTables, b: number, n: number, headDim: number, backward: boolean, allowFused: boolean): [tf.Tensor2D, tf.Tensor2D] {
   const name = backward ? 'PhylabRopeBwd' : 'PhylabRopeFwd';
   const attrs = { b, n, headDim };
-  if (fusedKernelReady(name) && ropeFusable(q, k, rope.cos, rope.sin, attrs)) {
+  if (allowFused && fusedKernelReady(name) && ropeFusable(q, k, rope.cos, rope.sin, attrs)) {
     return runFused(name, { a: q, b: k, cos: rope.cos, sin: rope.sin }, attrs) as [tf.Tensor2D, tf.Tensor2D];
   }
   const f = backward ? ropeBackward : ropeForward;
   return [f(q, rope, b, n), f(k, rope, b, n)];
 }
 
-/** Self-attention of h (B, N, W) with `heads` heads; `rope` null = no rotary embedding. */
-export function attention(h: tf.Tensor3D, p: AttentionParams, heads: number, rope: RopeTables | null): tf.Tensor3D {
+/** Self-attention of h (B, N, W) with `heads` heads; `rope` null = no rotary embedding; `impl` see layer-impl.ts (default 'fused'). */
+export function attention(h: tf.Tensor3D, p: AttentionParams, heads: number, rope: RopeTables | null, impl: LayerImpl = DEFAULT_LAYER_IMPL): tf.Tensor3D {
+  if (impl === 'reference') return attentionReference(h, p, heads, rope);
+  const allowFused = impl === 'fused';
   const [b, n, w] = h.shape;
   if (w % heads !== 0) throw new Error(`attention: width ${w} is not divisible by ${heads} heads`);
   const hd = w / heads;
@@ -82,9 +103,9 @@ export function attention(h: tf.Tensor3D, p: AttentionParams, heads: number, rop
     let q = tf.fused.matMul({ a: h2, b: wq, bias: bq }) as tf.Tensor2D; // (M, W)
     let k = tf.fused.matMul({ a: h2, b: wk, bias: bk }) as tf.Tensor2D;
     const v = tf.fused.matMul({ a: h2, b: wv, bias: bv }) as tf.Tensor2D;
-    if (rope) [q, k] = ropePair(q, k, rope, b, n, hd, false);
+    if (rope) [q, k] = ropePair(q, k, rope, b, n, hd, false, allowFused);
     // fused core: saves q, k, v (M, W) unscaled; composite: the (B, H, N, hd) heads, q pre-scaled
-    const fusedCore = fusedKernelFits('PhylabAttnFwd', [q, k, v]) && fusedKernelReady('PhylabAttnBwd');
+    const fusedCore = allowFused && fusedKernelFits('PhylabAttnFwd', [q, k, v]) && fusedKernelReady('PhylabAttnBwd');
     let core: tf.Tensor[]; // q, k, v, probs as the backward reads them
     let o2: tf.Tensor2D;
     if (fusedCore) {
@@ -124,7 +145,7 @@ export function attention(h: tf.Tensor3D, p: AttentionParams, heads: number, rop
           dk = toTokens(dK);
           dv = toTokens(dV);
         }
-        if (rope) [dq, dk] = ropePair(dq, dk, rope, b, n, hd, true);
+        if (rope) [dq, dk] = ropePair(dq, dk, rope, b, n, hd, true, allowFused);
         // weight gradients share one transpose of h on backends where transposed matMuls are slow
         const hT = transposeFlagsFast() ? null : transpose2d(hs);
         const dW = (g: tf.Tensor2D) => (hT ? tf.matMul(hT, g) : tf.matMul(hs, g, true, false));

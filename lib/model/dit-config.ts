@@ -7,6 +7,7 @@
  * become tokens of pt·ph·pw·(2C + 1) values, and each token predicts pt·ph·pw·C values of v.
  */
 import { ConfigError } from '../config/profile';
+import { checkLayerImpl, LayerImpl } from './layer-impl';
 
 export type PosEncoding = 'rope' | 'learned';
 export type AdaLnMode = 'block' | 'single';
@@ -40,6 +41,13 @@ export interface DiTConfig {
   adaln: AdaLnMode;
   /** Size of the sinusoidal timestep features fed to the timestep MLP. Default 256 (DiT). */
   timeFreqDim: number;
+  /**
+   * Implementation of the layers with fused kernels (attention, LayerNorm-modulate, MLP, gated
+   * residual; layer-impl.ts): 'fused' (native kernels where registered, else composite),
+   * 'composite' (TypeScript ops, never a kernel) or 'reference' (autograd). Absent = 'fused'.
+   * Not part of any unit key (fused and composite differ by float rounding only).
+   */
+  impl?: LayerImpl;
 }
 
 export function defaultDiTConfig(): DiTConfig {
@@ -100,6 +108,7 @@ export function validateDiTConfig(cfg: DiTConfig, prefix = 'model'): void {
   const fail = (key: string, msg: string) => {
     throw new ConfigError(`${prefix}.${key}: ${msg}`);
   };
+  if (cfg.impl !== undefined) checkLayerImpl(cfg.impl, `${prefix}.impl`);
   if (!Array.isArray(cfg.latentShape) || cfg.latentShape.length !== 4 || !cfg.latentShape.every(posInt)) {
     fail('latentShape', `must be 4 positive integers [frames, height, width, channels], got ${JSON.stringify(cfg.latentShape)}`);
   }

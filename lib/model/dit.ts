@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelReady, gateFusable, runFused } from '../engine/fused-kernels';
-import { attention } from './attention';
+import { attention, attentionParamsOf } from './attention';
+import { DEFAULT_LAYER_IMPL, LayerImpl } from './layer-impl';
 import { DiTConfig, TokenGeometry, tokenGeometry, validateDiTConfig } from './dit-config';
 import { customOp, dense, linear, silu } from './fast-ops';
 import { layerNormModulate } from './layer-norm';
@@ -47,11 +48,12 @@ const gateOp = customOp((x: tf.Tensor3D, g: tf.Tensor3D, a: tf.Tensor3D, save: t
 });
 
 /**
- * The gated residual x + g·a of a block, x, a (B, N, D), g (B, 1, D): one fused kernel each way
- * where registered (PhylabGateFwd/Bwd, bit-identical), else the tf ops with autograd.
+ * The gated residual x + g·a of a block, x, a (B, N, D), g (B, 1, D): with `impl` 'fused' (default)
+ * one fused kernel each way where registered (PhylabGateFwd/Bwd, bit-identical), else (and for
+ * 'composite', 'reference') the tf ops with autograd.
  */
-export function gatedResidual(x: tf.Tensor3D, g: tf.Tensor3D, a: tf.Tensor3D): tf.Tensor3D {
-  if (gateFusable(x, g, a) && fusedKernelReady('PhylabGateFwd') && fusedKernelReady('PhylabGateBwd')) return gateOp(x, g, a) as tf.Tensor3D;
+export function gatedResidual(x: tf.Tensor3D, g: tf.Tensor3D, a: tf.Tensor3D, impl: LayerImpl = DEFAULT_LAYER_IMPL): tf.Tensor3D {
+  if (impl === 'fused' && gateFusable(x, g, a) && fusedKernelReady('PhylabGateFwd') && fusedKernelReady('PhylabGateBwd')) return gateOp(x, g, a) as tf.Tensor3D;
   return tf.add(x, tf.mul(g, a)) as tf.Tensor3D;
 }
 
@@ -100,6 +102,7 @@ export class DiT {
     if (t !== lt || h !== lh || w !== lw || c !== lc) {
       throw new Error(`DiT: input latent (${t}, ${h}, ${w}, ${c}) does not match the model's latentShape [${cfg.latentShape}]`);
     }
+    const impl = cfg.impl ?? DEFAULT_LAYER_IMPL;
     return tf.tidy(() => {
       const d = cfg.hidden;
       // Linear embedding of [x_t | cond | mask] concatenated on channels, computed as the sum of
@@ -121,20 +124,17 @@ export class DiT {
         const k = `blocks.${i}`;
         const mod = shared ? tf.add(shared, p[`${k}.adaln_table`]) : dense(ct, p[`${k}.adaln.w`], p[`${k}.adaln.b`]); // (B, 6D)
         const [sh1, sc1, g1, sh2, sc2, g2] = tf.split(tf.reshape(mod, [b, 6, d]), 6, 1) as tf.Tensor3D[]; // each (B, 1, D)
-        const a = attention(layerNormModulate(x, sh1, sc1), {
-          wq: p[`${k}.attn.q.w`], bq: p[`${k}.attn.q.b`], wk: p[`${k}.attn.k.w`], bk: p[`${k}.attn.k.b`],
-          wv: p[`${k}.attn.v.w`], bv: p[`${k}.attn.v.b`], wo: p[`${k}.attn.o.w`], bo: p[`${k}.attn.o.b`],
-        }, cfg.heads, this.rope);
-        x = gatedResidual(x, g1, a);
-        const m = mlp(layerNormModulate(x, sh2, sc2), p[`${k}.mlp.fc1.w`], p[`${k}.mlp.fc1.b`], p[`${k}.mlp.fc2.w`], p[`${k}.mlp.fc2.b`]);
-        x = gatedResidual(x, g2, m);
+        const a = attention(layerNormModulate(x, sh1, sc1, impl), attentionParamsOf(p, `${k}.attn`), cfg.heads, this.rope, impl);
+        x = gatedResidual(x, g1, a, impl);
+        const m = mlp(layerNormModulate(x, sh2, sc2, impl), p[`${k}.mlp.fc1.w`], p[`${k}.mlp.fc1.b`], p[`${k}.mlp.fc2.w`], p[`${k}.mlp.fc2.b`], impl);
+        x = gatedResidual(x, g2, m, impl);
       }
       // final layer: PixArt-α adds the timestep embedding to a learned table; DiT uses a linear
       const fmod = cfg.adaln === 'single'
         ? tf.add(tf.reshape(p['final.adaln_table'], [1, 2, d]), tf.reshape(temb, [b, 1, d]))
         : tf.reshape(dense(ct, p['final.adaln.w'], p['final.adaln.b']), [b, 2, d]); // (B, 2, D)
       const [shf, scf] = tf.split(fmod, 2, 1) as tf.Tensor3D[];
-      const out = dense(layerNormModulate(x, shf, scf), p['final.linear.w'], p['final.linear.b']) as tf.Tensor3D; // (B, N, P·C)
+      const out = dense(layerNormModulate(x, shf, scf, impl), p['final.linear.w'], p['final.linear.b']) as tf.Tensor3D; // (B, N, P·C)
       return unpatchify(out, cfg.latentShape, cfg.patch);
     });
   }

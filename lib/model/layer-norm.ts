@@ -8,13 +8,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelReady, lnModFusable, runFused } from '../engine/fused-kernels';
 import { customOp } from './fast-ops';
+import { DEFAULT_LAYER_IMPL, LayerImpl } from './layer-impl';
 
 /** LayerNorm epsilon (DiT: 1e-6). */
 export const LN_EPS = 1e-6;
 
-const lnModOp = customOp((x: tf.Tensor3D, shift: tf.Tensor3D, scale: tf.Tensor3D, save: tf.GradSaveFunc) => {
+const lnModOp = (allowFused: boolean) => customOp((x: tf.Tensor3D, shift: tf.Tensor3D, scale: tf.Tensor3D, save: tf.GradSaveFunc) => {
   // x (B, N, W); shift, scale (B, 1, W)
-  if (lnModFusable(x, shift, scale) && fusedKernelReady('PhylabLnModFwd') && fusedKernelReady('PhylabLnModBwd')) {
+  if (allowFused && lnModFusable(x, shift, scale) && fusedKernelReady('PhylabLnModFwd') && fusedKernelReady('PhylabLnModBwd')) {
     const [y, xhat, rstd] = runFused('PhylabLnModFwd', { x, shift, scale }, { eps: LN_EPS }); // (B, N, W), (B, N, W), (B, N, 1)
     save([xhat, rstd, scale]);
     return {
@@ -55,9 +56,13 @@ function lnModBackward(dy: tf.Tensor, xh: tf.Tensor, rs: tf.Tensor, g: tf.Tensor
   return [dx, dShift, dScale];
 }
 
-/** LN(x)·(1 + scale) + shift. x: (B, N, W); shift, scale: (B, 1, W). */
-export function layerNormModulate(x: tf.Tensor3D, shift: tf.Tensor3D, scale: tf.Tensor3D): tf.Tensor3D {
-  return lnModOp(x, shift, scale) as tf.Tensor3D;
+const lnModFused = lnModOp(true);
+const lnModComposite = lnModOp(false);
+
+/** LN(x)·(1 + scale) + shift. x: (B, N, W); shift, scale: (B, 1, W); `impl` see layer-impl.ts (default 'fused'). */
+export function layerNormModulate(x: tf.Tensor3D, shift: tf.Tensor3D, scale: tf.Tensor3D, impl: LayerImpl = DEFAULT_LAYER_IMPL): tf.Tensor3D {
+  if (impl === 'reference') return layerNormModulateReference(x, shift, scale);
+  return (impl === 'fused' ? lnModFused : lnModComposite)(x, shift, scale) as tf.Tensor3D;
 }
 
 /** Reference implementation with plain ops and autograd (tests compare the two). */

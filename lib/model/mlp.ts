@@ -12,6 +12,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelFits, runFused } from '../engine/fused-kernels';
 import { colSum, customOp, flat2d, mm } from './fast-ops';
+import { DEFAULT_LAYER_IMPL, LayerImpl } from './layer-impl';
+import { linearSpecs, ParamSpec } from './param-spec';
+
+/** The parameters of an MLP `prefix`: fc1 (W → F) and fc2 (F → W), Xavier weights, zero biases (checkpoint order). */
+export function mlpParamSpecs(prefix: string, width: number, hidden: number): ParamSpec[] {
+  return [...linearSpecs(`${prefix}.fc1`, width, hidden), ...linearSpecs(`${prefix}.fc2`, hidden, width)];
+}
 
 const GELU_A = 0.044715;
 /** 2·√(2/π). */
@@ -26,8 +33,8 @@ export function gelu(u: tf.Tensor): tf.Tensor {
 }
 
 /** s = σ(2z), a = GELU(u) = u·s for u (M, F): one fused kernel where registered, else 6 tf ops. */
-function geluForward(u: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-  if (fusedKernelFits('PhylabGeluFwd', [u])) {
+function geluForward(u: tf.Tensor2D, allowFused: boolean): [tf.Tensor2D, tf.Tensor2D] {
+  if (allowFused && fusedKernelFits('PhylabGeluFwd', [u])) {
     const [s, a] = runFused('PhylabGeluFwd', { u }, { A: GELU_A, K: GELU_K });
     return [s as tf.Tensor2D, a as tf.Tensor2D];
   }
@@ -37,8 +44,8 @@ function geluForward(u: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
 }
 
 /** du = da·GELU'(u) given s = σ(2z): one fused kernel where registered, else 10 tf ops. */
-function geluBackward(da: tf.Tensor2D, u: tf.Tensor2D, s: tf.Tensor2D): tf.Tensor2D {
-  if (fusedKernelFits('PhylabGeluBwd', [da, u, s])) {
+function geluBackward(da: tf.Tensor2D, u: tf.Tensor2D, s: tf.Tensor2D, allowFused: boolean): tf.Tensor2D {
+  if (allowFused && fusedKernelFits('PhylabGeluBwd', [da, u, s])) {
     return runFused('PhylabGeluBwd', { da, u, s }, { A3: 3 * GELU_A, K: GELU_K })[0] as tf.Tensor2D;
   }
   // GELU'(u) = σ(2z) + u·σ(2z)(1 − σ(2z))·2z',  2z' = K(1 + 3A·u²)
@@ -47,10 +54,10 @@ function geluBackward(da: tf.Tensor2D, u: tf.Tensor2D, s: tf.Tensor2D): tf.Tenso
   return tf.mul(da, gp) as tf.Tensor2D; // (M, F)
 }
 
-const mlpOp = customOp((h: tf.Tensor3D, w1: tf.Tensor2D, b1: tf.Tensor1D, w2: tf.Tensor2D, b2: tf.Tensor1D, save: tf.GradSaveFunc) => {
+const mlpOp = (allowFused: boolean) => customOp((h: tf.Tensor3D, w1: tf.Tensor2D, b1: tf.Tensor1D, w2: tf.Tensor2D, b2: tf.Tensor1D, save: tf.GradSaveFunc) => {
   const h2 = flat2d(h); // (M, W)
   const u = tf.fused.matMul({ a: h2, b: w1, bias: b1 }) as tf.Tensor2D; // (M, F)
-  const [s, a] = geluForward(u); // σ(2z), GELU(u) (M, F)
+  const [s, a] = geluForward(u, allowFused); // σ(2z), GELU(u) (M, F)
   const y = tf.fused.matMul({ a, b: w2, bias: b2 }); // (M, W)
   save([h2, u, s, a, w1, w2]);
   return {
@@ -61,7 +68,7 @@ const mlpOp = customOp((h: tf.Tensor3D, w1: tf.Tensor2D, b1: tf.Tensor1D, w2: tf
       const dw2 = mm(as, dy2, true, false); // (F, W)
       const db2 = colSum(dy2);
       const da = mm(dy2, w2s, false, true); // (M, F)
-      const du = geluBackward(da, us, ss); // (M, F)
+      const du = geluBackward(da, us, ss, allowFused); // (M, F)
       const dw1 = mm(hs, du, true, false); // (W, F)
       const db1 = colSum(du);
       const dh = tf.reshape(mm(du, w1s, false, true), h.shape); // (B, N, W)
@@ -70,9 +77,13 @@ const mlpOp = customOp((h: tf.Tensor3D, w1: tf.Tensor2D, b1: tf.Tensor1D, w2: tf
   };
 });
 
-/** MLP(h) = GELU(h·w1 + b1)·w2 + b2. h: (B, N, W); w1: (W, F); w2: (F, W). */
-export function mlp(h: tf.Tensor3D, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor): tf.Tensor3D {
-  return mlpOp(h, w1, b1, w2, b2) as tf.Tensor3D;
+const mlpFused = mlpOp(true);
+const mlpComposite = mlpOp(false);
+
+/** MLP(h) = GELU(h·w1 + b1)·w2 + b2. h: (B, N, W); w1: (W, F); w2: (F, W); `impl` see layer-impl.ts (default 'fused'). */
+export function mlp(h: tf.Tensor3D, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor, impl: LayerImpl = DEFAULT_LAYER_IMPL): tf.Tensor3D {
+  if (impl === 'reference') return mlpReference(h, w1, b1, w2, b2);
+  return (impl === 'fused' ? mlpFused : mlpComposite)(h, w1, b1, w2, b2) as tf.Tensor3D;
 }
 
 /** Reference with plain ops and autograd (tests compare the two). */

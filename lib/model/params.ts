@@ -8,30 +8,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { rngFor } from '../rng/rng';
+import { attentionParamSpecs } from './attention';
 import { DiTConfig, tokenGeometry } from './dit-config';
+import { mlpParamSpecs } from './mlp';
+import { InitKind, linearSpecs, ParamSpec } from './param-spec';
+
+export type { InitKind, ParamSpec };
 
 /** Parameters by name (e.g. 'blocks.0.attn.wq'). */
 export type ParamMap = Record<string, tf.Tensor>;
-
-export type InitKind = 'xavier' | 'zeros' | 'normal02';
-
-export interface ParamSpec {
-  name: string;
-  shape: number[];
-  init: InitKind;
-  /** Whether AdamW's weight decay applies (matrices yes; biases, tables and positions no). */
-  decay: boolean;
-}
 
 /** All parameter specs of a config, in a fixed order (the checkpoint order). */
 export function paramSpecs(cfg: DiTConfig): ParamSpec[] {
   const g = tokenGeometry(cfg);
   const d = cfg.hidden;
   const out: ParamSpec[] = [];
-  const lin = (name: string, i: number, o: number, init: InitKind = 'xavier') => {
-    out.push({ name: `${name}.w`, shape: [i, o], init, decay: true });
-    out.push({ name: `${name}.b`, shape: [o], init: 'zeros', decay: false });
-  };
+  const lin = (name: string, i: number, o: number, init: InitKind = 'xavier') => out.push(...linearSpecs(name, i, o, init));
   lin('x_embed', g.inDim, d);
   if (cfg.pos === 'learned') out.push({ name: 'pos', shape: [g.tokens, d], init: 'normal02', decay: false });
   lin('t_embed.fc1', cfg.timeFreqDim, d, 'normal02');
@@ -41,12 +33,8 @@ export function paramSpecs(cfg: DiTConfig): ParamSpec[] {
     const p = `blocks.${i}`;
     if (cfg.adaln === 'single') out.push({ name: `${p}.adaln_table`, shape: [6 * d], init: 'zeros', decay: false });
     else lin(`${p}.adaln`, d, 6 * d, 'zeros');
-    lin(`${p}.attn.q`, d, d);
-    lin(`${p}.attn.k`, d, d);
-    lin(`${p}.attn.v`, d, d);
-    lin(`${p}.attn.o`, d, d);
-    lin(`${p}.mlp.fc1`, d, g.mlpHidden);
-    lin(`${p}.mlp.fc2`, g.mlpHidden, d);
+    out.push(...attentionParamSpecs(`${p}.attn`, d));
+    out.push(...mlpParamSpecs(`${p}.mlp`, d, g.mlpHidden));
   }
   if (cfg.adaln === 'single') out.push({ name: 'final.adaln_table', shape: [2 * d], init: 'zeros', decay: false });
   else lin('final.adaln', d, 2 * d, 'zeros');

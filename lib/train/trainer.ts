@@ -109,6 +109,7 @@ export function configMismatch(saved: DiTRunConfig, now: DiTRunConfig): string[]
     if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
       for (const k of new Set([...Object.keys(a as object), ...Object.keys(b as object)])) {
         if (path === 'train' && RESUMABLE_TRAIN_KEYS.has(k)) continue;
+        if (path === 'model' && k === 'impl') continue; // like the engine: float rounding only
         walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
       }
     } else if (stableStringify(a) !== stableStringify(b)) diffs.push(`${path}: checkpoint ${stableStringify(a)} vs now ${stableStringify(b)}`);

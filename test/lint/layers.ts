@@ -19,7 +19,7 @@ export const LAYERS: Record<string, string[]> = {
   plot: ['config', 'runtime'],
   // data, metrics, model
   data: ['config', 'rng', 'runtime', 'sim', 'render'],
-  metrics: ['config', 'rng', 'runtime', 'sim', 'sim/phyre', 'render', 'plot'],
+  metrics: ['config', 'rng', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data'],
   diffusion: ['config', 'rng'],
   model: ['config', 'rng', 'engine', 'runtime'],
   // training, then sampling from trained models

@@ -113,3 +113,20 @@ describe('metrics/velocity-error paperGroup', () => {
     assert.equal(paperGroup('collision', [1.8, 1], [2, 5]), 'rv');
   });
 });
+
+describe('metrics/velocity-error: paperGroup reads the ID ranges of data/ranges.ts', () => {
+  it('the bounds of ID_RANGES are ID, just outside them OOD, in every scenario', async () => {
+    const { paperGroup } = await import('../../lib/metrics/velocity-error');
+    const { ID_RANGES } = await import('../../lib/data/ranges');
+    for (const scenario of ['uniform', 'parabola', 'collision'] as const) {
+      const [[rlo, rhi]] = ID_RANGES[scenario].radius;
+      const [[vlo, vhi]] = ID_RANGES[scenario].velocity;
+      const n = scenario === 'collision' ? 2 : 1;
+      const rs = (r: number) => Array(n).fill(r);
+      assert.equal(paperGroup(scenario, rs(scenario === 'collision' ? rlo + 0.01 : rlo), rs(vlo)), 'id'); // collision r ≤ 0.5 is dropped (the paper's rule)
+      assert.equal(paperGroup(scenario, rs(rhi), rs(vhi)), 'id');
+      assert.equal(paperGroup(scenario, rs(rhi), rs(vhi + 0.01)), 'v');
+      assert.equal(paperGroup(scenario, rs(rhi + 0.01), rs(vhi)), 'r');
+    }
+  });
+});

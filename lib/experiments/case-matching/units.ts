@@ -26,7 +26,7 @@ import type { Profile } from '../../config/profile';
 import { DatasetConfig, defaultDatasetConfig, makeVideo, VideoSample } from '../../data/index';
 import { parseVideo, defaultParserConfig, ParserConfig } from '../../metrics/parse-state';
 import { encodePng, filmstrip } from '../../render/png';
-import { FRAME_DT, WORLD_SIZE } from '../../sim/constants';
+import { WORLD_SIZE } from '../../sim/constants';
 import { PROFILE_PRESETS } from '../../model/presets';
 import { clipSettings, ClipSettings } from '../dit/clip-settings';
 import { trainUnit, withTrainedModel } from '../dit/dit-units';
@@ -85,8 +85,9 @@ export interface GenerationScore {
 export const INTACT_RATIO_MIN = 0.5;
 export const INTACT_RATIO_MAX = 1.5;
 
-/** Signed velocity and ball integrity of a clip over its generated frames t ≥ condFrames (see module doc). */
-export function scoreGeneration(frames: Uint8Array, frameShape: ReadonlyArray<number>, radius: number, condFrames: number, centroid: ParserConfig['centroid']): GenerationScore {
+/** Signed velocity (over `frameDt`, the video's own seconds per frame) and ball integrity of a clip over its generated frames t ≥ condFrames (see module doc). */
+export function scoreGeneration(frames: Uint8Array, frameShape: ReadonlyArray<number>, radius: number, condFrames: number, centroid: ParserConfig['centroid'], frameDt: number): GenerationScore {
+  if (!(frameDt > 0)) throw new Error(`scoreGeneration: frameDt must be > 0 seconds, got ${frameDt}`);
   const parsed = parseVideo(frames, frameShape, ['red'], [WORLD_SIZE], { ...defaultParserConfig(), centroid });
   const inside = (t: number, margin: number) =>
     parsed.present[t] === 1 && parsed.x[t] - margin >= 0 && parsed.x[t] + margin <= WORLD_SIZE && parsed.y[t] - margin >= 0 && parsed.y[t] + margin <= WORLD_SIZE;
@@ -95,7 +96,7 @@ export function scoreGeneration(frames: Uint8Array, frameShape: ReadonlyArray<nu
   let steps = 0;
   for (let t = condFrames; t + 1 < parsed.frames; t++) {
     if (!inView(t) || !inView(t + 1)) continue;
-    sum += (parsed.x[t + 1] - parsed.x[t]) / FRAME_DT;
+    sum += (parsed.x[t + 1] - parsed.x[t]) / frameDt;
     steps++;
   }
   let lo = Infinity;
@@ -114,8 +115,8 @@ export function scoreGeneration(frames: Uint8Array, frameShape: ReadonlyArray<nu
 }
 
 /** Signed mean generated velocity (u/s) and the number of frame pairs it rests on (see module doc). */
-export function signedVelocity(frames: Uint8Array, frameShape: ReadonlyArray<number>, radius: number, condFrames: number, centroid: ParserConfig['centroid']): { velocity: number; steps: number } {
-  const s = scoreGeneration(frames, frameShape, radius, condFrames, centroid);
+export function signedVelocity(frames: Uint8Array, frameShape: ReadonlyArray<number>, radius: number, condFrames: number, centroid: ParserConfig['centroid'], frameDt: number): { velocity: number; steps: number } {
+  const s = scoreGeneration(frames, frameShape, radius, condFrames, centroid, frameDt);
   return { velocity: s.velocity, steps: s.steps };
 }
 
@@ -214,8 +215,8 @@ export interface EvalRecord {
 export function evalRecords(c: CaseMatchingBase, videos: VideoSample[], gen: Uint8Array[]): EvalRecord[] {
   return videos.map((v, i) => {
     const t = truthOf(v);
-    const g = scoreGeneration(gen[i], v.frameShape, t.radius, c.condFrames, c.parser);
-    const gt = signedVelocity(v.frames, v.frameShape, t.radius, c.condFrames, c.parser);
+    const g = scoreGeneration(gen[i], v.frameShape, t.radius, c.condFrames, c.parser, v.frameDt); // the generation has its conditioning video's frame interval
+    const gt = signedVelocity(v.frames, v.frameShape, t.radius, c.condFrames, c.parser, v.frameDt);
     const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
     return {
       index: v.index, conditionVelocity: t.velocity, radius: t.radius, generatedVelocity: Number.isFinite(g.velocity) ? g.velocity : null,

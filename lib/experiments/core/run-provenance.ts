@@ -3,7 +3,7 @@
  * written, which commits and backends computed its units, how many models were trained of those
  * planned, and their compute time (from run.json, written by lib/experiments/core/runner.ts).
  */
-import type { UnitRecord } from './runner';
+import type { UnitRecord } from './unit-cache';
 import { detailsMarkdown } from '../../plot/display';
 
 /** The `run` object of a summary (run.json), as far as this module reads it. */

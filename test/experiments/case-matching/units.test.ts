@@ -1,27 +1,40 @@
 import { strict as assert } from 'node:assert';
 import { caseMatchingBase, evalVideos, inBands, scoreGeneration, signedVelocity, truthOf, uniformData } from '../../../lib/experiments/case-matching/units';
 import { makeVideo } from '../../../lib/data/index';
+import { FRAME_DT } from '../../../lib/sim/constants';
 
 describe('experiments/case-matching-units', () => {
   const c = { ...caseMatchingBase('quick'), evalCount: 6 };
+
+  it('velocities use the video\'s own frame interval: a clip simulated at frame stride 5 (half the default) scores its true speed', () => {
+    const cfg = { ...uniformData(c, 'id', 4, [[1.0, 2.5]], 'right'), frameStride: 5 };
+    for (let i = 0; i < 4; i++) {
+      const v = makeVideo(cfg, c.dataSeed, i);
+      assert.equal(v.frameDt, FRAME_DT / 2);
+      const t = truthOf(v);
+      const s = signedVelocity(v.frames, v.frameShape, t.radius, 3, 'alpha', v.frameDt);
+      if (s.steps === 0) continue;
+      assert.ok(Math.abs(s.velocity - t.velocity) < 0.3, `${s.velocity} vs ${t.velocity}`);
+    }
+  });
 
   it('signed velocity from pixels: the true clip gives +v, the clip played backwards −v, an empty clip NaN', () => {
     for (const v of evalVideos(c, [[1.0, 2.5]])) {
       const t = truthOf(v);
       assert.ok(t.velocity >= 1 && t.velocity <= 2.5, String(t.velocity));
-      const fwd = signedVelocity(v.frames, v.frameShape, t.radius, 3, 'alpha');
+      const fwd = signedVelocity(v.frames, v.frameShape, t.radius, 3, 'alpha', FRAME_DT);
       assert.ok(Math.abs(fwd.velocity - t.velocity) < 0.2, `${fwd.velocity} vs ${t.velocity}`);
       assert.ok(fwd.steps >= 2 && fwd.steps <= 4, String(fwd.steps));
       const [T, H, W] = v.frameShape;
       const fb = H * W * 3;
       const rev = new Uint8Array(v.frames.length);
       for (let k = 0; k < T; k++) rev.set(v.frames.subarray((T - 1 - k) * fb, (T - k) * fb), k * fb);
-      const back = signedVelocity(rev, v.frameShape, t.radius, 3, 'alpha');
+      const back = signedVelocity(rev, v.frameShape, t.radius, 3, 'alpha', FRAME_DT);
       assert.ok(back.velocity < -0.8, `reversed clip flips: ${back.velocity}`);
     }
     const v0 = evalVideos(c, [[1.0, 2.5]])[0];
     const white = new Uint8Array(v0.frames.length).fill(255);
-    const none = signedVelocity(white, v0.frameShape, 1, 3, 'alpha');
+    const none = signedVelocity(white, v0.frameShape, 1, 3, 'alpha', FRAME_DT);
     assert.ok(Number.isNaN(none.velocity));
     assert.equal(none.steps, 0);
   });
@@ -35,13 +48,13 @@ describe('experiments/case-matching-units', () => {
     // mirrored ones parse as negative too
     const i = vs.findIndex((v) => v < 0);
     const m = makeVideo(cfg, 0, i);
-    assert.ok(signedVelocity(m.frames, m.frameShape, truthOf(m).radius, 3, 'alpha').velocity < -2);
+    assert.ok(signedVelocity(m.frames, m.frameShape, truthOf(m).radius, 3, 'alpha', FRAME_DT).velocity < -2);
   });
 
   it('ball integrity: true clips are intact; a faded or a vanishing ball is not', () => {
     for (const v of evalVideos(c, [[1.0, 2.5]])) {
       const t = truthOf(v);
-      const s = scoreGeneration(v.frames, v.frameShape, t.radius, 3, 'alpha');
+      const s = scoreGeneration(v.frames, v.frameShape, t.radius, 3, 'alpha', FRAME_DT);
       assert.ok(s.intact, JSON.stringify(s));
       assert.ok(s.minRadiusRatio! > 0.9 && s.maxRadiusRatio! < 1.1, JSON.stringify(s));
     }
@@ -55,13 +68,13 @@ describe('experiments/case-matching-units', () => {
       faded[p + 1] = 255 - Math.round((255 - faded[p + 1]) / 5);
       faded[p + 2] = 255 - Math.round((255 - faded[p + 2]) / 5);
     }
-    const sf = scoreGeneration(faded, v.frameShape, t.radius, 3, 'alpha');
+    const sf = scoreGeneration(faded, v.frameShape, t.radius, 3, 'alpha', FRAME_DT);
     assert.equal(sf.intact, false);
     assert.ok(sf.minRadiusRatio! < 0.5, JSON.stringify(sf));
     // vanished: the last frame blank while the ball was deep inside the view
     const gone = Uint8Array.from(v.frames);
     gone.fill(255, (T - 1) * fb, T * fb);
-    const sg = scoreGeneration(gone, v.frameShape, t.radius, 3, 'alpha');
+    const sg = scoreGeneration(gone, v.frameShape, t.radius, 3, 'alpha', FRAME_DT);
     // the eval draws put this ball deep inside the view in frame T-2 (checked from the truth states: x, radius)
     const xPrev = v.states[(T - 2) * 4];
     assert.ok(xPrev > 2 * t.radius && xPrev < 10 - 2 * t.radius, `fixture: x ${xPrev}, r ${t.radius}`);
