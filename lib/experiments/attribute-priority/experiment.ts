@@ -21,6 +21,8 @@
  * pair's two attributes, null for the others). The summary rows are flat, so the issue's
  * `condition`/`generated`/`kept` objects appear as dotted column names.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../../config/profile';
 import type { Shape } from '../../sim/types';
 import { makeVideo, VideoSample } from '../../data/index';
@@ -32,6 +34,7 @@ import { AttributePriorityConfig, comboData, defaultAttributePriorityConfig } fr
 import { ATTRIBUTES, Attribute, Combo, PAIR_NAMES, pairSpec, PairSpec } from './pairs';
 import { ATTR_EVAL, ATTR_READERS, ATTR_VAE } from './schemas';
 import { ReadersResult, readersUnit, vaeDir, vaeUnit } from './vae-readers';
+import { predictionRows, stackedStrips } from './filmstrips';
 
 export * from './config';
 export * from './pairs';
@@ -186,5 +189,33 @@ export const experiment: Experiment<AttributePriorityConfig> = {
       }
     }
     return rows;
+  },
+  exportArtifacts(c, seeds, results, outDir) {
+    // For each pair, the first seed's examples of each test combination: truth, generated, "A kept", "B kept".
+    const dir = join(outDir, 'examples');
+    rmSync(dir, { recursive: true, force: true });
+    const index: Array<Record<string, string | number | null>> = [];
+    for (const { pair, seed, tag } of cells(c, seeds)) {
+      if (seed !== seeds[0]) continue;
+      const ev = results[`eval/${tag}`] as unknown as AttrEval | undefined;
+      if (!ev) continue;
+      const p = pairSpec(pair);
+      const items = evalVideos(c, p);
+      mkdirSync(dir, { recursive: true });
+      for (const ex of ev.examples.filter((e) => e.split === 'test')) {
+        const it = items.find((x) => x.split === ex.split && x.video.index === ex.index);
+        if (!it) continue;
+        const rec = ev.records.find((r) => r.split === ex.split && r.index === ex.index);
+        const rows = predictionRows(p, ex.combo, it.video, Buffer.from(ex.generated, 'base64'));
+        const file = `${pair}-s${seed}-test${ex.combo}-${ex.index}.png`;
+        writeFileSync(join(dir, file), stackedStrips(rows.map((r) => r.frames), c.frames, c.size));
+        index.push({
+          file, pair, seed, split: ex.split, combo: ex.combo, index: ex.index, rows: rows.map((r) => r.label).join(' | '),
+          condition: rec ? `${rec.condition.color} ${rec.condition.shape} r=${rec.condition.size.toFixed(2)} v=${rec.condition.velocity.toFixed(2)}` : null,
+          generated: rec ? `${rec.generated.color ?? '?'} ${rec.generated.shape ?? '?'} r=${rec.generated.size?.toFixed(2) ?? '?'} v=${rec.generated.velocity?.toFixed(2) ?? '?'}` : null,
+        });
+      }
+    }
+    if (index.length) writeFileSync(join(dir, 'index.json'), JSON.stringify(index, null, 1) + '\n');
   },
 };
