@@ -33,11 +33,11 @@ export interface AttributePriorityConfig {
   /** Clip frames T. Default 8. */
   frames: number;
   /**
-   * Clip side in pixels. quick 32, smoke 16. Measured before choosing (clip-size.ts, 200 clips of
-   * discs and squares per cell): at 16 px the shape reader is right on 97.5% of noise-free clips
-   * (87.5% at r ∈ [0.7, 0.8]) and 73.5–92% with pixel noise σ = 0.1; at 24 px ≥ 98% everywhere; at 32 px
-   * 100% everywhere. 32 px rather than 24: with the 8× frame VAE it gives 4×4 latents, so 1×2×2
-   * patches make the same 32 tokens per clip as id-ood's quick models (24 px would give 3×3 latents).
+   * Clip side in pixels. quick 32, smoke 16. Chosen from the shape reader's disc-vs-square accuracy on
+   * ground-truth clips at 16/24/32 px with pixel noise (clip-size.ts; the `readers` unit records the
+   * table, notebook 04 shows it): 16 px falls below 98% at the paper's smallest radii, 24 and 32 px do
+   * not. 32 px rather than 24: with the 8× frame VAE it gives 4×4 latents, so 1×2×2 patches make the
+   * same 32 tokens per clip as id-ood's quick models (24 px would give 3×3 latents).
    */
   size: number;
   /** Physics steps (0.01 s) per frame, 1–1000. Default 30 (0.3 s, as id-ood's quick uniform). */
