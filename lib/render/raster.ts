@@ -10,6 +10,9 @@
  *   `astype(uint8)`). This is the soft rim over d ∈ [0.985r, r].
  * - Square (shape experiments): hard-edged, axis-aligned, half-side r: inside iff
  *   |Δx| ≤ r and |Δy| ≤ r (the code's inclusive comparisons), no rim.
+ * - Ring (attribute experiments' ring variant): the disc's alpha of the outer radius times one minus
+ *   the disc's alpha of the inner radius (RING_INNER·r), i.e. the same soft rim on both edges,
+ *   supersampled the same way.
  * - Objects are drawn in order, later over earlier; background white.
  *
  * Supersampling (`supersample` S): each pixel averages the shape's alpha over an S×S grid of
@@ -21,7 +24,7 @@
  */
 import { BACKGROUND, colorRgb } from './colors';
 import { WORLD_SIZE } from '../sim/constants';
-import { ObjectInfo, STATE_DIM } from '../sim/types';
+import { ObjectInfo, RING_INNER, STATE_DIM } from '../sim/types';
 import { ConfigError } from '../config/profile';
 
 export interface RenderConfig {
@@ -74,6 +77,7 @@ export function renderFrames(states: Float32Array | Float64Array, objects: Reado
       const o = (t * n + j) * STATE_DIM;
       const obj = objects[j];
       if (obj.shape === 'square') drawSquare(buf, base, size, states[o], states[o + 1], obj.radius, colors[j], offsets);
+      else if (obj.shape === 'ring') drawRing(buf, base, size, states[o], states[o + 1], obj.radius, RING_INNER * obj.radius, colors[j], offsets);
       else drawDisc(buf, base, size, states[o], states[o + 1], obj.radius, colors[j], offsets);
     }
   }
@@ -192,6 +196,48 @@ function drawSquare(buf: Uint8Array, base: number, size: number, x: number, y: n
       const fx = cover(j - cx);
       if (fx === 0) continue;
       blend(buf, base + (i * size + j) * 3, fx * fy, c);
+    }
+  }
+}
+
+/** Annulus of outer radius `radius` and inner radius `inner`: disc alpha(outer) · (1 − disc alpha(inner)), S×S samples per pixel. */
+function drawRing(buf: Uint8Array, base: number, size: number, x: number, y: number, radius: number, inner: number, c: readonly [number, number, number], offs: Float64Array): void {
+  const scale = (size - 1) / WORLD_SIZE;
+  const cx = x * scale;
+  const cy = (WORLD_SIZE - y) * scale;
+  const R = radius * scale;
+  const R2 = R * R;
+  const Ri2 = inner * scale * inner * scale;
+  const invO = 1 / (EDGE * R2);
+  const invI = Ri2 > 0 ? 1 / (EDGE * Ri2) : 0;
+  const s = offs.length;
+  const h = s > 1 ? Math.abs(offs[0]) : 0;
+  const ss = s * s;
+  const alpha = (ex: number, ey: number): number => {
+    const d2 = ex * ex + ey * ey;
+    let o = (R2 - d2) * invO;
+    o = o < 0 ? 0 : o > 1 ? 1 : o;
+    if (o === 0 || Ri2 === 0) return o;
+    let i = (Ri2 - d2) * invI;
+    i = i < 0 ? 0 : i > 1 ? 1 : i;
+    return o * (1 - i);
+  };
+  const r0 = Math.max(0, Math.ceil(cy - R - h));
+  const r1 = Math.min(size - 1, Math.floor(cy + R + h));
+  const c0 = Math.max(0, Math.ceil(cx - R - h));
+  const c1 = Math.min(size - 1, Math.floor(cx + R + h));
+  for (let i = r0; i <= r1; i++) {
+    const dy = i - cy;
+    for (let j = c0; j <= c1; j++) {
+      const dx = j - cx;
+      let a: number;
+      if (s === 1) a = alpha(dx, dy);
+      else {
+        let sum = 0;
+        for (let u = 0; u < s; u++) for (let v = 0; v < s; v++) sum += alpha(dx + offs[v], dy + offs[u]);
+        a = sum / ss;
+      }
+      blend(buf, base + (i * size + j) * 3, a, c);
     }
   }
 }

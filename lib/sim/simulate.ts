@@ -8,7 +8,8 @@
  *   and 0 is what "no friction" in the task means);
  * - restitution threshold 0.01 set per fixture (Box2D 2.4.1 API), equivalent to the paper's
  *   patch of the compile-time `b2_velocityThreshold` (see constants.ts).
- * Squares get a fixed rotation so they stay axis-aligned, as the renderer draws them.
+ * Squares get a fixed rotation so they stay axis-aligned, as the renderer draws them. Rings are
+ * circle bodies of their outer radius (uniform motion only: no contact sees the hole).
  *
  * A fresh b2World is built for every call and destroyed afterwards, with every def, shape and
  * vector freed, so a video depends only on its scene (no state carried between videos) and
@@ -40,7 +41,7 @@ export function validateScene(scene: SceneSpec, frames: number): void {
     if (Math.abs(b.vx) > 100 || Math.abs(b.vy) > 100) {
       throw new ConfigError(`bodies[${j}] speed must be ≤ 100 units/s (Box2D moves at most 2 units per step), got (${b.vx}, ${b.vy})`);
     }
-    if (b.shape !== 'circle' && b.shape !== 'square') throw new ConfigError(`bodies[${j}].shape must be circle or square, got '${b.shape}'`);
+    if (b.shape !== 'circle' && b.shape !== 'square' && b.shape !== 'ring') throw new ConfigError(`bodies[${j}].shape must be circle, square or ring, got '${b.shape}'`);
   });
 }
 
@@ -89,7 +90,7 @@ export function simulate(scene: SceneSpec, frames: number, opts: SimulateOptions
       bodyDef.set_linearVelocity(tmp);
       bodyDef.set_fixedRotation(b.shape === 'square');
       const body = world.CreateBody(bodyDef);
-      if (b.shape === 'circle') {
+      if (b.shape === 'circle' || b.shape === 'ring') { // a ring is a circle body (no contacts in the ring scenes)
         circle.set_m_radius(b.radius);
         fixtureDef.set_shape(circle);
       } else {

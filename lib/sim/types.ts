@@ -4,8 +4,15 @@
  * (world units and units per second, y up).
  */
 
-/** Shapes the renderer can draw: a disc of radius r, or an axis-aligned square of half-side r. */
-export const SHAPES = ['circle', 'square'] as const;
+/**
+ * Shapes the renderer can draw: a disc of radius r, an axis-aligned square of half-side r, or a
+ * ring (annulus) of outer radius r and inner radius RING_INNER·r (the attribute experiments'
+ * ring variant, paper A.5.2; simulated as a circle body of radius r).
+ */
+export const SHAPES = ['circle', 'square', 'ring'] as const;
+
+/** Inner radius of a ring as a fraction of its outer radius (the paper does not state its rings' thickness). */
+export const RING_INNER = 0.5;
 export type Shape = (typeof SHAPES)[number];
 
 /** One rigid body at time 0. */

@@ -6,6 +6,9 @@
  * A file belongs to the longest folder named here that contains it (`sim/phyre` before `sim`).
  * A new experiment folder `experiments/<name>/` gets EXPERIMENT_FOLDER's rule without an entry.
  */
+/** Experiment folders added after the first layering: the registry and the entry points may import them. */
+const NEW_EXPERIMENTS = ['experiments/attribute-priority', 'experiments/template-coverage', 'experiments/collision-holes'];
+
 export const LAYERS: Record<string, string[]> = {
   // foundations
   config: [],
@@ -31,12 +34,15 @@ export const LAYERS: Record<string, string[]> = {
   'experiments/dit': ['config', 'rng', 'runtime', 'sim', 'render', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core'],
   'experiments/id-ood': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit'],
   'experiments/case-matching': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit'],
+  'experiments/attribute-priority': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit'],
+  'experiments/template-coverage': ['config', 'rng', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit'],
+  'experiments/collision-holes': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/case-matching'],
   // lib/experiments/*.ts: the registry (all.ts) and what still sits at the top (see lib/README.md)
-  experiments: ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching'],
+  experiments: ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching', ...NEW_EXPERIMENTS],
   // entry points
-  bench: ['config', 'rng', 'engine', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching', 'experiments'],
+  bench: ['config', 'rng', 'engine', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching', ...NEW_EXPERIMENTS, 'experiments'],
   cluster: ['config', 'runtime', 'experiments/core'],
-  cli: ['config', 'rng', 'engine', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'notebook', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching', 'experiments', 'bench', 'cluster'],
+  cli: ['config', 'rng', 'engine', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'notebook', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching', ...NEW_EXPERIMENTS, 'experiments', 'bench', 'cluster'],
 };
 
 /** The rule of an experiment folder not named in LAYERS (e.g. experiments/template-coverage): anything below the registry. */

@@ -17,7 +17,7 @@ import { checkChromium, checkNode, formatChecks, registerKernel } from '../docto
 import { formatDuration } from '../../runtime/progress';
 
 /** The experiments of the main job, in order. */
-export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap'];
+export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap', 'attribute-priority'];
 
 export const command: CommandSpec = {
   name: 'main',
@@ -63,6 +63,7 @@ export async function planText(names: string[], profile: Profile, budgetMin: num
   const lines = [`main job (profile ${profile}): what is done and what will be computed`];
   let total = 0;
   let unknown = 0;
+  const width = Math.max(16, ...names.map((n) => n.length));
   for (const name of names) {
     const exp = getExperiment(name)!;
     const config = exp.defaultConfig(profile);
@@ -80,7 +81,7 @@ export async function planText(names: string[], profile: Profile, budgetMin: num
       todo.length === 0
         ? 'nothing to compute'
         : `${todo.length} to run, ≈ ${est.seconds !== null ? formatDuration(est.seconds) : '?'}${est.unknown.length ? ` (+${est.unknown.length} units with no recorded time)` : ''}`;
-    lines.push(`  ${name.padEnd(16)} ${plan.length} units: ${plan.length - todo.length} done${shipped ? ` (${shipped} shipped)` : ''}; ${what}`);
+    lines.push(`  ${name.padEnd(width)} ${plan.length} units: ${plan.length - todo.length} done${shipped ? ` (${shipped} shipped)` : ''}; ${what}`);
   }
   if (total > 0 || unknown > 0) {
     lines.push(`  in all ≈ ${formatDuration(total)} of compute${unknown ? ' plus units with no recorded time' : ''} (estimates from recorded unit times on a 2-vCPU machine with the native addon)`);

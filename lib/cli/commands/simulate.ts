@@ -18,6 +18,7 @@ import { writeRunInfo } from '../../runtime/provenance';
 import { Progress } from '../../runtime/progress';
 import { writePhyreVideos } from '../../sim/phyre/export';
 import { checkTemplate } from '../../sim/phyre/templates';
+import { comboClasses, PAIR_NAMES, pairSpec } from '../../experiments/attribute-priority/pairs';
 
 export const command: CommandSpec = {
   name: 'simulate',
@@ -30,11 +31,18 @@ export const command: CommandSpec = {
     '--scenario phyre: the 70 PHYRE-like templates of the paper\'s combinatorial experiment (paper-spec §4).',
     'Video = task 1000<template>:<seed> + action trial; --trials K writes trials 0..K-1 (from --trial).',
     'Frames are 20 physics steps (1/3 s) apart by default (--stride); states.json holds every body.',
+    '',
+    '--scenario attributes: uniform motion of one object with a colour (red/blue), size (radius; square:',
+    'half-side), velocity and shape (circle, square, ring), as in the attribute-priority experiment',
+    '(paper §5.3, paper-spec §6): --pair <name> and --set train|test pick the combinations (video i has',
+    'combination i mod 2); shapes can also be set directly with --data.classes=[...].',
   ].join('\n'),
   order: 20,
   acceptsOverrides: true,
   options: [
-    { name: 'scenario', type: 'string', help: 'which scenario (phyre: the PHYRE-like templates)', choices: [...SCENARIOS, 'phyre'], default: 'uniform' },
+    { name: 'scenario', type: 'string', help: 'which scenario (phyre: the PHYRE-like templates)', choices: [...SCENARIOS, 'phyre', 'attributes'], default: 'uniform' },
+    { name: 'pair', type: 'string', help: `attributes: the pair whose combinations are drawn (${PAIR_NAMES.join(', ')})`, choices: [...PAIR_NAMES], default: 'color-shape' },
+    { name: 'set', type: 'string', help: 'attributes: the pair\'s training or (swapped) test combinations', choices: ['train', 'test'], default: 'test' },
     { name: 'template', type: 'integer', help: 'phyre: template index 0-69 (task id 10000 + index)', min: 0, max: 69, default: 0 },
     { name: 'trials', type: 'integer', help: 'phyre: number of action trials to write', min: 1, max: 1000, default: 1 },
     { name: 'trial', type: 'integer', help: 'phyre: first action trial', min: 0, default: 0 },
@@ -55,6 +63,7 @@ export const command: CommandSpec = {
     'phylab simulate --scenario uniform --split ood --ood-level 2 --count 5 --out /tmp/ood',
     'phylab simulate --scenario uniform --split train --count 20 --size 32 --data.direction=both --out /tmp/flip',
     'phylab simulate --scenario phyre --template 3 --seed 7 --trials 4 --size 128 --out /tmp/phyre --gif --filmstrip',
+    'phylab simulate --scenario attributes --pair ring --set test --count 4 --size 64 --out /tmp/attr --filmstrip',
   ],
   async run(args) {
     const o = args.options;
@@ -71,7 +80,8 @@ export const command: CommandSpec = {
       process.stdout.write(`wrote ${dirs.length} phyre video(s) of task ${10000 + base.template}:${String(base.seed).padStart(3, '0')} (${base.frames} frames of ${base.size}×${base.size}, stride ${base.stride}) to ${out}\n`);
       return;
     }
-    const scenario = parseScenario(String(o.scenario), '--scenario');
+    const attributes = String(o.scenario) === 'attributes';
+    const scenario = attributes ? 'uniform' : parseScenario(String(o.scenario), '--scenario');
     const split = String(o.split) as DatasetConfig['split'];
     const level = Number(o['ood-level']);
     const levels = OOD_LEVELS[scenario].length;
@@ -84,6 +94,12 @@ export const command: CommandSpec = {
       frames: Number(o.frames),
       oodLevel: level,
     };
+    if (attributes) {
+      if (split === 'ood') throw new UsageError('--scenario attributes draws its combinations with --split id or train, not ood');
+      const p = pairSpec(String(o.pair));
+      cfg.classes = comboClasses(String(o.set) === 'train' ? p.train : p.test);
+      cfg.sampling = 'random';
+    }
     const overrides: Record<string, string> = {};
     for (const [k, v] of Object.entries(args.overrides)) {
       if (!k.startsWith('data.')) throw new UsageError(`unknown override --${k}; dataset fields are set as --data.<field>=<value>`);
@@ -113,7 +129,7 @@ export const command: CommandSpec = {
         scenario,
         split,
         frameShape: v.frameShape,
-        frameDt: 0.1,
+        frameDt: v.frameDt,
         params: {
           objects: v.params.scene.objects,
           direction: v.params.scene.direction,

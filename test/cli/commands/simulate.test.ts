@@ -16,6 +16,17 @@ describe('cli: phylab simulate', function () {
   before(() => (dir = mkdtempSync(join(tmpdir(), 'phylab-sim-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('--scenario attributes writes a pair\'s test combinations (ring variant: red rings and blue discs)', () => {
+    const out = join(dir, 'attributes');
+    const r = phylab(['simulate', '--scenario', 'attributes', '--pair', 'ring', '--set', 'test', '--count', '2', '--size', '32', '--frames', '4', '--out', out, '--no-png']);
+    assert.equal(r.status, 0, r.stderr);
+    const objs = ['video-000', 'video-001'].map((v) => JSON.parse(readFileSync(join(out, v, 'states.json'), 'utf8')).frames[0][0]);
+    assert.deepEqual(objs.map((o: { color: string; shape: string }) => `${o.color} ${o.shape}`), ['red ring', 'blue circle']);
+    const bad = phylab(['simulate', '--scenario', 'attributes', '--pair', 'colour-shape', '--out', out]);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /pair/);
+  });
+
   it('writes PNG frames, states.json, a GIF and a filmstrip per video', () => {
     const out = join(dir, 'collision');
     const r = phylab(['simulate', '--scenario', 'collision', '--split', 'id', '--count', '2', '--seed', '1', '--size', '32', '--frames', '12', '--out', out, '--gif', '--filmstrip']);

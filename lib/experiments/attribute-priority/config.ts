@@ -1,0 +1,124 @@
+/**
+ * Settings of experiment `attribute-priority` (lib/experiments/attribute-priority/experiment.ts),
+ * one default per profile, and the dataset configs of its training, test and reader sets.
+ *
+ * quick: 32 px, 8 frames 0.3 s apart, 3 conditioning frames; one frame VAE shared by every model
+ * (8× spatial compression to 4×4 latents, 1×2×2 patches = 32 tokens per clip), trained once on
+ * frames of every attribute combination, as the paper diffuses the latents of one generic
+ * pretrained VAE; `q64` models trained with the best measured recipe (README "Training recipe of
+ * the e2e cell": lr 4e-3, 500 warm-up steps, cosine to 0.05·lr at the last step, batch 32,
+ * EMA 0.999). Every model seed draws its own training videos (data seed = model seed).
+ */
+import type { Profile } from '../../config/profile';
+import { DatasetConfig, defaultDatasetConfig } from '../../data/index';
+import { PROFILE_PRESETS } from '../../model/presets';
+import { defaultVaeConfig, VaeConfig } from '../../model/vae';
+import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
+import { TrainConfig, trainConfigFor } from '../../train/train-config';
+import { Combo, comboClasses, PAIR_NAMES, PAIRS } from './pairs';
+
+/**
+ * quick training steps per model (batch 32), sized to ≈ 3–4 min per model: a 300-step run of this
+ * config at nice 5 on the shared machine (load ≈ 8) took 74 ms per step, so 3000 steps ≈ 3.7 min.
+ */
+export const ATTR_QUICK_STEPS = 3000;
+
+export interface AttributePriorityConfig {
+  /** Pairs to run (pairs.ts PAIR_NAMES, the ring variant 'ring'), in run order. Default all seven. */
+  pairs: string[];
+  /** Model preset (lib/model/presets.ts). quick 'q64', smoke 'tiny'. */
+  preset: string;
+  /** Training videos per model (half per training combination). quick 2048, smoke 16. */
+  dataSize: number;
+  /** Clip frames T. Default 8. */
+  frames: number;
+  /**
+   * Clip side in pixels. quick 32, smoke 16. Chosen from the shape reader's disc-vs-square accuracy on
+   * ground-truth clips at 16/24/32 px with pixel noise (clip-size.ts; the `readers` unit records the
+   * table, notebook 04 shows it): 16 px falls below 98% at the paper's smallest radii, 24 and 32 px do
+   * not. 32 px rather than 24: with the 8× frame VAE it gives 4×4 latents, so 1×2×2 patches make the
+   * same 32 tokens per clip as id-ood's quick models (24 px would give 3×3 latents).
+   */
+  size: number;
+  /** Physics steps (0.01 s) per frame, 1–1000. Default 30 (0.3 s, as id-ood's quick uniform). */
+  frameStride: number;
+  /** Conditioning frames (the paper's 3). */
+  condFrames: number;
+  /** DiT training settings; quick: the best measured recipe (module doc). */
+  train: TrainConfig;
+  /** DiT patch [frames, rows, cols] on the VAE latents. Default [1, 2, 2]. */
+  patch: [number, number, number];
+  /** The shared frame VAE: architecture, training, and videos per combination it learns from. */
+  vae: { model: VaeConfig; train: VaeTrainConfig; videosPerCombo: number };
+  /** Test videos per swapped combination and model. quick 48, smoke 2. */
+  testPerCombo: number;
+  /** Held-out videos per training combination and model (split 'train'). quick 16, smoke 1. */
+  heldOutPerCombo: number;
+  /** Ground-truth clips per combination for the readers' validation. quick 64, smoke 4. */
+  readerPerCombo: number;
+  /** Clips per (size, noise, radius band) of the clip-size measurement (clip-size.ts). quick 100, smoke 4. */
+  clipSizeClips: number;
+  /** DDIM steps when sampling. smoke 4, otherwise 20. */
+  sampleSteps: number;
+  /** Seed of the evaluation and reader videos (the same for every model). Default 1000. */
+  evalSeed: number;
+  /** Tolerance factor: a continuous attribute is kept when |generated − conditioning| ≤ toleranceFactor × the readers' 95th-percentile error on ground truth and VAE reconstructions. Default 3. */
+  toleranceFactor: number;
+  /** Generated clips kept per (pair, seed, test combination) for filmstrips. Default 2 (smoke 1). */
+  examples: number;
+}
+
+export function defaultAttributePriorityConfig(profile: Profile): AttributePriorityConfig {
+  const smoke = profile === 'smoke';
+  const paper = profile === 'paper';
+  const base = trainConfigFor(profile);
+  const train: TrainConfig = smoke
+    ? { ...base, condFrames: [3] }
+    : paper
+      ? { ...base, condFrames: [3] }
+      : { ...base, steps: ATTR_QUICK_STEPS, batchSize: 32, lr: 4e-3, warmupSteps: 500, lrSchedule: 'cosine', minLrRatio: 0.05, emaDecay: 0.999, condFrames: [3], checkpointEvery: 1000 };
+  return {
+    pairs: [...PAIR_NAMES],
+    preset: smoke ? PROFILE_PRESETS.smoke[0] : paper ? 'DiT-B' : 'q64',
+    dataSize: smoke ? 16 : paper ? 300_000 : 2048,
+    frames: paper ? 32 : 8,
+    size: smoke ? 16 : paper ? 128 : 32,
+    frameStride: paper ? 10 : 30,
+    condFrames: 3,
+    train,
+    patch: [1, 2, 2],
+    vae: {
+      model: { ...defaultVaeConfig(), patches: smoke ? [2, 2] : [4, 2], latentChannels: smoke ? 4 : 16 },
+      train: { ...defaultVaeTrainConfig(profile), steps: smoke ? 60 : 12000 },
+      videosPerCombo: smoke ? 4 : 256,
+    },
+    testPerCombo: smoke ? 2 : paper ? 350 : 48,
+    heldOutPerCombo: smoke ? 1 : 16,
+    readerPerCombo: smoke ? 4 : 64,
+    clipSizeClips: smoke ? 4 : 100,
+    sampleSteps: smoke ? 4 : 20,
+    evalSeed: 1000,
+    toleranceFactor: 3,
+    examples: smoke ? 1 : 2,
+  };
+}
+
+/** Uniform-motion dataset of the given combinations (video i has combination i mod K). */
+export function comboData(c: AttributePriorityConfig, combos: ReadonlyArray<Combo>, count: number, split: 'train' | 'id'): DatasetConfig {
+  return {
+    ...defaultDatasetConfig('quick', 'uniform', split),
+    frames: c.frames,
+    size: c.size,
+    frameStride: c.frameStride,
+    count,
+    sampling: 'random',
+    classes: comboClasses(combos),
+  };
+}
+
+/** Every combination of every pair (train and test), deduplicated: what the shared VAE and the readers see. */
+export function allCombos(c: AttributePriorityConfig): Combo[] {
+  const seen = new Map<string, Combo>();
+  for (const p of PAIRS) if (c.pairs.includes(p.name)) for (const k of [...p.train, ...p.test]) seen.set(JSON.stringify(k), k);
+  return [...seen.values()];
+}
