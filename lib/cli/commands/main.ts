@@ -17,7 +17,7 @@ import { checkChromium, checkNode, formatChecks, registerKernel } from '../../ru
 import { formatDuration } from '../progress';
 
 /** The experiments of the main job, in order. */
-export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap'];
+export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap', 'template-coverage'];
 
 export const command: CommandSpec = {
   name: 'main',
