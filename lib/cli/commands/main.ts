@@ -80,7 +80,7 @@ export async function planText(names: string[], profile: Profile, budgetMin: num
       todo.length === 0
         ? 'nothing to compute'
         : `${todo.length} to run, ≈ ${est.seconds !== null ? formatDuration(est.seconds) : '?'}${est.unknown.length ? ` (+${est.unknown.length} units with no recorded time)` : ''}`;
-    lines.push(`  ${name.padEnd(16)} ${plan.length} units: ${plan.length - todo.length} done${shipped ? ` (${shipped} shipped)` : ''}; ${what}`);
+    lines.push(`  ${name.padEnd(Math.max(16, ...names.map((n) => n.length)))} ${plan.length} units: ${plan.length - todo.length} done${shipped ? ` (${shipped} shipped)` : ''}; ${what}`);
   }
   if (total > 0 || unknown > 0) {
     lines.push(`  in all ≈ ${formatDuration(total)} of compute${unknown ? ' plus units with no recorded time' : ''} (estimates from recorded unit times on a 2-vCPU machine with the native addon)`);
