@@ -4,4 +4,5 @@ import { registerExperiment } from './core/registry';
 registerExperiment('id-ood', () => require('./id-ood/experiment').experiment);
 registerExperiment('direction-flip', () => require('./case-matching/direction-flip').experiment);
 registerExperiment('velocity-gap', () => require('./case-matching/velocity-gap').experiment);
+registerExperiment('template-coverage', () => require('./template-coverage/index').experiment);
 registerExperiment('attribute-priority', () => require('./attribute-priority/experiment').experiment);

@@ -17,6 +17,7 @@ const notebooks = readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
 const MUST_SHOW: Record<string, string[]> = {
   '00-tour.ipynb': ['image/png', 'text/html', 'application/vnd.plotly.v1+json', 'text/markdown'],
   '01-id-vs-ood-scaling.ipynb': ['application/vnd.plotly.v1+json', 'text/html', 'image/png', 'text/markdown'],
+  '02-template-coverage.ipynb': ['application/vnd.plotly.v1+json', 'text/html', 'image/png', 'text/markdown'],
   '03-case-matching.ipynb': ['application/vnd.plotly.v1+json', 'text/html', 'image/png', 'text/markdown'],
   '04-attribute-priority.ipynb': ['application/vnd.plotly.v1+json', 'text/html', 'image/png', 'text/markdown'],
 };
