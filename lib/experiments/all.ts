@@ -4,3 +4,4 @@ import { registerExperiment } from './registry';
 registerExperiment('id-ood', () => require('./id-ood').experiment);
 registerExperiment('direction-flip', () => require('./direction-flip').experiment);
 registerExperiment('velocity-gap', () => require('./velocity-gap').experiment);
+registerExperiment('collision-holes', () => require('./collision-holes/experiment').experiment);
