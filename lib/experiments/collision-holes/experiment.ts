@@ -29,6 +29,9 @@ import { CollisionHolesConfig, defaultCollisionHolesConfig } from './config';
 import { collisionData, evalGrid, gridRecords, gridVideo, GridRecord } from './eval';
 import { checkSets, datasetHoles, regionOf, trainingHull } from './sets';
 import type { HoleRow } from './verdict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gridCaption, holeRows, holesFigure, holesReportMarkdown } from './report';
 
 const num = (nullable = false): Schema => ({ kind: 'number', nullable });
 /** What an eval unit returns. */
@@ -116,5 +119,12 @@ export const experiment: Experiment<CollisionHolesConfig> = {
       }
     }
     return rows;
+  },
+  /** Writes `report.md` (verdict, hull, error maps) and `fig6.plotly.json` (heat maps with the hull) next to the summary. */
+  exportArtifacts(c, seeds, results, outDir) {
+    const rows = holeRows(experiment.summarize(c, seeds, results));
+    if (rows.length === 0) return;
+    writeFileSync(join(outDir, 'report.md'), `# collision-holes\n\nGrid: ${gridCaption(c)}; preset ${c.preset}, ${c.dataSize} training videos per set.\n\n${holesReportMarkdown(rows)}\n`);
+    writeFileSync(join(outDir, 'fig6.plotly.json'), JSON.stringify(holesFigure(rows)));
   },
 };

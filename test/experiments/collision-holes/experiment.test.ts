@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { experiment } from '../../../lib/experiments/collision-holes/experiment';
@@ -56,6 +56,8 @@ describe('experiments/collision-holes', function () {
       const r2 = await runExperiment(experiment, c, opts);
       assert.ok(r2.units.every((u) => u.cached));
       assert.deepEqual(r2.rows, r1.rows);
+      assert.match(readFileSync(join(dir, 'out', 'report.md'), 'utf8'), /### square: \*\*incomplete\*\* \(1 seed\(s\)\)/);
+      assert.ok(existsSync(join(dir, 'out', 'fig6.plotly.json')));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
