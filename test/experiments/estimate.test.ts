@@ -41,3 +41,12 @@ describe('experiments/estimate', () => {
     assert.deepEqual(estimateSeconds([], rates), { seconds: null, unknown: [] });
   });
 });
+
+describe('experiments/estimate withFallbackRates', () => {
+  it("keeps an experiment's own rates and borrows the missing kinds", async () => {
+    const { withFallbackRates } = await import('../../lib/experiments/estimate');
+    const r = withFallbackRates(new Map([['eval', 2]]), new Map([['train', 0.5], ['eval', 9]]));
+    const { strict: assert } = await import('node:assert');
+    assert.deepEqual([...r].sort(), [['eval', 2], ['train', 0.5]]);
+  });
+});
