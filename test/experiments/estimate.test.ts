@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { estimateSeconds, secondsPerCost, unitKind } from '../../lib/experiments/estimate';
+import { estimateSeconds, secondsPerCost, unitKind, withFallbackRates } from '../../lib/experiments/estimate';
 
 describe('experiments/estimate', () => {
   const plan = [
@@ -43,10 +43,8 @@ describe('experiments/estimate', () => {
 });
 
 describe('experiments/estimate withFallbackRates', () => {
-  it("keeps an experiment's own rates and borrows the missing kinds", async () => {
-    const { withFallbackRates } = await import('../../lib/experiments/estimate');
+  it("keeps an experiment's own rates and borrows the missing kinds", () => {
     const r = withFallbackRates(new Map([['eval', 2]]), new Map([['train', 0.5], ['eval', 9]]));
-    const { strict: assert } = await import('node:assert');
     assert.deepEqual([...r].sort(), [['eval', 2], ['train', 0.5]]);
   });
 });
