@@ -18,9 +18,9 @@ export interface CollisionHolesConfig extends ClipSettings {
   dataSize: number;
   /** Physics steps per frame: id-ood's collision stride at quick (15, QUICK_FRAME_STRIDE), else 10 (the paper's 0.1 s). */
   frameStride: number;
-  /** Evaluation v1 axis: [lo, hi, points]. paper [0, 4.5, 21]; quick [0, 4.5, 7]; smoke [0, 4.5, 3]. */
+  /** Evaluation v1 axis: [lo, hi, points]. paper [0, 4.5, 21]; quick [0, 4.5, 10] (step 0.5, so v1 = 1 is a training column of the half set); smoke [0, 4.5, 3]. */
   evalV1: [number, number, number];
-  /** Evaluation v2 axis: [lo, hi, points]. paper [1, 4, 13]; quick [1, 4, 5]; smoke [1, 4, 2]. */
+  /** Evaluation v2 axis: [lo, hi, points]. paper [1, 4, 13]; quick [1, 4, 7] (step 0.5); smoke [1, 4, 2]. */
   evalV2: [number, number, number];
   /** Evaluation radii per ball: [lo, hi, points], r1 and r2 both on it. paper [0.5, 1.5, 5]; quick [0.5, 1.5, 2]; smoke [1, 1, 1]. */
   evalRadius: [number, number, number];
@@ -37,8 +37,8 @@ export function defaultCollisionHolesConfig(profile: Profile): CollisionHolesCon
     trainingSets: ['square', 'half'],
     dataSize: profile === 'smoke' ? 32 : quick ? 4096 : 200_000,
     frameStride: quick ? QUICK_FRAME_STRIDE.collision : STRIDE,
-    evalV1: profile === 'paper' ? [0, 4.5, 21] : quick ? [0, 4.5, 7] : [0, 4.5, 3],
-    evalV2: profile === 'paper' ? [1, 4, 13] : quick ? [1, 4, 5] : [1, 4, 2],
+    evalV1: profile === 'paper' ? [0, 4.5, 21] : quick ? [0, 4.5, 10] : [0, 4.5, 3],
+    evalV2: profile === 'paper' ? [1, 4, 13] : quick ? [1, 4, 7] : [1, 4, 2],
     evalRadius: profile === 'paper' ? [0.5, 1.5, 5] : quick ? [0.5, 1.5, 2] : [1, 1, 1],
   };
 }

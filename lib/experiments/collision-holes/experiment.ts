@@ -15,7 +15,7 @@
  *
  * Training recipe at quick scale: the best measured one (README "Training recipe of the e2e
  * cell"), id-ood's collision clip (16 px, 8 frames, stride 15). Deviations at quick scale: 4096
- * training videos per set (paper: a subset of 1.6M), grid 7 v1 × 5 v2 × 2 × 2 radii (paper
+ * training videos per set (paper: a subset of 1.6M), grid 10 v1 × 7 v2 × 2 × 2 radii (paper
  * 21 × 13 × 5 × 5).
  */
 import { PRESET_NAMES } from '../../model/presets';

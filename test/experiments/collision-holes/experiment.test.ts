@@ -30,7 +30,7 @@ describe('experiments/collision-holes', function () {
     assert.equal(key('train/half/q64/s1').data.frameStride, 15);
     const t = key('train/half/q64/s1').train;
     assert.deepEqual([t.lr, t.warmupSteps, t.lrSchedule, t.minLrRatio, t.batchSize, t.emaDecay], [4e-3, 500, 'cosine', 0.05, 32, 0.999]);
-    assert.equal(evalGrid(c).length, 7 * 5 * 2 * 2);
+    assert.equal(evalGrid(c).length, 10 * 7 * 2 * 2);
     assert.equal(evalGrid(defaultCollisionHolesConfig('paper')).length, 6825);
   });
 

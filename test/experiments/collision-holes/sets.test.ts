@@ -47,4 +47,16 @@ describe('experiments/collision-holes/sets', () => {
       }
     }
   });
+
+  it('the quick grid has training, hole and outside cells for both sets (else every verdict would be incomplete)', () => {
+    const c = defaultCollisionHolesConfig('quick');
+    const count = (set: string) => {
+      const hull = trainingHull(set);
+      const n = { train: 0, hole: 0, outside: 0 };
+      for (const v1 of axis(c.evalV1)) for (const v2 of axis(c.evalV2)) n[regionOf(set, hull, v1, v2)]++;
+      return n;
+    };
+    assert.deepEqual(count('square'), { train: 40, hole: 9, outside: 21 });
+    assert.deepEqual(count('half'), { train: 13, hole: 15, outside: 42 });
+  });
 });
