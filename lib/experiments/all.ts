@@ -6,3 +6,4 @@ registerExperiment('direction-flip', () => require('./case-matching/direction-fl
 registerExperiment('velocity-gap', () => require('./case-matching/velocity-gap').experiment);
 registerExperiment('template-coverage', () => require('./template-coverage/index').experiment);
 registerExperiment('attribute-priority', () => require('./attribute-priority/experiment').experiment);
+registerExperiment('collision-holes', () => require('./collision-holes/experiment').experiment);

@@ -36,7 +36,7 @@ export const LAYERS: Record<string, string[]> = {
   'experiments/case-matching': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit'],
   'experiments/attribute-priority': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit'],
   'experiments/template-coverage': ['config', 'rng', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit'],
-  'experiments/collision-holes': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/case-matching'],
+  'experiments/collision-holes': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching'],
   // lib/experiments/*.ts: the registry (all.ts) and what still sits at the top (see lib/README.md)
   experiments: ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching', ...NEW_EXPERIMENTS],
   // entry points

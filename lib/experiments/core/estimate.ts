@@ -55,3 +55,16 @@ export function estimateSeconds(todo: ReadonlyArray<Pick<Unit, 'id' | 'cost'>>, 
   }
   return { seconds: any ? seconds : null, unknown };
 }
+
+/**
+ * Rates for an experiment with no finished unit of a kind yet (e.g. a new one, `collision-holes`):
+ * its own rates where it has them, else those of `fallback` (e.g. another experiment's recorded
+ * units of the same kind). Sound where the kinds share a cost formula: every DiT `train` unit's cost
+ * is dit-units.ts `trainCost` (steps × batch × preset width), every case-matching-style `eval` cost
+ * is sampleSteps × videos × 0.2.
+ */
+export function withFallbackRates(own: ReadonlyMap<string, number>, fallback: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map(fallback);
+  for (const [k, v] of own) out.set(k, v);
+  return out;
+}

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { estimateSeconds, secondsPerCost, unitKind } from '../../../lib/experiments/core/estimate';
+import { estimateSeconds, secondsPerCost, unitKind, withFallbackRates } from '../../../lib/experiments/core/estimate';
 
 describe('experiments/estimate', () => {
   const plan = [
@@ -39,5 +39,12 @@ describe('experiments/estimate', () => {
     assert.deepEqual(e.unknown, ['vae/a']);
     assert.deepEqual(estimateSeconds([{ id: 'vae/a', cost: 10 }], rates), { seconds: null, unknown: ['vae/a'] });
     assert.deepEqual(estimateSeconds([], rates), { seconds: null, unknown: [] });
+  });
+});
+
+describe('experiments/estimate withFallbackRates', () => {
+  it("keeps an experiment's own rates and borrows the missing kinds", () => {
+    const r = withFallbackRates(new Map([['eval', 2]]), new Map([['train', 0.5], ['eval', 9]]));
+    assert.deepEqual([...r].sort(), [['eval', 2], ['train', 0.5]]);
   });
 });
