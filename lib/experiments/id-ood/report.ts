@@ -7,12 +7,17 @@ import type { Json, Row } from '../core/experiment';
 import { meanCi } from '../core/intervals';
 import { PAPER_FIG3 } from './paper-numbers';
 import type { IdOodConfig } from './config';
-import type { SetScore } from './eval';
+import { SET_SCORES } from './eval';
+import { resultOf } from '../core/unit-results';
+import { ID_RANGES } from '../../data/ranges';
 import { resolvedPatch } from './config';
 import { SCENARIOS, type Scenario } from '../../sim/scenes';
 import { comparePresets, getPreset } from '../../model/presets';
 import { vaeFactor } from '../../model/vae';
 import { DT, WORLD_SIZE } from '../../sim/constants';
+
+/** The ID speed range of uniform motion and the parabola (data/ranges.ts), shaded in the speed-response view. */
+const ID_SPEED: [number, number] = [ID_RANGES.uniform.velocity[0][0], ID_RANGES.uniform.velocity[ID_RANGES.uniform.velocity.length - 1][1]];
 
 /** One (scenario, model, dataSize, group) cell over seeds. group: 'id', 'ood' (all levels) or a set name. */
 export interface Cell {
@@ -406,7 +411,7 @@ export function speedResponses(c: IdOodConfig, seeds: number[], results: Record<
     const pick = withSeeds.find((k) => k.seeds.length === most)!;
     const points: SpeedPoint[] = [];
     for (const seed of pick.seeds) {
-      const ev = results[`eval/${scenario}/${pick.model}/n${pick.n}/s${seed}`] as unknown as Record<string, SetScore>;
+      const ev = resultOf(results, `eval/${scenario}/${pick.model}/n${pick.n}/s${seed}`, SET_SCORES)!;
       for (const [set, s] of Object.entries(ev)) {
         if (!speedSets(set) || !Array.isArray(s.videos)) continue; // eval results before per-video records have none
         for (const v of s.videos) {
@@ -422,7 +427,7 @@ export function speedResponses(c: IdOodConfig, seeds: number[], results: Record<
 
 /** Generated vs true speed, one panel per scenario, the ID speed range shaded (uniform, parabola: x-velocity 1–4 u/s). */
 export function speedResponseFigure(responses: SpeedResponse[], opts: { idSpeed?: [number, number]; title?: string } = {}): Figure {
-  const [lo, hi] = opts.idSpeed ?? [1, 4];
+  const [lo, hi] = opts.idSpeed ?? ID_SPEED;
   const colors: Record<string, string> = { id: '#0072B2' };
   const others = ['#D55E00', '#CC79A7', '#E69F00', '#56B4E9', '#009E73'];
   // One colour per set name across all panels (ood-v in one scenario and ood-v1 in another are different sets).
@@ -457,7 +462,7 @@ export interface SpeedPull {
   insideShare: number;
 }
 
-export function speedPulls(responses: SpeedResponse[], idSpeed: [number, number] = [1, 4]): SpeedPull[] {
+export function speedPulls(responses: SpeedResponse[], idSpeed: [number, number] = ID_SPEED): SpeedPull[] {
   const [lo, hi] = idSpeed;
   const out: SpeedPull[] = [];
   for (const r of responses) {
@@ -473,7 +478,7 @@ export function speedPulls(responses: SpeedResponse[], idSpeed: [number, number]
 }
 
 /** One line per scenario and side: where out-of-range speeds go. */
-export function speedPullMarkdown(pulls: SpeedPull[], idSpeed: [number, number] = [1, 4]): string {
+export function speedPullMarkdown(pulls: SpeedPull[], idSpeed: [number, number] = ID_SPEED): string {
   if (pulls.length === 0) return '_No speed-OOD generations with per-video records yet._';
   return pulls
     .map((p) => `- **${p.scenario}**, ${p.n} condition${p.n === 1 ? '' : 's'} ${p.side} the training speeds (${idSpeed[0]}–${idSpeed[1]} u/s): true mean ${p.meanTrue.toFixed(2)} u/s, generated mean ${p.meanGenerated.toFixed(2)} u/s; ${(100 * p.insideShare).toFixed(0)}% of the generations move at a training speed (±0.25).`)
