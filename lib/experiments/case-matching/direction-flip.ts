@@ -7,21 +7,24 @@
  * low speeds up toward the training range; Set-2 sometimes reverses the ball (v ≈ −2 to −3) at
  * the lowest speeds, because a mirrored fast training video is "closer" to a slow rightward one.
  *
- * Units (cached, resumable): `train/<set>/<preset>/s<seed>` and `eval/<set>/<preset>/s<seed>`
- * (depends on its train unit). Order: both sets for the first seed, then the next seed.
- * Rows (one per evaluated video): set, direction, seed, index, conditionVelocity,
+ * Units (cached, resumable): `vae/uniform` (latent 'vae': the frame VAE, ./vae.ts),
+ * `train/<set>/<preset>/s<seed>`, `eval/<set>/<preset>/s<seed>` (the test speeds) and
+ * `base/<set>/<preset>/s<seed>` (the baseline: held-out videos at the training speeds 2.5–4 u/s,
+ * moving right; both depend on the train unit). Order: every set for the first seed, then the next.
+ * Rows (one per evaluated video): set, evalSet ('test' | 'baseline'), direction, seed, index, conditionVelocity,
  * generatedVelocity (signed; null = ball not found), truthVelocity (parser on the true video),
  * radius, steps, flipped (generatedVelocity < −flipThreshold).
  *
  * Deviations at `quick` scale: 16 px, 8-frame clips (4 velocity steps after 3 conditioning
  * frames), 4096 training videos (the paper's set size is not stated; its code builds 300K),
- * 6000 steps; the coverage-weighted parser (floor ≈ 0.04 u/s at 16 px).
+ * 6000 steps with the best measured recipe on frame-VAE latents (since 2026-12-05; before: pixels,
+ * constant lr 1e-3); the coverage-weighted parser (floor ≈ 0.04 u/s at 16 px).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, Profile } from '../../config/profile';
 import type { Band } from '../../data/bands';
-import { CaseMatchingBase, caseMatchingBase, EvalRecord, caseUnits, truthOverGenerated, uniformData } from './units';
+import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVae, EvalRecord, truthOverGenerated, uniformData } from './units';
 import { toB64 } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { validateCaseMatchingBase } from './validate';
@@ -29,14 +32,20 @@ import { resultKind, resultOf } from '../core/unit-results';
 import { CASE_EVAL } from '../core/unit-schemas';
 import { checkBands, checkInt } from '../dit/settings-checks';
 
-/** The two training sets of paper-spec §5.3 and their directions. */
-export const FLIP_SETS: Readonly<Record<string, 'right' | 'both'>> = { 'Set-1': 'right', 'Set-2': 'both' };
+/**
+ * The training sets and their directions: the two of paper-spec §5.3, and `control` (issue #21): both
+ * directions over `controlVelocity` (1–4 u/s), which includes the test speeds, so it should neither
+ * flip nor pull low speeds up.
+ */
+export const FLIP_SETS: Readonly<Record<string, 'right' | 'both'>> = { 'Set-1': 'right', 'Set-2': 'both', control: 'both' };
 
 export interface DirectionFlipConfig extends CaseMatchingBase {
   /** Training sets to run, from FLIP_SETS. Default ['Set-1', 'Set-2']. */
   sets: string[];
-  /** Training speed bands (u/s). Default [[2.5, 4.0]]. */
+  /** Training speed bands of Set-1 and Set-2 (u/s). Default [[2.5, 4.0]]. */
   trainVelocity: Band[];
+  /** Training speed bands of the control set (u/s, both directions). Default [[1.0, 4.0]]. */
+  controlVelocity: Band[];
   /** Conditioning speed bands of the test (u/s, moving right). Default [[1.0, 2.5]]. */
   testVelocity: Band[];
   /** A generation counts as flipped when its signed velocity is below −flipThreshold (u/s). Default 0.5 (≫ the parser floor). */
@@ -48,8 +57,9 @@ export interface DirectionFlipConfig extends CaseMatchingBase {
 export function defaultDirectionFlipConfig(profile: Profile): DirectionFlipConfig {
   return {
     ...caseMatchingBase(profile),
-    sets: ['Set-1', 'Set-2'],
+    sets: ['Set-1', 'Set-2', 'control'],
     trainVelocity: [[2.5, 4.0]],
+    controlVelocity: [[1.0, 4.0]],
     testVelocity: [[1.0, 2.5]],
     flipThreshold: 0.5,
     examples: profile === 'smoke' ? 1 : 3,
@@ -60,6 +70,11 @@ function checkSets(c: DirectionFlipConfig): void {
   if (!Array.isArray(c.sets) || c.sets.length === 0) throw new ConfigError(`sets must list at least one of ${Object.keys(FLIP_SETS).join(', ')}`);
   for (const s of c.sets) if (!(s in FLIP_SETS)) throw new ConfigError(`sets: unknown set '${s}'; allowed: ${Object.keys(FLIP_SETS).join(', ')}`);
   if (!(c.flipThreshold >= 0)) throw new ConfigError(`flipThreshold must be ≥ 0 (u/s), got ${c.flipThreshold}`);
+}
+
+/** The training speed bands of a set. */
+export function trainBands(c: DirectionFlipConfig, set: string): Band[] {
+  return set === 'control' ? c.controlVelocity : c.trainVelocity;
 }
 
 /** (set, seed) cells in run order: every set for the first seed, then the next seed. */
@@ -93,20 +108,25 @@ export const experiment: Experiment<DirectionFlipConfig> = {
     validateCaseMatchingBase(c, seeds);
     checkSets(c);
     checkBands('trainVelocity', c.trainVelocity);
+    checkBands('controlVelocity', c.controlVelocity);
     checkBands('testVelocity', c.testVelocity);
     checkInt('examples', c.examples, 0, c.evalCount);
   },
   choices: { parser: ['alpha', 'mask'] },
   plan(c, seeds) {
     checkSets(c);
-    const units: Unit[] = [];
+    const vae = caseVae(c, 'case-vae-v1');
+    const units: Unit[] = vae ? [vae] : [];
     for (const { set, seed, tag } of cells(c, seeds)) {
-      const data = uniformData(c, 'train', c.dataSize, c.trainVelocity, FLIP_SETS[set]);
+      const data = uniformData(c, 'train', c.dataSize, trainBands(c, set), FLIP_SETS[set]);
       units.push(...caseUnits(c, {
         tag,
-        versions: { train: 'direction-flip-train-v1', eval: 'direction-flip-eval-v3' },
+        versions: { train: 'direction-flip-train-v2', eval: 'direction-flip-eval-v4' },
         data,
         seed,
+        vae,
+        // the baseline: held-out videos at the Set-1/Set-2 training speeds (moving right), for every set
+        baseline: { velocity: c.trainVelocity, version: 'direction-flip-base-v1' },
         evalKey: { sampleSteps: c.sampleSteps, evalCount: c.evalCount, testVelocity: c.testVelocity, condFrames: c.condFrames, parser: c.parser, flipThreshold: c.flipThreshold, examples: c.examples },
         evalVelocity: c.testVelocity,
         evaluate: (videos, gen, recs): FlipEval => {
@@ -135,10 +155,14 @@ export const experiment: Experiment<DirectionFlipConfig> = {
     const rows: Row[] = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
       const ev = resultOf(results, `eval/${tag}`, FLIP_EVAL);
-      if (!ev) continue;
-      for (const r of ev.videos) {
+      const base = resultOf(results, `base/${tag}`, CASE_EVAL_RESULT);
+      const evaluated: Array<[string, EvalRecord[]]> = [];
+      if (ev) evaluated.push(['test', ev.videos]);
+      if (base) evaluated.push(['baseline', base.videos]);
+      for (const [evalSet, videos] of evaluated) for (const r of videos) {
         rows.push({
           set,
+          evalSet,
           direction: FLIP_SETS[set],
           seed,
           index: r.index,

@@ -28,10 +28,14 @@ import { parseVideo, defaultParserConfig, ParserConfig } from '../../metrics/par
 import { encodePng, filmstrip } from '../../render/png';
 import { WORLD_SIZE } from '../../sim/constants';
 import { PROFILE_PRESETS } from '../../model/presets';
+import { defaultVaeConfig, VaeConfig } from '../../model/vae';
+import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
 import { clipSettings, ClipSettings } from '../dit/clip-settings';
+import { bestRecipe } from '../dit/recipe';
 import { trainUnit, withTrainedModel } from '../dit/dit-units';
 import type { Json, Unit } from '../core/experiment';
 import { CASE_EVAL } from '../core/unit-schemas';
+import { caseVaeUnit, CASE_VAE_STEPS, CASE_VAE_CHANNELS, vaeWeightsDir, VelocityFloor } from './vae';
 import { JsonCompatible, resultKind, toJson } from '../core/unit-results';
 
 /** The settings both case-matching experiments share (each adds its own sets). */
@@ -42,16 +46,34 @@ export interface CaseMatchingBase extends ClipSettings {
   dataSize: number;
   /** Conditioning videos evaluated per trained model. quick 128, smoke 8. */
   evalCount: number;
+  /**
+   * What the models diffuse. 'vae' (smoke and quick, since 2026-12-05): the latents of a frame VAE
+   * trained once per experiment (unit `vae/uniform`, ./vae.ts), with 1×2×2 patches on its 4×4
+   * latents (32 tokens), as id-ood does; 'pixel' (paper profile, and the shipped results before
+   * 2026-12-05): the pixels with the preset's patch (128 tokens at 16 px). id-ood measured (q64,
+   * 4096 uniform videos, 6000 steps): pixels ID 0.41 u/s in 15 min, VAE latents 0.17 u/s in 5 min.
+   */
+  latent: 'pixel' | 'vae';
+  /** The frame VAE (latent 'vae'): architecture (8 latent channels, spatial factor 4) and training (quick 30000 steps, smoke 60). */
+  vae: { model: VaeConfig; train: VaeTrainConfig };
 }
+
+/** The DiT patch on VAE latents: 1×2×2 on 4×4 latent frames (32 tokens for 8 frames). */
+export const CASE_VAE_PATCH: [number, number, number] = [1, 2, 2];
 
 /** Settings of a profile shared by both case-matching experiments (quick: like id-ood's clip and q64). */
 export function caseMatchingBase(profile: Profile): CaseMatchingBase {
   const quick = profile === 'quick';
+  const clip = clipSettings(profile, 3);
   return {
     preset: quick ? 'q64' : profile === 'paper' ? 'DiT-B' : PROFILE_PRESETS.smoke[0],
     dataSize: profile === 'smoke' ? 32 : quick ? 4096 : 300_000,
-    ...clipSettings(profile, 3),
+    ...clip,
+    // quick: the best measured recipe (lib/experiments/dit/recipe.ts) over the shared step count
+    train: quick ? bestRecipe(clip.train, clip.train.steps) : clip.train,
     evalCount: profile === 'smoke' ? 8 : quick ? 128 : 1000,
+    latent: profile === 'paper' ? 'pixel' : 'vae',
+    vae: { model: { ...defaultVaeConfig(), latentChannels: CASE_VAE_CHANNELS }, train: { ...defaultVaeTrainConfig(profile), steps: profile === 'smoke' ? 60 : CASE_VAE_STEPS } },
   };
 }
 
@@ -130,9 +152,10 @@ export function evalCost(c: CaseMatchingBase): number {
   return c.sampleSteps * c.evalCount * 0.2;
 }
 
-/** What a train unit's result depends on. */
-export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number): Json {
-  return { preset: c.preset, seed, dataSeed: c.dataSeed, data: toJson(data), train: toJson({ ...c.train, condFrames: [c.condFrames] }) };
+/** What a train unit's result depends on (the VAE unit's identity when it diffuses latents). */
+export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number, vae?: Unit): Json {
+  const base: { [k: string]: Json } = { preset: c.preset, seed, dataSeed: c.dataSeed, data: toJson(data), train: toJson({ ...c.train, condFrames: [c.condFrames] }) };
+  return vae ? { ...base, patch: CASE_VAE_PATCH, vae: { key: vae.key, version: vae.version } } : base;
 }
 
 /** What a case-matching cell needs to build its train and eval units. */
@@ -150,6 +173,10 @@ export interface CaseCell<R> {
   evalVelocity: Band[];
   /** Turns the evaluation videos, their generations and records into the eval unit's result. */
   evaluate: (videos: VideoSample[], gen: Uint8Array[], records: EvalRecord[]) => R & JsonCompatible<R>;
+  /** The frame VAE unit the model diffuses the latents of (latent 'vae'); absent: pixels. */
+  vae?: Unit;
+  /** A second evaluation `base/<tag>` on conditioning speeds `velocity` (e.g. held-out videos at the training speeds), version `version`. Default none. */
+  baseline?: { velocity: Band[]; version: string };
 }
 
 /**
@@ -158,8 +185,14 @@ export interface CaseCell<R> {
  * their signed velocities (generations kept in `<eval dir>/generated.u8`).
  */
 export function caseUnits<R>(c: CaseMatchingBase, cell: CaseCell<R>): Unit[] {
-  const key = trainKey(c, cell.data, cell.seed);
-  const train = trainUnit({ id: `train/${cell.tag}`, key, version: cell.versions.train, preset: c.preset, seed: cell.seed, data: cell.data, dataSeed: c.dataSeed, train: { ...c.train, condFrames: [c.condFrames] } });
+  const vae = cell.vae;
+  const key = trainKey(c, cell.data, cell.seed, vae);
+  const train = trainUnit({
+    id: `train/${cell.tag}`, key, version: cell.versions.train, preset: c.preset, seed: cell.seed, data: cell.data, dataSeed: c.dataSeed, train: { ...c.train, condFrames: [c.condFrames] },
+    model: vae ? { patch: CASE_VAE_PATCH } : undefined,
+    deps: vae ? [vae.id] : undefined,
+    autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeWeightsDir(ctx.depDirs[vae.id]) }) : undefined,
+  });
   const evaluation: Unit = {
     id: `eval/${cell.tag}`,
     key: { train: key, ...cell.evalKey },
@@ -174,7 +207,56 @@ export function caseUnits<R>(c: CaseMatchingBase, cell: CaseCell<R>): Unit[] {
       return toJson<R>(cell.evaluate(videos, gen, evalRecords(c, videos, gen)));
     },
   };
-  return [train, evaluation];
+  if (!cell.baseline) return [train, evaluation];
+  const b = cell.baseline;
+  const baseline: Unit = {
+    id: `base/${cell.tag}`,
+    key: { train: key, sampleSteps: c.sampleSteps, evalCount: c.evalCount, velocity: b.velocity, condFrames: c.condFrames, parser: c.parser },
+    version: b.version,
+    deps: [train.id],
+    cost: evalCost(c),
+    schema: CASE_EVAL,
+    run: async (ctx) => {
+      ctx.progress.status(`sampling ${cell.tag} at its training speeds`);
+      const videos = evalVideos(c, b.velocity);
+      const gen = await generate(c, ctx.depDirs[train.id], videos, cell.seed, ctx.dir);
+      return toJson({ videos: evalRecords(c, videos, gen) });
+    },
+  };
+  return [train, evaluation, baseline];
+}
+
+/** Speeds of the frame VAE's training videos and of its floor videos (u/s): every speed the case-matching sets train or test on (velocity-gap tests 0.5–4.5). */
+export const CASE_VAE_VELOCITY: Band[] = [[0.5, 4.5]];
+
+/** The parser's signed-velocity error of `clips` against their videos' true velocity (generated frames t ≥ condFrames). */
+export function velocityFloor(c: CaseMatchingBase, videos: VideoSample[], clips: Uint8Array[]): VelocityFloor {
+  let sum = 0;
+  let n = 0;
+  videos.forEach((v, i) => {
+    const t = truthOf(v);
+    const s = signedVelocity(clips[i], v.frameShape, t.radius, c.condFrames, c.parser, v.frameDt);
+    if (Number.isFinite(s.velocity)) {
+      sum += Math.abs(s.velocity - t.velocity);
+      n++;
+    }
+  });
+  return { error: n > 0 ? sum / n : null, n };
+}
+
+/** The frame VAE unit `vae/uniform` of a case-matching experiment (latent 'vae'), else undefined. */
+export function caseVae(c: CaseMatchingBase, version: string): Unit | undefined {
+  if (c.latent !== 'vae') return undefined;
+  const data = uniformData(c, 'train', c.dataSize, CASE_VAE_VELOCITY, 'both');
+  return caseVaeUnit({
+    key: { data: toJson(data), dataSeed: c.dataSeed, vae: toJson(c.vae), evalCount: c.evalCount, condFrames: c.condFrames, parser: c.parser },
+    version,
+    data,
+    dataSeed: c.dataSeed,
+    vae: c.vae,
+    evalVideos: () => evalVideos(c, CASE_VAE_VELOCITY),
+    floor: (videos, clips) => velocityFloor(c, videos, clips),
+  });
 }
 
 /**

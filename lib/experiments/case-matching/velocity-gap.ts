@@ -19,7 +19,7 @@
  */
 import { ConfigError, Profile } from '../../config/profile';
 import type { Band } from '../../data/bands';
-import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, inBands, uniformData } from './units';
+import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVae, inBands, uniformData } from './units';
 import { resultOf } from '../core/unit-results';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { validateCaseMatchingBase } from './validate';
@@ -81,14 +81,16 @@ export const experiment: Experiment<VelocityGapConfig> = {
   choices: { parser: ['alpha', 'mask'] },
   plan(c, seeds) {
     checkSets(c);
-    const units: Unit[] = [];
+    const vae = caseVae(c, 'case-vae-v1');
+    const units: Unit[] = vae ? [vae] : [];
     for (const { set, seed, tag } of cells(c, seeds)) {
       const data = uniformData(c, 'train', c.dataSize, VELOCITY_GAP_SETS[set].map((b) => [b[0], b[1]] as Band), 'right');
       units.push(...caseUnits(c, {
         tag,
-        versions: { train: 'velocity-gap-train-v1', eval: 'velocity-gap-eval-v2' },
+        versions: { train: 'velocity-gap-train-v2', eval: 'velocity-gap-eval-v3' },
         data,
         seed,
+        vae,
         evalKey: { sampleSteps: c.sampleSteps, evalCount: c.evalCount, evalVelocity: c.evalVelocity, condFrames: c.condFrames, parser: c.parser },
         evalVelocity: c.evalVelocity,
         evaluate: (_videos, _gen, recs) => ({ videos: recs }),

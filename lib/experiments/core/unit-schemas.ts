@@ -62,6 +62,13 @@ export const EVAL_RECORD: Schema = {
 /** direction-flip and velocity-gap `eval/<tag>`: the per-video records (at least one). */
 export const CASE_EVAL: Schema = { kind: 'object', fields: { videos: { kind: 'array', items: EVAL_RECORD, minItems: 1 } } };
 
+/** direction-flip and velocity-gap `vae/uniform`: the frame VAE's training summary and its velocity floors (case-matching/vae.ts). */
+const FLOOR: Schema = { kind: 'object', fields: { error: num({ nullable: true }), n: int(0) } };
+export const CASE_VAE: Schema = {
+  kind: 'object',
+  fields: { meta: { kind: 'object', fields: { reconMse: num({ nullable: true, min: 0 }), steps: int(1) } }, recon: FLOOR, truth: FLOOR },
+};
+
 /** Any unit without a schema of its own: some value, not null, not an empty object or array. */
 export const NON_EMPTY: Schema = { kind: 'nonEmpty' };
 
