@@ -18,6 +18,16 @@ import { meanCi, valueWithCi, wilson } from '../core/intervals';
 import { VELOCITY_GAP_SETS, bandsLabel } from './velocity-gap';
 
 
+/** direction-flip rows of the test evaluation (low conditioning speeds); summaries from before the baseline have no `evalSet` and are all test rows. */
+export function flipTestRows(rows: ReadonlyArray<Row>): Row[] {
+  return rows.filter((r) => r.evalSet === undefined || r.evalSet === 'test');
+}
+
+/** direction-flip rows of the baseline evaluation (held-out videos at the training speeds, unit `base/<tag>`). */
+export function flipBaselineRows(rows: ReadonlyArray<Row>): Row[] {
+  return rows.filter((r) => r.evalSet === 'baseline');
+}
+
 /** Speed bins [lo, hi) of `width` covering [from, to] (the last bin is closed). */
 export function speedBins(from = 1.0, to = 2.5, width = 0.25): Array<[number, number]> {
   const n = Math.max(1, Math.round((to - from) / width));
@@ -84,7 +94,8 @@ export interface FlipShare {
 }
 
 /** Flip shares per set, overall and per conditioning-speed bin. */
-export function flipShares(rows: Row[], opts: FlipOptions = {}): FlipShare[] {
+export function flipShares(allRows: Row[], opts: FlipOptions = {}): FlipShare[] {
+  const rows = flipTestRows(allRows);
   const threshold = opts.threshold ?? 0.5;
   const bins = opts.bins ?? speedBins();
   const out: FlipShare[] = [];
@@ -119,7 +130,8 @@ export interface SpeedShift {
   n: number;
 }
 
-export function speedShifts(rows: Row[], opts: FlipOptions = {}): SpeedShift[] {
+export function speedShifts(allRows: Row[], opts: FlipOptions = {}): SpeedShift[] {
+  const rows = flipTestRows(allRows);
   const threshold = opts.threshold ?? 0.5;
   const bins = opts.bins ?? speedBins();
   const out: SpeedShift[] = [];
@@ -142,7 +154,8 @@ export function speedShifts(rows: Row[], opts: FlipOptions = {}): SpeedShift[] {
  * flipped generations in their own colour; the diagonal (perfect), v = 0, and the training speeds
  * shaded (Set-2 also trains on the mirrored speeds).
  */
-export function fig7(rows: Row[], opts: FlipOptions & { trainVelocity?: Band[]; title?: string } = {}): Figure {
+export function fig7(allRows: Row[], opts: FlipOptions & { trainVelocity?: Band[]; title?: string } = {}): Figure {
+  const rows = flipTestRows(allRows);
   const threshold = opts.threshold ?? 0.5;
   const train = opts.trainVelocity ?? [[2.5, 4.0]];
   const sets = uniq(rows.map((r) => String(r.set)));
@@ -212,7 +225,8 @@ export interface FlipVerdict {
  * 0), and Set-2 flips at least once at a low conditioning speed (< `lowSpeed`, default 1.75: the
  * lower half of the test range; the paper's flips are all at v ≲ 1.25). null: a set is missing.
  */
-export function flipVerdict(rows: Row[], opts: FlipOptions & { lowSpeed?: number } = {}): FlipVerdict {
+export function flipVerdict(allRows: Row[], opts: FlipOptions & { lowSpeed?: number } = {}): FlipVerdict {
+  const rows = flipTestRows(allRows);
   const threshold = opts.threshold ?? 0.5;
   const lowSpeed = opts.lowSpeed ?? 1.75;
   const sets = uniq(rows.map((r) => String(r.set)));

@@ -55,7 +55,8 @@ export interface FlipStats {
  * Flip statistics per training set of direction-flip rows. `trainBand`: the training speeds (the
  * mirrored band is its negative); a flipped speed counts as in the band within `tolerance` u/s.
  */
-export function flipStats(rows: ReadonlyArray<Row>, trainBand: Band, tolerance = 0.25): FlipStats[] {
+export function flipStats(allRows: ReadonlyArray<Row>, trainBand: Band, tolerance = 0.25): FlipStats[] {
+  const rows = allRows.filter((r) => r.evalSet === undefined || r.evalSet === 'test'); // the test evaluation only (report.ts flipTestRows)
   const sets = [...new Set(rows.map((r) => String(r.set)))];
   const mirrored: Band = [-trainBand[1], -trainBand[0]];
   return sets.map((set) => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Row } from '../../../lib/experiments/core/experiment';
-import { distanceToBands, fig5, fig7, flipShareFigure, flipShares, flipVerdict, flipVerdictMarkdown, gapStats, gapVerdict, gapVerdictMarkdown, inBandNote, inMidGap, speedBins, speedShifts } from '../../../lib/experiments/case-matching/report';
+import { distanceToBands, fig5, fig7, flipBaselineRows, flipShareFigure, flipShares, flipTestRows, flipVerdict, flipVerdictMarkdown, gapStats, gapVerdict, gapVerdictMarkdown, inBandNote, inMidGap, speedBins, speedShifts } from '../../../lib/experiments/case-matching/report';
 import { meanCi, wilson } from '../../../lib/experiments/core/intervals';
 import { VELOCITY_GAP_SETS } from '../../../lib/experiments/case-matching/velocity-gap';
 
@@ -131,5 +131,21 @@ describe('experiments/case-matching-report', () => {
     assert.equal(f5.data.filter((t) => t.name === 'training speeds' && t.xaxis === 'x2').length, 4);
     const fs = flipShareFigure(flipRows());
     assert.equal(fs.data.length, 2);
+  });
+});
+
+describe('case-matching report: baseline rows', () => {
+  it('flip shares, shifts and the verdict read only the test rows; baseline rows (evalSet "baseline") stay apart', () => {
+    const test = flipRows().map((r) => ({ ...r, evalSet: 'test' }));
+    // a baseline that "flips" every video would change every share if it were counted
+    const baseline = test.map((r) => ({ ...r, evalSet: 'baseline', conditionVelocity: 3, generatedVelocity: -3, flipped: true }));
+    const both = [...test, ...baseline];
+    assert.equal(flipTestRows(both).length, test.length);
+    assert.equal(flipBaselineRows(both).length, baseline.length);
+    assert.deepEqual(flipShares(both), flipShares(test));
+    assert.deepEqual(speedShifts(both), speedShifts(test));
+    assert.deepEqual(flipVerdict(both), flipVerdict(test));
+    // rows of a summary from before the baseline (no evalSet) are test rows
+    assert.deepEqual(flipShares(flipRows()), flipShares(test));
   });
 });

@@ -13,8 +13,8 @@ describe('experiments/velocity-gap', function () {
   it("plans the five training sets of paper-spec §5.1, each trained on its own bands", () => {
     const c = defaultVelocityGapConfig('quick');
     const units = experiment.plan(c, [1, 2, 3]);
-    assert.equal(units.length, 30);
-    assert.deepEqual(units.slice(0, 2).map((u) => u.id), ['train/set1/q64/s1', 'eval/set1/q64/s1']);
+    assert.equal(units.length, 31);
+    assert.deepEqual(units.slice(0, 3).map((u) => u.id), ['vae/uniform', 'train/set1/q64/s1', 'eval/set1/q64/s1']);
     const vel = (id: string) => (units.find((u) => u.id === id)!.key as { data: { velocity: number[][] } }).data.velocity;
     assert.deepEqual(vel('train/set1/q64/s1'), [[1.0, 1.25], [3.75, 4.0]]);
     assert.deepEqual(vel('train/set5/q64/s2'), [[1.0, 1.25], [1.875, 2.125], [2.875, 3.125], [3.75, 4.0]]);
