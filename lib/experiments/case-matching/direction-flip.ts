@@ -28,6 +28,7 @@ import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVa
 import { toB64 } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { validateCaseMatchingBase } from './validate';
+import { writeVaeFloor } from './vae';
 import { resultKind, resultOf } from '../core/unit-results';
 import { CASE_EVAL } from '../core/unit-schemas';
 import { checkBands, checkInt } from '../dit/settings-checks';
@@ -181,6 +182,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
     return rows;
   },
   exportArtifacts(c, seeds, results, outDir) {
+    writeVaeFloor(results, outDir);
     // Filmstrips (truth above, generation below) of the kept examples, with examples/index.json.
     const dir = join(outDir, 'examples');
     rmSync(dir, { recursive: true, force: true });

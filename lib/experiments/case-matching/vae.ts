@@ -5,6 +5,7 @@
  * band does not matter) and scores the parser on its reconstructions of rightward evaluation videos:
  * the VAE-reconstruction floor of the signed velocity, beside the ground-truth parse floor.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { DatasetConfig, loadOrGenerateDataset, VideoSample } from '../../data/index';
@@ -13,7 +14,7 @@ import type { VaeConfig } from '../../model/vae';
 import { VaeTrainer, VaeTrainConfig } from '../../train/vae-trainer';
 import type { Json, Unit } from '../core/experiment';
 import { CASE_VAE } from '../core/unit-schemas';
-import { resultKind, toJson } from '../core/unit-results';
+import { resultKind, resultOf, toJson } from '../core/unit-results';
 
 /** Latent channels of the case-matching frame VAE (id-ood's measured choice: 8 beat 4 on the velocity floor). */
 export const CASE_VAE_CHANNELS = 8;
@@ -99,4 +100,19 @@ export function caseVaeUnit(spec: CaseVaeSpec): Unit {
       return toJson(result);
     },
   };
+}
+
+/** The file beside a case-matching summary that carries the VAE unit's floors (written with the summary). */
+export const VAE_FLOOR_FILE = 'vae-floor.json';
+
+/** Write `vae/uniform`'s result to `<outDir>/vae-floor.json` when the unit is among `results`. */
+export function writeVaeFloor(results: Record<string, Json>, outDir: string): void {
+  const r = resultOf(results, 'vae/uniform', CASE_VAE_RESULT);
+  if (r) writeFileSync(join(outDir, VAE_FLOOR_FILE), JSON.stringify(r, null, 1) + '\n');
+}
+
+/** The floors written with a summary in `dir` (null: none, e.g. a pixel-route run or an old summary). */
+export function readVaeFloor(dir: string): CaseVaeResult | null {
+  const f = join(dir, VAE_FLOOR_FILE);
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as CaseVaeResult) : null;
 }

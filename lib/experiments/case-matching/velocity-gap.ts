@@ -23,6 +23,7 @@ import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVa
 import { resultOf } from '../core/unit-results';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { validateCaseMatchingBase } from './validate';
+import { writeVaeFloor } from './vae';
 import { checkBands } from '../dit/settings-checks';
 
 /** Training speed bands of the five sets of paper Fig 5 (paper-spec §5.1), by panel number. */
@@ -123,5 +124,8 @@ export const experiment: Experiment<VelocityGapConfig> = {
       }
     }
     return rows;
+  },
+  exportArtifacts(_c, _seeds, results, outDir) {
+    writeVaeFloor(results, outDir);
   },
 };
