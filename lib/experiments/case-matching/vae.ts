@@ -105,6 +105,11 @@ export function caseVaeUnit(spec: CaseVaeSpec): Unit {
 /** The file beside a case-matching summary that carries the VAE unit's floors (written with the summary). */
 export const VAE_FLOOR_FILE = 'vae-floor.json';
 
+/** `vae/uniform`'s result among unit results (e.g. runner.loadUnitResults: cache or shipped units), else null. */
+export function vaeFloorOf(results: Record<string, Json>): CaseVaeResult | null {
+  return resultOf(results, 'vae/uniform', CASE_VAE_RESULT) ?? null;
+}
+
 /** Write `vae/uniform`'s result to `<outDir>/vae-floor.json` when the unit is among `results`. */
 export function writeVaeFloor(results: Record<string, Json>, outDir: string): void {
   const r = resultOf(results, 'vae/uniform', CASE_VAE_RESULT);
