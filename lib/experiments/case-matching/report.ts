@@ -152,9 +152,9 @@ export function speedShifts(allRows: Row[], opts: FlipOptions = {}): SpeedShift[
 /**
  * The paper's Fig 7 layout: one panel per set, generated vs conditioning velocity (every seed),
  * flipped generations in their own colour; the diagonal (perfect), v = 0, and the training speeds
- * shaded (Set-2 also trains on the mirrored speeds).
+ * shaded (Set-2 also trains on the mirrored speeds; `trainBandsOf` gives a set its own bands, e.g. the control's 1–4 u/s).
  */
-export function fig7(allRows: Row[], opts: FlipOptions & { trainVelocity?: Band[]; title?: string } = {}): Figure {
+export function fig7(allRows: Row[], opts: FlipOptions & { trainVelocity?: Band[]; trainBandsOf?: (set: string) => Band[]; title?: string } = {}): Figure {
   const rows = flipTestRows(allRows);
   const threshold = opts.threshold ?? 0.5;
   const train = opts.trainVelocity ?? [[2.5, 4.0]];
@@ -169,7 +169,7 @@ export function fig7(allRows: Row[], opts: FlipOptions & { trainVelocity?: Band[
     const broken = all.filter((r) => !isIntact(r));
     const mirrored = all.some((r) => r.direction === 'both');
     const traces: Trace[] = [];
-    for (const [lo, hi] of train) {
+    for (const [lo, hi] of opts.trainBandsOf?.(set) ?? train) {
       traces.push(shade(lo, hi, xr[0], xr[1], 'training speeds', 'rgba(0,158,115,0.15)'));
       if (mirrored) traces.push(shade(-hi, -lo, xr[0], xr[1], 'training speeds', 'rgba(0,158,115,0.15)'));
     }
@@ -184,7 +184,8 @@ export function fig7(allRows: Row[], opts: FlipOptions & { trainVelocity?: Band[
     const n = rows.filter((r) => String(r.set) === set).length;
     return { title: `${set} (${mirrored ? 'both directions' : 'left to right'}): ${flipped.length}/${n} flipped`, traces, x: { title: 'conditioning velocity (u/s)', range: xr }, y: { title: 'generated velocity (u/s)', range: yr } };
   });
-  return subplots(panels, { cols: Math.max(1, panels.length), title: opts.title, panelWidth: 360, panelHeight: 320, legend: { position: 'bottom' } });
+  // three panels (with the control) at 260 px keep the figure within a notebook page (≤ 800 px)
+  return subplots(panels, { cols: Math.max(1, panels.length), title: opts.title, panelWidth: panels.length > 2 ? 260 : 360, panelHeight: 320, legend: { position: 'bottom' } });
 }
 
 /** Flip share per conditioning-speed bin and set, with Wilson 95% bars (pooled over seeds). */

@@ -52,3 +52,19 @@ export function runProvenanceMarkdown(name: string, profile: string, run: RunInf
     `**Trained:** ${trained.map((u) => '`' + u.id.replace('train/', '') + '`').join(', ') || 'none yet'}`,
   ].join('\n\n'), 'where these numbers come from');
 }
+
+/** Top-level config fields whose values differ between a summary's run (`run.config`) and `config` (a field absent from the run counts as differing). */
+export function configDrift(run: { config?: unknown } | null, config: object): string[] {
+  const rc = (run?.config ?? null) as Record<string, unknown> | null;
+  if (!rc) return [];
+  const cur = config as Record<string, unknown>;
+  return [...new Set([...Object.keys(cur), ...Object.keys(rc)])].filter((k) => JSON.stringify(rc[k]) !== JSON.stringify(cur[k]));
+}
+
+/** A note when the shown summary was computed with another config than today's default (empty when they agree). */
+export function configDriftMarkdown(name: string, run: { config?: unknown } | null, config: object): string {
+  const d = configDrift(run, config);
+  if (d.length === 0) return '';
+  return `_The \`${name}\` rows shown were computed with another config than today's default (fields that differ: ${d.map((k) => '`' + k + '`').join(', ')}): ` +
+    `an earlier run kept until a run of the current config covers as much (\`npx phylab exp ${name}\` resumes it; its finished units are shipped)._`;
+}

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { runProvenanceMarkdown, unitOrigins, RunInfo } from '../../../lib/experiments/core/run-provenance';
+import { configDrift, configDriftMarkdown } from '../../../lib/experiments/core/run-provenance';
 
 const run: RunInfo = {
   date: '2026-11-25T18:00:00.000Z',
@@ -34,5 +35,16 @@ describe('experiments/run-provenance', () => {
   });
   it('says how to compute a missing summary', () => {
     assert.match(runProvenanceMarkdown('id-ood', 'quick', null), /npx phylab exp id-ood --profile quick/);
+  });
+});
+
+describe('run provenance: config drift', () => {
+  it('names the top-level fields a shown summary differs in from the current config, and says nothing when they agree', () => {
+    const cur = { preset: 'q64', latent: 'vae', train: { lr: 4e-3 } };
+    assert.deepEqual(configDrift({ config: { preset: 'q64', train: { lr: 1e-3 } } }, cur), ['latent', 'train']);
+    assert.deepEqual(configDrift({ config: { ...cur } }, cur), []);
+    assert.deepEqual(configDrift(null, cur), []);
+    assert.equal(configDriftMarkdown('velocity-gap', { config: cur }, cur), '');
+    assert.match(configDriftMarkdown('velocity-gap', { config: { preset: 'q64' } }, cur), /fields that differ: `latent`, `train`/);
   });
 });
