@@ -394,7 +394,7 @@ export function formatTableHtml(table: TableInput, opts: HtmlTableOptions = {}):
   const missing = opts.missing ?? '–';
   const max = opts.maxRows ?? 50;
   const align = (a: 'l' | 'c' | 'r') => (a === 'r' ? 'right' : a === 'c' ? 'center' : 'left');
-  const th = g.headers.map((h, j) => `<th style="text-align:${align(g.aligns[j])};padding:2px 8px;border-bottom:1px solid #000">${htmlEscape(h)}</th>`).join('');
+  const th = g.headers.map((h, j) => `<th style="text-align:${align(g.aligns[j])};padding:2px 8px;border-bottom:1px solid #000">${htmlHeader(h)}</th>`).join('');
   const rows = g.rows.slice(0, max).map((r) =>
     '<tr>' + r.map((c, j) => {
       const txt = htmlEscape(c.text ?? missing);
@@ -403,6 +403,19 @@ export function formatTableHtml(table: TableInput, opts: HtmlTableOptions = {}):
   const more = g.rows.length > max ? `<tr><td colspan="${g.headers.length}" style="padding:2px 8px;color:#666">… ${g.rows.length - max} more rows (${g.rows.length} in all)</td></tr>` : '';
   const cap = opts.caption !== undefined ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding-bottom:4px">${htmlEscape(opts.caption)}</caption>` : '';
   return `<table class="phylab-table" style="border-collapse:collapse;border-top:2px solid #000;border-bottom:2px solid #000">${cap}<thead><tr>${th}</tr></thead><tbody>${rows.join('')}${more}</tbody></table>`;
+}
+
+/**
+ * A header as HTML with line-break opportunities (<wbr>) inside long words: before an upper-case
+ * letter or a digit run that follows a lower-case letter (camelCase names like 'midGapCi95') and
+ * after '_' or '·' (not in units like 'u/s'). A table of such names then fits a narrow output area by wrapping its headers
+ * instead of scrolling sideways (how wide a word renders differs between browsers and fonts).
+ */
+export function htmlHeader(h: string): string {
+  return h
+    .split(/(?<=[a-z])(?=[A-Z0-9])|(?<=[_·])/)
+    .map(htmlEscape)
+    .join('<wbr>');
 }
 
 /** A plain-text table with padded columns (what terminals and logs show). */

@@ -29,6 +29,8 @@ export interface PageReport {
   rawMarkdown: string[];
   /** Output areas whose content is wider than they are (horizontal scrolling). */
   overflowing: number;
+  /** Each of those: content vs area width (px) and what it holds (first element's tag/class, its text's start). */
+  overflowDetails: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -153,8 +155,14 @@ const INSPECT_JS = String.raw`(fe) => {
       .map((p) => p.textContent ?? '')
       .filter((t) => /\*\*[^*\n]+\*\*|^#{1,4} \S|^\x60\x60\x60/m.test(t))
       .map((t) => t.slice(0, 120));
-    const overflowing = Array.from(document.querySelectorAll(outSel)).filter((a) => a.scrollWidth > a.clientWidth + 1).length;
-    return { codeCells: cells.length, cells, figures, images, tables, richText, rawMarkdown, overflowing };
+    const wide = Array.from(document.querySelectorAll(outSel)).filter((a) => a.scrollWidth > a.clientWidth + 1);
+    const overflowDetails = wide.map((a) => {
+      const first = a.firstElementChild;
+      const what = first ? first.tagName.toLowerCase() + (first.className ? '.' + String(first.className).split(' ')[0] : '') : '#text';
+      const text = (a.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 80);
+      return a.scrollWidth + ' px in ' + a.clientWidth + ' px: ' + what + ' "' + text + '"';
+    });
+    return { codeCells: cells.length, cells, figures, images, tables, richText, rawMarkdown, overflowing: wide.length, overflowDetails };
   }`;
 
 /** Viewport screenshots: the top of the notebook, then each of the first `max` figures scrolled into view. */

@@ -129,7 +129,7 @@ describe('notebooks in a real browser (JupyterLab 3.6 and classic Notebook 6, Ch
           assert.ok(r.figures.length >= 1 && r.figures.length >= Math.min(1, expected.figures), `${nb}: figures shown: ${r.figures.length}`);
           assert.ok(drawn && r.figures.every((f) => f.plotly), `${nb} (${fe}): every figure drawn by plotly: ${JSON.stringify(r.figures)}`);
           for (const f of [...r.figures, ...r.images]) assert.ok(f.width <= f.areaWidth + 1, `${nb} (${fe}): an output ${f.width} px wide in a ${f.areaWidth} px output area`);
-          assert.equal(r.overflowing, 0, `${nb} (${fe}): output areas that scroll sideways`);
+          assert.equal(r.overflowing, 0, `${nb} (${fe}): output areas that scroll sideways: ${r.overflowDetails.join('; ')}`);
           assert.ok(r.tables >= 1, `${nb} (${fe}): tables rendered: ${r.tables}`);
           assert.ok(r.richText >= 1, `${nb} (${fe}): rendered markdown outputs`);
           assert.deepEqual(r.rawMarkdown, [], `${nb} (${fe}): markdown shown as source`);
@@ -151,7 +151,7 @@ describe('notebooks in a real browser (JupyterLab 3.6 and classic Notebook 6, Ch
           const expected = committedOutputs(nb);
           assert.ok(r.images.length >= expected.figures + expected.pngs, `${nb} (${fe}): images shown ${r.images.length}, expected ≥ ${expected.figures} figures + ${expected.pngs} PNGs`);
           for (const f of r.images) assert.ok(f.width <= f.areaWidth + 1, `${nb} (${fe}): an image ${f.width} px wide in a ${f.areaWidth} px output area`);
-          assert.equal(r.overflowing, 0, `${nb} (${fe}): output areas that scroll sideways`);
+          assert.equal(r.overflowing, 0, `${nb} (${fe}): output areas that scroll sideways: ${r.overflowDetails.join('; ')}`);
           assert.deepEqual(r.rawMarkdown, [], `${nb} (${fe}): markdown shown as source`);
           assert.ok(r.richText >= 1 || expected.figures + expected.pngs + expected.tables === 0, `${nb} (${fe}): rendered markdown outputs`);
         });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import * as aq from 'arquero';
-import { asTable, formatNumber, formatTableHtml, formatTableText, humanizeHeader, latexEscape, toCSV, toLatex, writeTable } from '../../lib/plot/table';
+import { asTable, formatNumber, formatTableHtml, formatTableText, htmlHeader, humanizeHeader, latexEscape, toCSV, toLatex, writeTable } from '../../lib/plot/table';
 
 describe('plot/table', () => {
   it('formatNumber: integers exact, significant digits, fixed decimals, exponents, percent, no -0', () => {
@@ -119,6 +119,15 @@ describe('plot/table', () => {
     assert.ok(html.includes('1 more rows (3 in all)'));
     assert.equal(formatTableText(t), ['k        v', '---  -----', '<b>  1.235', 'y        2', 'z        –'].join('\n'));
     assert.equal(formatTableText({ m: [1], s: [0.5] }, { format: { m: { pm: 's' } } }), ['      m', '-------', '1 ± 0.5'].join('\n'));
+  });
+
+  it('HTML headers may wrap inside camelCase names (a wide table fits a narrow output area), never inside units', () => {
+    assert.equal(htmlHeader('midGapCi95'), 'mid<wbr>Gap<wbr>Ci<wbr>95');
+    assert.equal(htmlHeader('velocity_err (u/s)'), 'velocity_<wbr>err (u/s)');
+    assert.equal(htmlHeader('a<b'), 'a&lt;b');
+    const html = formatTableHtml({ meanFlipVelocity: [1] });
+    assert.ok(html.includes('>mean<wbr>Flip<wbr>Velocity</th>'));
+    assert.equal(formatTableText({ meanFlipVelocity: [1] }).split('\n')[0].trim(), 'meanFlipVelocity');
   });
 
   it('writeTable writes csv, tex and a sidecar whose checksums match', () => {
