@@ -101,3 +101,22 @@ export function isPull(rows: Row[], set: string, opts: { threshold?: number } = 
   const err = setError(baselineErrors(rows), set);
   return low && Number.isFinite(err.mean) ? low.shift > PULL_FACTOR * err.mean : null;
 }
+
+/**
+ * One paragraph for the verdict: the Set-1 pull read against Set-1's ordinary error (the criterion
+ * above), and the control's verdict. Empty when the rows hold no baseline evaluations (older
+ * summaries), so the verdict then reads as before.
+ */
+export function baselineVerdictMarkdown(rows: Row[], opts: { threshold?: number } = {}): string {
+  const errs = baselineErrors(rows);
+  if (errs.length === 0) return '';
+  const f2 = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(2));
+  const low = speedShifts(rows, opts).filter((s) => s.set === 'Set-1').sort((a, b) => a.lo - b.lo)[0];
+  const err = setError(errs, 'Set-1');
+  const pull = isPull(rows, 'Set-1', opts);
+  const set1 = pull === null
+    ? 'Set-1 against its baseline: cannot tell (no Set-1 test or baseline rows).'
+    : `Set-1 against its baseline: the lowest-bin shift ${low.shift >= 0 ? '+' : ''}${f2(low.shift)} u/s ${pull ? 'exceeds' : 'does not exceed'} ${PULL_FACTOR}x Set-1's ordinary error at its training speeds (${f2(err.mean)} u/s over ${err.seeds} seed${err.seeds === 1 ? '' : 's'}, so ${f2(PULL_FACTOR * err.mean)} u/s)${pull ? ': a pull by the baseline criterion too.' : ': by the baseline criterion (fixed before these models ran) the pull cannot be told from the model\'s own error, whatever the question above says.'}`;
+  const cv = controlVerdict(rows, opts);
+  return `**Baseline and control (criterion in the section above).** ${set1} Control: ${cv.verdict} (${cv.flipped}/${cv.n} intact generations flipped; lowest-bin shift ${f2(cv.lowShift)} u/s against ${PULL_FACTOR}x its ordinary error ${f2(cv.ordinaryError)} u/s).`;
+}

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Row } from '../../../lib/experiments/core/experiment';
-import { baselineErrors, controlVerdict, isPull, setError } from '../../../lib/experiments/case-matching/baseline';
+import { baselineErrors, baselineVerdictMarkdown, controlVerdict, isPull, setError } from '../../../lib/experiments/case-matching/baseline';
 
 /** Synthetic direction-flip rows: per seed, 20 test videos at 1–2.5 u/s and 20 baseline videos at 2.5–4 u/s. */
 function rows(opts: { controlShift: number; controlFlips: number; set1Shift: number; baseErr: number }): Row[] {
@@ -53,5 +53,14 @@ describe('case-matching baseline and control', () => {
     assert.equal(isPull(rows({ controlShift: 0, controlFlips: 0, set1Shift: 0.8, baseErr: 0.1 }), 'Set-1'), true);
     assert.equal(isPull(rows({ controlShift: 0, controlFlips: 0, set1Shift: 0.15, baseErr: 0.1 }), 'Set-1'), false);
     assert.equal(isPull(rows({ controlShift: 0, controlFlips: 0, set1Shift: 0.15, baseErr: 0.1 }), 'Set-2'), null);
+  });
+
+  it('the verdict paragraph reads the Set-1 pull against its ordinary error, and is empty without baseline rows', () => {
+    const pulled = baselineVerdictMarkdown(rows({ controlShift: 0, controlFlips: 0, set1Shift: 0.8, baseErr: 0.1 }));
+    assert.match(pulled, /shift \+0\.80 u\/s exceeds 2x/);
+    assert.match(pulled, /Control: behaved/);
+    const within = baselineVerdictMarkdown(rows({ controlShift: 0, controlFlips: 0, set1Shift: 0.15, baseErr: 0.1 }));
+    assert.match(within, /does not exceed 2x Set-1's ordinary error at its training speeds \(0\.10 u\/s over 3 seeds, so 0\.20 u\/s\)/);
+    assert.equal(baselineVerdictMarkdown(rows({ controlShift: 0, controlFlips: 0, set1Shift: 0.8, baseErr: 0.1 }).filter((x) => x.evalSet !== 'baseline')), '');
   });
 });
