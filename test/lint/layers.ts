@@ -7,7 +7,7 @@
  * A new experiment folder `experiments/<name>/` gets EXPERIMENT_FOLDER's rule without an entry.
  */
 /** Experiment folders added after the first layering: the registry and the entry points may import them. */
-const NEW_EXPERIMENTS = ['experiments/attribute-priority', 'experiments/template-coverage', 'experiments/collision-holes'];
+const NEW_EXPERIMENTS = ['experiments/attribute-priority', 'experiments/template-coverage', 'experiments/collision-holes', 'experiments/models'];
 
 export const LAYERS: Record<string, string[]> = {
   // foundations
