@@ -15,7 +15,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { FileRecord, fileRecord } from '../runtime/file-checksum';
+import { FileRecord, fileRecord, readVerifiedFile } from '../runtime/file-checksum';
 import { REPO_ROOT } from '../runtime/provenance';
 import { createAutoencoder } from '../model/autoencoder';
 import { DiT } from '../model/dit';
@@ -168,9 +168,9 @@ export function writeModel(name: string, checkpointDir: string, input: CardInput
   const src = resolveCheckpointDir(checkpointDir);
   if (!src) throw new Error(`no checkpoint in '${checkpointDir}'`);
   const meta: CheckpointMeta = readCheckpointMeta(src);
-  const { ema } = loadCheckpoint(src, { trainingState: false }); // verifies ema.bin against the checkpoint's record
-  const params = Object.values(ema).reduce((s, t) => s + t.size, 0);
-  Object.values(ema).forEach((t) => t.dispose());
+  const params = meta.tensors.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
+  // the EMA weights as the checkpoint recorded them (size from the manifest, SHA-256 when recorded)
+  readVerifiedFile(join(src, 'ema.bin'), params * 4, meta.files?.['ema.bin'], `the checkpoint ${src} is damaged; nothing was exported for ${name}`);
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   // the VAE, once
