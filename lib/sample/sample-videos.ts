@@ -16,6 +16,9 @@ import { ParamMap } from '../model/params';
 import { decodePng, encodePng } from '../render/png';
 import { yieldToEvents } from '../runtime/yield-to-events';
 
+/** Videos per forward batch when none is given (the experiments' evaluations sample with it). */
+export const DEFAULT_SAMPLE_BATCH = 16;
+
 export interface SampleVideosOptions {
   model: DiT;
   /** Weights to sample with (usually the EMA weights). Default: the model's own. */
@@ -56,7 +59,7 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
   if (want.join(',') !== latent.join(',')) throw new Error(`sampleVideos: clips [${o.frameShape}] give latents [${want}] but the model expects [${latent}]`);
   const schedule = new NoiseSchedule(o.diffusion);
   const params = o.params ?? o.model.params;
-  const bs = Math.max(1, o.batchSize ?? 16);
+  const bs = Math.max(1, o.batchSize ?? DEFAULT_SAMPLE_BATCH);
   const steps = o.steps ?? o.diffusion.sampleSteps;
   const total = o.conditioning.length;
   const progress = o.progress ? new Progress({ label: `sample ${total} videos × ${steps} steps`, total: total * steps, unit: 'video-steps' }) : null;

@@ -20,6 +20,7 @@ const MUST_SHOW: Record<string, string[]> = {
   '02-template-coverage.ipynb': ['application/vnd.plotly.v1+json', 'text/html', 'image/png', 'text/markdown'],
   '03-case-matching.ipynb': ['application/vnd.plotly.v1+json', 'text/html', 'image/png', 'text/markdown'],
   '04-attribute-priority.ipynb': ['application/vnd.plotly.v1+json', 'text/html', 'image/png', 'text/markdown'],
+  '05-ask-the-model.ipynb': ['application/vnd.plotly.v1+json', 'text/html', 'image/png', 'text/markdown'],
 };
 
 describe('notebooks (headless, smoke profile, through Jupyter)', function () {

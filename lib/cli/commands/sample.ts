@@ -1,6 +1,8 @@
 /**
  * `phylab sample`: generate videos with a trained DiT from conditioning frames, written as PNG
  * frames <out>/video-000/frame-000.png … (and the ground truth under <out>/truth/ when known).
+ * With --model <name> (a shipped model, data/models/): condition it on a simulated ball at
+ * --velocity (and --radius) and print the generated velocity beside the truth (./sample-model.ts).
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,7 @@ import { readVideoPngs, sampleVideos, writeVideoPngs } from '../../sample/sample
 import { DataSourceConfig, dataFrameShape, defaultDataSourceConfig, openVideoSource } from '../../train/data-source';
 import { readCheckpointMeta } from '../../train/checkpoint';
 import { initDitBackend } from './train';
+import { MODEL_OPTIONS, runModelQuery } from './sample-model';
 
 /** The resolved configuration of `phylab sample` (what --a.b=v overrides address). */
 export interface SampleCommandConfig {
@@ -54,14 +57,21 @@ export const command: CommandSpec = {
     'Conditioning: --cond <folder> of frame-NNN.png (one video, or a folder of video folders), else the first',
     '--cond-frames frames of clips from an evaluation split (--split) of the data the model was trained on.',
     'Writes <out>/video-NNN/frame-NNN.png, <out>/truth/video-NNN/ (when the truth is known), <out>/samples.json, <out>/run.json.',
+    '',
+    'With --model <name> instead of --checkpoint: a shipped model (data/models/<experiment>/<profile>/<model>, see',
+    '`phylab models list`) is conditioned on a simulated ball at each --velocity (u/s, moving right; radius --radius, else',
+    'drawn as the experiment draws it), exactly as the experiment\'s evaluation conditions, samples and parses; it prints',
+    'the generated velocity beside the truth and writes a filmstrip PNG and a GIF (truth above, generated below) per',
+    'velocity, and answers.json, to --out (default out/ask/<model>).',
   ].join('\n'),
   acceptsOverrides: true,
   options: [
-    { name: 'checkpoint', type: 'string', help: 'run folder or checkpoint folder (required)' },
-    { name: 'out', type: 'string', help: 'output folder (required)' },
+    { name: 'checkpoint', type: 'string', help: 'run folder or checkpoint folder (this or --model)' },
+    { name: 'out', type: 'string', help: 'output folder (required with --checkpoint; with --model default out/ask/<model>)' },
+    ...MODEL_OPTIONS,
     { name: 'profile', type: 'string', choices: PROFILES, help: 'scale for the data defaults when the checkpoint has none', default: 'quick' },
     { name: 'preset', type: 'string', choices: PRESET_NAMES, help: 'expected model preset (checked against the checkpoint)' },
-    { name: 'seed', type: 'integer', min: 0, help: 'sampling seed', default: 0 },
+    { name: 'seed', type: 'integer', min: 0, help: 'sampling seed (default 0; with --model the experiment evaluation\'s: 1000 + the training seed)' },
     { name: 'count', type: 'integer', min: 1, help: 'videos to generate (from --split)', default: 8 },
     { name: 'cond', type: 'string', help: 'folder of conditioning PNG frames (overrides --split)' },
     { name: 'cond-frames', type: 'integer', min: 1, help: 'conditioning frames per video (default: the first of train.condFrames)' },
@@ -75,9 +85,13 @@ export const command: CommandSpec = {
     'phylab sample --checkpoint /tmp/dit-smoke --out /tmp/dit-smoke/samples --count 4',
     'phylab sample --checkpoint runs/q64 --out runs/q64/ood --split ood --count 64 --steps 50 --sampler ancestral',
     'phylab sample --checkpoint runs/q64 --out runs/q64/mine --cond my-clips/ --cond-frames 3',
+    'phylab sample --model direction-flip/quick/set-1-s1 --velocity 5.5',
+    'phylab sample --model direction-flip/quick/set-2-s1 --velocity 0.5,1,1.5 --radius 1.2',
   ],
   async run(args) {
     const o = args.options;
+    if (o.model !== undefined) return runModelQuery(args);
+    for (const f of ['velocity', 'radius']) if (o[f] !== undefined) throw new UsageError(`--${f} asks a shipped model: it needs --model <name> (phylab models list)`);
     if (!o.checkpoint) throw new UsageError('--checkpoint is required (a `phylab train` run folder or its checkpoint/ folder)');
     if (!o.out) throw new UsageError('--out is required');
     const ckDir = resolve(String(o.checkpoint));
@@ -93,7 +107,7 @@ export const command: CommandSpec = {
     const frameShape = meta.data.frameShape as [number, number, number, number];
     const base: SampleCommandConfig = {
       profile,
-      seed: o.seed as number,
+      seed: (o.seed as number | undefined) ?? 0,
       count: o.count as number,
       condFrames: (o['cond-frames'] as number | undefined) ?? run.train.condFrames[0],
       batchSize: o.batch as number,

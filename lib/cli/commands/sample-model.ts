@@ -1,0 +1,119 @@
+/**
+ * `phylab sample --model <name> --velocity V[,V…] [--radius R] [--seed S] [--out DIR]`: ask a
+ * shipped uniform-motion model (data/models/, lib/sample/model-registry.ts) what it generates for a
+ * ball at the given speed (lib/experiments/models/ask-uniform.ts), print generated vs true velocity,
+ * and write a filmstrip PNG and a GIF (truth above, generated below) per query, and answers.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { OptionSpec, ParsedArgs, UsageError } from '../args';
+import { ConfigError } from '../../config/profile';
+import { encodeGif } from '../../render/gif';
+import { truthOverGenerated } from '../../experiments/case-matching/units';
+import { askUniform, ASK_RADIUS, ASK_VELOCITY, checkQuery, UniformAnswer, UniformQuery } from '../../experiments/models/ask-uniform';
+import { listModels, loadModel, RegistryModel } from '../../sample/model-registry';
+import { writeRunInfo } from '../../runtime/provenance';
+import { initDitBackend } from './train';
+
+/** The options `phylab sample` takes for a shipped model. */
+export const MODEL_OPTIONS: ReadonlyArray<OptionSpec> = [
+  { name: 'model', type: 'string', help: 'a shipped model, e.g. direction-flip/quick/set-1-s1 (phylab models list)' },
+  { name: 'velocity', type: 'list', help: `with --model: conditioning speeds, u/s, comma-separated, each in (${ASK_VELOCITY[0]}, ${ASK_VELOCITY[1]}] (the ball moves right)` },
+  { name: 'radius', type: 'number', help: `with --model: ball radius in (${ASK_RADIUS[0]}, ${ASK_RADIUS[1]}] world units (default: drawn from the training radii as the evaluation draws it)` },
+];
+
+/** The --velocity list as numbers (UsageError naming the flag and its range). */
+function velocities(raw: unknown): number[] {
+  if (raw === undefined) throw new UsageError(`--model needs --velocity <u/s>[,<u/s>…], each in (${ASK_VELOCITY[0]}, ${ASK_VELOCITY[1]}]`);
+  const items = (raw as Array<string | number>).map(String);
+  return items.map((s) => {
+    const v = Number(s);
+    if (!/^[0-9]*\.?[0-9]+$/.test(s) || !(v > ASK_VELOCITY[0] && v <= ASK_VELOCITY[1])) throw new UsageError(`--velocity must be speeds in (${ASK_VELOCITY[0]}, ${ASK_VELOCITY[1]}] u/s (the ball moves right), got '${s}'`);
+    return v;
+  });
+}
+
+const sign = (v: number | null, d = 2) => (v === null ? 'none' : `${v >= 0 ? '+' : ''}${v.toFixed(d)}`);
+const bandsText = (b: unknown) => (Array.isArray(b) ? (b as Array<[number, number]>).map(([lo, hi]) => `${lo}–${hi}`).join(', ') : 'n/a');
+
+/** The table printed for the answers. */
+export function answersTable(m: RegistryModel, answers: UniformAnswer[]): string {
+  const t = m.card.trainedOn;
+  const head = `${m.card.name}: ${m.card.description}\n  trained on speeds ${bandsText(t.velocity)} u/s (${String(t.direction)}), radii ${bandsText(t.radius)}; ${m.card.steps} steps, seed ${m.card.seed}; sampled with ${m.card.sampling.steps} DDIM steps`;
+  const cols = ['velocity u/s', 'radius', 'generated u/s', 'truth parsed u/s', 'ball', 'in training range'];
+  const rows = answers.map((a) => [
+    a.conditionVelocity.toFixed(2), a.radius.toFixed(2), sign(a.generatedVelocity), sign(a.truthVelocity), a.intact ? 'intact' : 'broken',
+    a.velocityInTraining && a.radiusInTraining ? 'yes' : `no (${[!a.velocityInTraining ? 'speed' : '', !a.radiusInTraining ? 'radius' : ''].filter(Boolean).join(', ')})`,
+  ]);
+  const w = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => '  ' + r.map((x, i) => x.padStart(w[i])).join('  ');
+  return [head, line(cols), ...rows.map(line)].join('\n');
+}
+
+/** Truth above generated, per frame, as a GIF (×`scale`, gap rows grey). */
+function truthOverGeneratedGif(a: UniformAnswer, scale = 4): Uint8Array {
+  const [T, H, W] = a.frameShape;
+  const gap = 1;
+  const h = (2 * H + gap) * scale;
+  const w = W * scale;
+  const out = new Uint8Array(T * h * w * 3).fill(160);
+  for (let t = 0; t < T; t++) {
+    for (const [k, clip] of [[0, a.truth], [1, a.generated]] as const) {
+      for (let y = 0; y < H * scale; y++) {
+        for (let x = 0; x < w; x++) {
+          const src = ((t * H + Math.floor(y / scale)) * W + Math.floor(x / scale)) * 3;
+          const dst = ((t * h + k * (H + gap) * scale + y) * w + x) * 3;
+          out[dst] = clip[src];
+          out[dst + 1] = clip[src + 1];
+          out[dst + 2] = clip[src + 2];
+        }
+      }
+    }
+  }
+  return encodeGif(out, T, h, w);
+}
+
+export async function runModelQuery(args: ParsedArgs): Promise<number> {
+  const o = args.options;
+  const name = String(o.model);
+  for (const f of ['checkpoint', 'cond', 'split', 'count', 'preset', 'cond-frames', 'sampler']) if (o[f] !== undefined && !(f === 'split' && o[f] === 'id') && !(f === 'count' && o[f] === 8)) throw new UsageError(`--${f} does not apply to --model (a shipped model is conditioned on simulated balls at --velocity)`);
+  if (Object.keys(args.overrides).length) throw new UsageError(`--model takes no config overrides (got --${Object.keys(args.overrides)[0]})`);
+  if (!listModels().includes(name)) {
+    const known = listModels();
+    throw new UsageError(`--model: no shipped model '${name}'; allowed: ${known.length ? known.join(', ') : 'none (data/models is empty)'}`);
+  }
+  const queries: UniformQuery[] = velocities(o.velocity).map((velocity) => ({ velocity, radius: o.radius as number | undefined }));
+  try {
+    queries.forEach(checkQuery);
+  } catch (e) {
+    throw new UsageError(`--${(e as Error).message}`);
+  }
+  await initDitBackend();
+  const m = loadModel(name);
+  try {
+    const seed = (o.seed as number | undefined) ?? m.card.sampling.seed;
+    const answers = await askUniform(m, queries, { seed, steps: o.steps as number | undefined });
+    const out = resolve(String(o.out ?? join('out', 'ask', name)));
+    mkdirSync(out, { recursive: true });
+    const files = answers.map((a, k) => {
+      const base = `${String(k).padStart(2, '0')}-v${a.conditionVelocity.toFixed(2)}-r${a.radius.toFixed(2)}`;
+      writeFileSync(join(out, `${base}.png`), truthOverGenerated(a.truth, a.generated, a.frameShape[0], a.frameShape[1]));
+      writeFileSync(join(out, `${base}.gif`), truthOverGeneratedGif(a));
+      return base;
+    });
+    writeFileSync(join(out, 'answers.json'), JSON.stringify({
+      model: name, seed, steps: (o.steps as number | undefined) ?? m.card.sampling.steps,
+      answers: answers.map((a, k) => ({ file: files[k], conditionVelocity: a.conditionVelocity, radius: a.radius, generatedVelocity: a.generatedVelocity, truthVelocity: a.truthVelocity, intact: a.intact, minRadiusRatio: a.minRadiusRatio, maxRadiusRatio: a.maxRadiusRatio, velocityInTraining: a.velocityInTraining, radiusInTraining: a.radiusInTraining })),
+    }, null, 1) + '\n');
+    writeRunInfo(out, { model: name, velocity: queries.map((q) => q.velocity), radius: o.radius ?? null, steps: o.steps ?? null }, seed, { command: 'sample --model' });
+    process.stdout.write(answersTable(m, answers) + '\n');
+    process.stdout.write(`filmstrips (truth above, generated below): ${out}/NN-v<velocity>-r<radius>.png and .gif; answers.json\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    m.model.dispose();
+    m.autoencoder.dispose();
+  }
+}

@@ -1,0 +1,54 @@
+/** `phylab sample --model` and `phylab models` end to end, as a user runs them (a child process), on the shipped models. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../../lib/runtime/provenance';
+
+function phylab(args: string[]) {
+  return spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'phylab.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, PHYLAB_QUIET: '1' } });
+}
+
+describe('cli: phylab sample --model, phylab models', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'phylab-ask-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a clean clone asks the shipped Set-1 model about a ball at 5.5 u/s: generated vs true velocity, filmstrip and GIF', () => {
+    const r = phylab(['sample', '--model', 'direction-flip/quick/set-1-s1', '--velocity', '5.5', '--out', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /trained on speeds 2\.5–4 u\/s \(right\)/);
+    assert.match(r.stdout, /5\.50 .* no \(speed\)/);
+    const a = JSON.parse(readFileSync(join(dir, 'answers.json'), 'utf8')) as { seed: number; answers: Array<{ file: string; conditionVelocity: number; generatedVelocity: number; truthVelocity: number }> };
+    assert.equal(a.seed, 1001, 'the evaluation\'s noise seed (1000 + training seed)');
+    const [x] = a.answers;
+    assert.ok(Math.abs(x.truthVelocity - 5.5) < 0.25);
+    assert.ok(x.generatedVelocity < 4.5, `pulled toward the training speeds: ${x.generatedVelocity}`);
+    assert.ok(existsSync(join(dir, `${x.file}.png`)) && existsSync(join(dir, `${x.file}.gif`)));
+  });
+
+  it('clear errors: out-of-range velocity or radius, unknown model, --velocity without --model', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['sample', '--model', 'direction-flip/quick/set-1-s1', '--velocity', '25'], /--velocity must be speeds in \(0, 20\] u\/s/],
+      [['sample', '--model', 'direction-flip/quick/set-1-s1', '--velocity', '2', '--radius', '9'], /--radius must be in \(0, 4\] world units/],
+      [['sample', '--model', 'direction-flip/quick/set-9-s1', '--velocity', '2'], /no shipped model 'direction-flip\/quick\/set-9-s1'; allowed: .*set-1-s1/],
+      [['sample', '--velocity', '2'], /--velocity asks a shipped model: it needs --model/],
+    ];
+    for (const [args, re] of cases) {
+      const r = phylab(args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, re);
+    }
+  });
+
+  it('models list and show', () => {
+    const l = phylab(['models', 'list']);
+    assert.equal(l.status, 0, l.stderr);
+    assert.match(l.stdout, /direction-flip\/quick\/set-1-s1 +q64 334,176 params, 6000 steps, seed 1/);
+    const s = phylab(['models', 'show', 'direction-flip/quick/control-s1']);
+    assert.equal(s.status, 0, s.stderr);
+    assert.equal(JSON.parse(s.stdout).trainedOn.set, 'control');
+  });
+});
