@@ -17,13 +17,14 @@ export function fileRecord(bytes: Uint8Array): FileRecord {
 }
 
 /**
- * Reads `file`, checking its size against `expectBytes` (from the tensor manifest) and, when a
- * record exists, its SHA-256. Errors name the file and end with `remedy`.
+ * Reads `file`, checking its size against `expectBytes` (from the tensor manifest, or what
+ * `source` names: a model card) and, when a record exists, its SHA-256. Errors name the file and end
+ * with `remedy`.
  */
-export function readVerifiedFile(file: string, expectBytes: number, rec: FileRecord | undefined, remedy: string): Buffer {
+export function readVerifiedFile(file: string, expectBytes: number, rec: FileRecord | undefined, remedy: string, source = 'the manifest'): Buffer {
   if (!existsSync(file)) throw new Error(`${file} is missing; ${remedy}`);
   const bytes = readFileSync(file);
-  if (bytes.byteLength !== expectBytes) throw new Error(`${file} has ${bytes.byteLength} bytes, the manifest needs ${expectBytes} (truncated, or from another model); ${remedy}`);
+  if (bytes.byteLength !== expectBytes) throw new Error(`${file} has ${bytes.byteLength} bytes, ${source} needs ${expectBytes} (truncated, or from another model); ${remedy}`);
   if (rec) {
     const got = fileRecord(bytes).sha256;
     if (got !== rec.sha256) throw new Error(`${file} fails its checksum (SHA-256 ${got.slice(0, 12)}…, recorded ${rec.sha256.slice(0, 12)}…): it was altered or damaged after it was saved; ${remedy}`);

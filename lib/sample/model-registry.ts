@@ -119,16 +119,9 @@ export function readModelCard(name: string, root = defaultModelsRoot()): ModelCa
   return card;
 }
 
-/** Checks each file against its record (size, then SHA-256); errors name the file. */
+/** Checks each file against its card record (size, then SHA-256; readVerifiedFile); errors name the file. */
 function verifyFiles(dir: string, records: Record<string, FileRecord>, what: string): void {
-  for (const [f, rec] of Object.entries(records)) {
-    const file = join(dir, f);
-    if (!existsSync(file)) throw new Error(`${file} is missing (${what}); restore it from the repository`);
-    const bytes = readFileSync(file);
-    if (bytes.byteLength !== rec.bytes) throw new Error(`${file} has ${bytes.byteLength} bytes, its card records ${rec.bytes} (${what}; truncated or replaced); restore it from the repository`);
-    const got = fileRecord(bytes).sha256;
-    if (got !== rec.sha256) throw new Error(`${file} fails its checksum (SHA-256 ${got.slice(0, 12)}…, card records ${rec.sha256.slice(0, 12)}…; ${what}): it was altered or damaged; restore it from the repository`);
-  }
+  for (const [f, rec] of Object.entries(records)) readVerifiedFile(join(dir, f), rec.bytes, rec, `${what}; restore it from the repository`, 'its card');
 }
 
 /**

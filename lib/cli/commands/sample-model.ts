@@ -78,8 +78,8 @@ export async function runModelQuery(args: ParsedArgs): Promise<number> {
   const name = String(o.model);
   for (const f of ['checkpoint', 'cond', 'split', 'count', 'preset', 'cond-frames', 'sampler']) if (o[f] !== undefined && !(f === 'split' && o[f] === 'id') && !(f === 'count' && o[f] === 8)) throw new UsageError(`--${f} does not apply to --model (a shipped model is conditioned on simulated balls at --velocity)`);
   if (Object.keys(args.overrides).length) throw new UsageError(`--model takes no config overrides (got --${Object.keys(args.overrides)[0]})`);
-  if (!listModels().includes(name)) {
-    const known = listModels();
+  const known = listModels();
+  if (!known.includes(name)) {
     throw new UsageError(`--model: no shipped model '${name}'; allowed: ${known.length ? known.join(', ') : 'none (data/models is empty)'}`);
   }
   const queries: UniformQuery[] = velocities(o.velocity).map((velocity) => ({ velocity, radius: o.radius as number | undefined }));

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetConfig, loadOrGenerateDataset, VideoSample } from '../../data/index';
-import { loadModelForSampling } from '../../sample/load-model';
+import { LoadedModel, loadModelForSampling } from '../../sample/load-model';
 import { sampleVideos } from '../../sample/sample-videos';
 import { ditRunConfig, trainDiT } from '../../train/run-dit';
 import type { TrainConfig } from '../../train/train-config';
@@ -113,19 +113,29 @@ export function trainUnit(spec: TrainUnitSpec): Unit {
 /** Generates clips from conditioning videos with one loaded model (see `withTrainedModel`). */
 export type Generator = (videos: VideoSample[]) => Promise<Uint8Array[]>;
 
+/** The noise seed the evaluations sample a train unit's model with: 1000 + its training seed. */
+export const evalNoiseSeed = (trainingSeed: number): number => 1000 + trainingSeed;
+
+/**
+ * Condition a loaded model on the first `condFrames` frames of each video and sample with `steps`
+ * DDIM steps, noise seed `noiseSeed` (video k on noise stream k) and `batchSize` videos per batch
+ * (sampleVideos' default when absent); each clip comes back as (T, H, W, 3) uint8.
+ */
+export function generateFrom(loaded: LoadedModel, videos: VideoSample[], o: { condFrames: number; noiseSeed: number; steps: number; batchSize?: number }): Promise<Uint8Array[]> {
+  const [, H, W, C] = videos[0].frameShape;
+  const cond = videos.map((v) => v.frames.slice(0, o.condFrames * H * W * C));
+  return sampleVideos({ model: loaded.model, autoencoder: loaded.autoencoder, diffusion: loaded.meta.config.diffusion, conditioning: cond, frameShape: videos[0].frameShape, seed: o.noiseSeed, steps: o.steps, batchSize: o.batchSize });
+}
+
 /**
  * Load the EMA weights of a train unit's checkpoint, hand `fn` a generator, dispose the model after.
  * The generator conditions on the first `condFrames` frames of each video and samples with `steps`
- * DDIM steps and noise seed 1000 + `seed`; each clip comes back as (T, H, W, 3) uint8.
+ * DDIM steps and noise seed evalNoiseSeed(`seed`) (generateFrom); each clip comes back as (T, H, W, 3) uint8.
  */
 export async function withTrainedModel<R>(trainDir: string, opts: { condFrames: number; seed: number; steps: number }, fn: (generate: Generator) => Promise<R>): Promise<R> {
   const loaded = loadModelForSampling(join(trainDir, 'checkpoint'));
   try {
-    return await fn(async (videos) => {
-      const [, H, W, C] = videos[0].frameShape;
-      const cond = videos.map((v) => v.frames.slice(0, opts.condFrames * H * W * C));
-      return sampleVideos({ model: loaded.model, autoencoder: loaded.autoencoder, diffusion: loaded.meta.config.diffusion, conditioning: cond, frameShape: videos[0].frameShape, seed: 1000 + opts.seed, steps: opts.steps });
-    });
+    return await fn((videos) => generateFrom(loaded, videos, { condFrames: opts.condFrames, noiseSeed: evalNoiseSeed(opts.seed), steps: opts.steps }));
   } finally {
     loaded.model.dispose();
     loaded.autoencoder.dispose();

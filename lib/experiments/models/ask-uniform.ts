@@ -14,7 +14,7 @@ import { makeVideo, resolvedIdRanges, VideoSample } from '../../data/index';
 import { MAX_RADIUS, MAX_SPEED } from '../../data/dataset-config';
 import { ConfigError } from '../../config/profile';
 import type { RegistryModel } from '../../sample/model-registry';
-import { sampleVideos } from '../../sample/sample-videos';
+import { generateFrom } from '../dit/dit-units';
 import { CaseMatchingBase, evalRecords, EvalRecord, inBands, uniformData } from '../case-matching/units';
 
 /** Experiments whose models condition on uniform-motion clips. */
@@ -68,22 +68,12 @@ export function queryVideo(c: CaseMatchingBase, q: UniformQuery, index = 0): Vid
 
 /**
  * Generate from each video's first `condFrames` frames as the experiment's evaluation does
- * (withTrainedModel in lib/experiments/dit/dit-units.ts): noise seed `seed` (default the card's,
+ * (generateFrom in lib/experiments/dit/dit-units.ts, as withTrainedModel): noise seed `seed` (default the card's,
  * 1000 + training seed), video k of the list on noise stream k, the card's DDIM steps and batch.
  */
 export function generateLike(m: RegistryModel, videos: VideoSample[], opts: { seed?: number; steps?: number; batchSize?: number } = {}): Promise<Uint8Array[]> {
   const s = m.card.sampling;
-  const [, H, W, C] = videos[0].frameShape;
-  return sampleVideos({
-    model: m.model,
-    autoencoder: m.autoencoder,
-    diffusion: m.meta.config.diffusion,
-    conditioning: videos.map((v) => v.frames.slice(0, s.condFrames * H * W * C)),
-    frameShape: videos[0].frameShape,
-    seed: opts.seed ?? s.seed,
-    steps: opts.steps ?? s.steps,
-    batchSize: opts.batchSize ?? s.batchSize,
-  });
+  return generateFrom(m, videos, { condFrames: s.condFrames, noiseSeed: opts.seed ?? s.seed, steps: opts.steps ?? s.steps, batchSize: opts.batchSize ?? s.batchSize });
 }
 
 /** Ask the model: one generation per query (query k is video k of the data seed, noise stream k), scored by the experiment's parser. */

@@ -20,6 +20,7 @@ import { baselineErrors } from '../case-matching/baseline';
 import { DirectionFlipConfig, experiment, FLIP_SETS, trainBands } from '../case-matching/direction-flip';
 import { flipShares, speedShifts } from '../case-matching/report';
 import { uniformData } from '../case-matching/units';
+import { evalNoiseSeed } from '../dit/dit-units';
 
 /** Registry name of a direction-flip model: `direction-flip/<profile>/<set>-s<seed>` (set lower-cased: set-1, set-2, control). */
 export function flipModelName(profile: string, set: string, seed: number): string {
@@ -130,7 +131,7 @@ export function exportDirectionFlipModels(o: ExportFlipOptions): ModelCard[] {
       numbers: { ...numbers },
       numbersFrom: `${where}/summary.json: rows of set ${set}, seed ${seed} (flipShares, speedShifts: lib/experiments/case-matching/report.ts; baselineErrors: baseline.ts; flip threshold ${config.flipThreshold} u/s)`,
       experimentConfig: { ...config } as unknown as Record<string, unknown>,
-      sampling: { seed: 1000 + seed, steps: config.sampleSteps, condFrames: config.condFrames, batchSize: DEFAULT_SAMPLE_BATCH },
+      sampling: { seed: evalNoiseSeed(seed), steps: config.sampleSteps, condFrames: config.condFrames, batchSize: DEFAULT_SAMPLE_BATCH },
     }, { root: o.root ?? defaultModelsRoot() }));
   }
   return cards;
