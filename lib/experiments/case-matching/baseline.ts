@@ -95,11 +95,16 @@ export function controlVerdict(rows: Row[], opts: { threshold?: number } = {}): 
   return { verdict, flipped: all.flipped, n: intactN, share, wilson: wilson(all.flipped, Math.max(intactN, 0)), lowShift, ordinaryError, noFlips, noPull };
 }
 
-/** Whether a set's lowest-bin shift is a pull (> PULL_FACTOR × its ordinary error); null when either is missing. */
-export function isPull(rows: Row[], set: string, opts: { threshold?: number } = {}): boolean | null {
+/** A set's lowest-bin shift, its ordinary error over seeds, and whether the shift is a pull (> PULL_FACTOR × that error; null when either is missing). */
+function pullOf(rows: Row[], set: string, opts: { threshold?: number }): { low: ReturnType<typeof speedShifts>[number] | undefined; err: ReturnType<typeof setError>; pull: boolean | null } {
   const low = speedShifts(rows, opts).filter((s) => s.set === set).sort((a, b) => a.lo - b.lo)[0];
   const err = setError(baselineErrors(rows), set);
-  return low && Number.isFinite(err.mean) ? low.shift > PULL_FACTOR * err.mean : null;
+  return { low, err, pull: low && Number.isFinite(err.mean) ? low.shift > PULL_FACTOR * err.mean : null };
+}
+
+/** Whether a set's lowest-bin shift is a pull (> PULL_FACTOR × its ordinary error); null when either is missing. */
+export function isPull(rows: Row[], set: string, opts: { threshold?: number } = {}): boolean | null {
+  return pullOf(rows, set, opts).pull;
 }
 
 /**
@@ -108,13 +113,10 @@ export function isPull(rows: Row[], set: string, opts: { threshold?: number } = 
  * summaries), so the verdict then reads as before.
  */
 export function baselineVerdictMarkdown(rows: Row[], opts: { threshold?: number } = {}): string {
-  const errs = baselineErrors(rows);
-  if (errs.length === 0) return '';
+  if (baselineErrors(rows).length === 0) return '';
   const f2 = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(2));
-  const low = speedShifts(rows, opts).filter((s) => s.set === 'Set-1').sort((a, b) => a.lo - b.lo)[0];
-  const err = setError(errs, 'Set-1');
-  const pull = isPull(rows, 'Set-1', opts);
-  const set1 = pull === null
+  const { low, err, pull } = pullOf(rows, 'Set-1', opts);
+  const set1 = pull === null || !low
     ? 'Set-1 against its baseline: cannot tell (no Set-1 test or baseline rows).'
     : `Set-1 against its baseline: the lowest-bin shift ${low.shift >= 0 ? '+' : ''}${f2(low.shift)} u/s ${pull ? 'exceeds' : 'does not exceed'} ${PULL_FACTOR}x Set-1's ordinary error at its training speeds (${f2(err.mean)} u/s over ${err.seeds} seed${err.seeds === 1 ? '' : 's'}, so ${f2(PULL_FACTOR * err.mean)} u/s)${pull ? ': a pull by the baseline criterion too.' : ': by the baseline criterion (fixed before these models ran) the pull cannot be told from the model\'s own error, whatever the question above says.'}`;
   const cv = controlVerdict(rows, opts);
