@@ -1,14 +1,9 @@
 /** `phylab sample --model` and `phylab models` end to end, as a user runs them (a child process), on the shipped models. */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../lib/runtime/provenance';
-
-function phylab(args: string[]) {
-  return spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'phylab.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, PHYLAB_QUIET: '1' } });
-}
+import { phylab } from './run-phylab';
 
 describe('cli: phylab sample --model, phylab models', function () {
   this.timeout(120_000);

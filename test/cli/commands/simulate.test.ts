@@ -1,14 +1,9 @@
 /** `phylab simulate` end to end, as a user runs it (a child process), into a temp folder. */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../lib/runtime/provenance';
-
-function phylab(args: string[]) {
-  return spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'phylab.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, PHYLAB_QUIET: '1' } });
-}
+import { phylab } from './run-phylab';
 
 describe('cli: phylab simulate', function () {
   this.timeout(60_000);
