@@ -252,3 +252,8 @@ export function showTable(table: TableInput, opts: ShowTableOptions = {}): void 
     'text/plain': formatTableText(t, opts),
   });
 }
+
+/** "Exported: `a.png`, `a.pdf`, …": the files of one or more exports (saveAndShow, writeTable), for the note under a figure or table. */
+export function exportedMarkdown(...exports: Array<{ files: Partial<Record<string, string>> }>): string {
+  return 'Exported: ' + exports.flatMap((e) => Object.values(e.files)).filter((f): f is string => !!f).map((f) => '`' + f + '`').join(', ');
+}

@@ -10,3 +10,4 @@ export * from './export';
 export { findChromium, requireChromium, BrowserNotFoundError, CHROMIUM_ARGS } from './chromium';
 export { buildSidecar, writeSidecar } from './sidecar';
 export type { Sidecar, SidecarInput } from './sidecar';
+export * from './roles';

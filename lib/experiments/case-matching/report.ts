@@ -12,7 +12,8 @@
  * (0 with one seed).
  */
 import type { Band } from '../../data/bands';
-import { line, PanelSpec, scatter, shade, subplots, Trace, Figure } from '../../plot/figure';
+import { line, PanelSpec, scatter, subplots, Trace, Figure } from '../../plot/figure';
+import { identityLine, ROLE_COLOURS, trainingBand } from '../../plot/roles';
 import type { Row } from '../core/experiment';
 import { meanCi, valueWithCi, wilson } from '../core/intervals';
 import { VELOCITY_GAP_SETS, bandsLabel } from './velocity-gap';
@@ -170,17 +171,17 @@ export function fig7(allRows: Row[], opts: FlipOptions & { trainVelocity?: Band[
     const mirrored = all.some((r) => r.direction === 'both');
     const traces: Trace[] = [];
     for (const [lo, hi] of opts.trainBandsOf?.(set) ?? train) {
-      traces.push(shade(lo, hi, xr[0], xr[1], 'training speeds', 'rgba(0,158,115,0.15)'));
-      if (mirrored) traces.push(shade(-hi, -lo, xr[0], xr[1], 'training speeds', 'rgba(0,158,115,0.15)'));
+      traces.push(trainingBand(lo, hi, xr[0], xr[1]));
+      if (mirrored) traces.push(trainingBand(-hi, -lo, xr[0], xr[1]));
     }
-    traces.push(...line({ x: xr, y: xr, name: 'generated = conditioning', dash: 'dash', color: '#555555', markers: false, width: 1 }));
-    traces.push(...line({ x: xr, y: [0, 0], name: 'v = 0', dash: 'dot', color: '#999999', markers: false, width: 1, showLegend: false }));
+    traces.push(...identityLine(xr, 'generated = conditioning'));
+    traces.push(...line({ x: xr, y: [0, 0], name: 'v = 0', dash: 'dot', color: ROLE_COLOURS.secondary, markers: false, width: 1, showLegend: false }));
     const kept = rs.filter((r) => !isFlipped(r, threshold));
     const flipped = rs.filter((r) => isFlipped(r, threshold));
     const text = (x: Row[]) => x.map((r) => `seed ${r.seed} · video ${r.index} · r ${Number(r.radius).toFixed(2)}`);
-    traces.push(...scatter({ x: kept.map((r) => Number(r.conditionVelocity)), y: kept.map((r) => Number(r.generatedVelocity)), name: 'kept direction', color: '#0072B2', size: 5, opacity: 0.6, text: text(kept) }));
-    traces.push(...scatter({ x: flipped.map((r) => Number(r.conditionVelocity)), y: flipped.map((r) => Number(r.generatedVelocity)), name: `flipped (v < −${threshold})`, color: '#D55E00', size: 6, opacity: 0.9, text: text(flipped) }));
-    traces.push(...scatter({ x: broken.map((r) => Number(r.conditionVelocity)), y: broken.map((r) => Number(r.generatedVelocity)), name: 'broken ball (not counted)', color: '#999999', size: 6, symbol: 'x', opacity: 0.8, text: text(broken), showLegend: broken.length > 0 }));
+    traces.push(...scatter({ x: kept.map((r) => Number(r.conditionVelocity)), y: kept.map((r) => Number(r.generatedVelocity)), name: 'kept direction', color: ROLE_COLOURS.generated, size: 5, opacity: 0.6, text: text(kept) }));
+    traces.push(...scatter({ x: flipped.map((r) => Number(r.conditionVelocity)), y: flipped.map((r) => Number(r.generatedVelocity)), name: `flipped (v < −${threshold})`, color: ROLE_COLOURS.highlight, size: 6, opacity: 0.9, text: text(flipped) }));
+    traces.push(...scatter({ x: broken.map((r) => Number(r.conditionVelocity)), y: broken.map((r) => Number(r.generatedVelocity)), name: 'broken ball (not counted)', color: ROLE_COLOURS.secondary, size: 6, symbol: 'x', opacity: 0.8, text: text(broken), showLegend: broken.length > 0 }));
     const n = rows.filter((r) => String(r.set) === set).length;
     return { title: `${set} (${mirrored ? 'both directions' : 'left to right'}): ${flipped.length}/${n} flipped`, traces, x: { title: 'conditioning velocity (u/s)', range: xr }, y: { title: 'generated velocity (u/s)', range: yr } };
   });
@@ -371,9 +372,9 @@ export function fig5(rows: Row[], opts: { title?: string; binWidth?: number } = 
   const panels: PanelSpec[] = sets.map((set, i) => {
     const bands = VELOCITY_GAP_SETS[String(set)] ?? [];
     const rs = rows.filter((r) => Number(r.trainingSet) === set && usable(r));
-    const traces: Trace[] = bands.map(([lo, hi]) => shade(lo, hi, yr[0], yr[1], 'training speeds', 'rgba(0,158,115,0.18)', true));
-    traces.push(...line({ x: xr, y: xr, name: 'generated = conditioning', dash: 'dash', color: '#555555', markers: false, width: 1 }));
-    traces.push(...scatter({ x: rs.map((r) => Number(r.conditionVelocity)), y: rs.map((r) => Number(r.generatedVelocity)), name: 'generated (all seeds)', color: '#0072B2', size: 4, opacity: 0.45, text: rs.map((r) => `seed ${r.seed} · video ${r.index}`) }));
+    const traces: Trace[] = bands.map(([lo, hi]) => trainingBand(lo, hi, yr[0], yr[1], { vertical: true, strong: true }));
+    traces.push(...identityLine(xr, 'generated = conditioning'));
+    traces.push(...scatter({ x: rs.map((r) => Number(r.conditionVelocity)), y: rs.map((r) => Number(r.generatedVelocity)), name: 'generated (all seeds)', color: ROLE_COLOURS.generated, size: 4, opacity: 0.45, text: rs.map((r) => `seed ${r.seed} · video ${r.index}`) }));
     const centres: number[] = [];
     const means: number[] = [];
     bins.forEach((b, i) => {
@@ -382,7 +383,7 @@ export function fig5(rows: Row[], opts: { title?: string; binWidth?: number } = 
       centres.push((b[0] + b[1]) / 2);
       means.push(x.reduce((a, r) => a + Number(r.generatedVelocity), 0) / x.length);
     });
-    traces.push(...line({ x: centres, y: means, name: 'bin mean', color: '#D55E00', width: 2 }));
+    traces.push(...line({ x: centres, y: means, name: 'bin mean', color: ROLE_COLOURS.highlight, width: 2 }));
     const widest = Math.max(...gapsOf(bands).map(([a, b]) => b - a));
     const title = bands.length === 2 ? `(${set}) gap ${round6(widest)} u/s` : `(${set}) ${bands.length} bands, gaps ≤ ${round6(widest)}`;
     const bottom = i + cols >= sets.length;

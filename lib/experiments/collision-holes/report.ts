@@ -5,6 +5,7 @@
  * plotly heat map per set with the hull outlined and the hole(s) dashed (paper Fig 6).
  */
 import { heatmap, subplots, Trace, Figure, PanelSpec } from '../../plot/figure';
+import { ROLE_COLOURS } from '../../plot/roles';
 import type { Row } from '../core/experiment';
 import { axis, Point, TRAINING_SETS, trainingHull } from './sets';
 import { cellMeans, HOLE_CRITERION, HoleRow, setVerdict, SetVerdict } from './verdict';
@@ -51,7 +52,7 @@ export function holesFigure(rows: ReadonlyArray<HoleRow>, opts: { title?: string
       { type: 'scatter', mode: 'lines', x: hull.map((p) => p[0]), y: hull.map((p) => p[1]), line: { color: '#ffffff', width: 3 }, name: 'convex hull of training', showlegend: false },
       ...TRAINING_SETS[set].map((h): Trace => {
         const box = closed([[h.v1[0], h.v2[0]], [h.v1[1], h.v2[0]], [h.v1[1], h.v2[1]], [h.v1[0], h.v2[1]]] as Point[]);
-        return { type: 'scatter', mode: 'lines', x: box.map((p) => p[0]), y: box.map((p) => p[1]), line: { color: '#D55E00', width: 2, dash: 'dash' }, name: 'hole', showlegend: false };
+        return { type: 'scatter', mode: 'lines', x: box.map((p) => p[0]), y: box.map((p) => p[1]), line: { color: ROLE_COLOURS.highlight, width: 2, dash: 'dash' }, name: 'hole', showlegend: false };
       }),
     ];
     const seeds = m.minSeeds === m.maxSeeds ? `${m.minSeeds}` : `${m.minSeeds}–${m.maxSeeds}`;
