@@ -57,13 +57,14 @@ export async function runOrLoad<C>(exp: Experiment<C>, config: C, opts: { profil
   return { rows: s?.rows ?? [], run: (s?.run ?? null) as Record<string, any> | null, dir, figDir: `${dir}/figures` };
 }
 
-export interface UnitTimeRow {
+/** A type alias (not an interface) so that it is a table row (Record<string, unknown>) for plot.showTable. */
+export type UnitTimeRow = {
   unit: string;
   done: number;
   planned: number;
   minutesEach: number | null;
   minutesTotal: number;
-}
+};
 
 /** Compute per unit kind (the id's first segment: train, eval, …) from a run.json's units: minutes each and in total. */
 export function unitTimeTable(run: Record<string, any> | null): UnitTimeRow[] {
