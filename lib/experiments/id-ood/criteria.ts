@@ -26,7 +26,7 @@
  * A check with too few seeds or cells is null ("cannot tell"), and the verdict is "incomplete".
  */
 import type { Row } from '../core/experiment';
-import { meanCi } from '../core/intervals';
+import { dataSlopes, seedStat, seedValue, slope, statText, type ErrorKey, type SeedStat } from './slopes';
 import { PAPER_FIG3 } from './paper-numbers';
 import { SCENARIOS } from '../../sim/scenes';
 import { comparePresets } from '../../model/presets';
@@ -43,13 +43,7 @@ export const CRITERION_V2 = {
   confidence: 0.95,
 } as const;
 
-/** Mean and 95% interval [lo, hi] over seeds (null bounds with fewer than 2 seeds). */
-export interface SeedStat {
-  mean: number;
-  lo: number | null;
-  hi: number | null;
-  seeds: number;
-}
+export type { SeedStat } from './slopes';
 
 export type VerdictV2 = 'reproduced' | 'not reproduced' | 'inconclusive' | 'incomplete';
 
@@ -76,38 +70,7 @@ export interface ScenarioVerdictV2 {
   verdict: VerdictV2;
 }
 
-type Key = 'velocityError' | 'velocityErrorMask' | 'velocityErrorPaper';
-
-/** Per-seed value of 'id' or pooled 'ood' (n-weighted over OOD levels) for one trained cell. */
-function seedValue(rows: Row[], group: 'id' | 'ood', key: Key): number | null {
-  const pick = rows.filter((r) => (group === 'ood' ? String(r.set).startsWith('ood-') : r.set === 'id') && Number.isFinite(r[key] as number));
-  if (pick.length === 0) return null;
-  const w = (r: Row) => Number(r.n) - Number(r.nanCount ?? 0);
-  const tw = pick.reduce((a, r) => a + w(r), 0);
-  return pick.reduce((a, r) => a + (r[key] as number) * w(r), 0) / Math.max(1, tw);
-}
-
-/** Least-squares slope of y on x (NaN with fewer than 2 distinct x). */
-export function slope(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  if (n < 2) return NaN;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (xs[i] - mx) ** 2;
-    sxy += (xs[i] - mx) * (ys[i] - my);
-  }
-  return sxx > 0 ? sxy / sxx : NaN;
-}
-
-/** Mean and 95% t-interval over per-seed values. */
-export function seedStat(xs: number[]): SeedStat {
-  const v = xs.filter(Number.isFinite);
-  const { mean, ci } = meanCi(v);
-  return v.length >= 2 ? { mean, lo: mean - ci, hi: mean + ci, seeds: v.length } : { mean, lo: null, hi: null, seeds: v.length };
-}
+type Key = ErrorKey;
 
 /** true when the interval lies below 0, false when it does not, null without an interval. */
 const below0 = (s: SeedStat | null | undefined): boolean | null => (s && s.hi !== null ? s.hi < 0 : null);
@@ -133,25 +96,9 @@ export function verdictV2(rows: Row[], key: Key = 'velocityError'): ScenarioVerd
     const idSlope: Record<string, SeedStat> = {};
     const oodSlope: Record<string, SeedStat> = {};
     const gapSlope: Record<string, SeedStat> = {};
-    for (const m of models) {
-      const bi: number[] = [];
-      const bo: number[] = [];
-      const bg: number[] = [];
-      for (const s of seeds) {
-        const pts = sizesOf(m, s)
-          .map((n) => ({ n, id: seedValue(cell(m, s, n), 'id', key), ood: seedValue(cell(m, s, n), 'ood', key) }))
-          .filter((p): p is { n: number; id: number; ood: number } => p.id !== null && p.ood !== null && p.id > 0 && p.ood > 0);
-        if (pts.length < 2) continue;
-        const x = pts.map((p) => Math.log(p.n));
-        bi.push(slope(x, pts.map((p) => Math.log(p.id))));
-        bo.push(slope(x, pts.map((p) => Math.log(p.ood))));
-        bg.push(slope(x, pts.map((p) => Math.log(p.ood / p.id))));
-      }
-      if (bi.length) {
-        idSlope[m] = seedStat(bi);
-        oodSlope[m] = seedStat(bo);
-        gapSlope[m] = seedStat(bg);
-      }
+    for (const d of dataSlopes(rs, { key })) {
+      if (d.stat.seeds === 0) continue;
+      ({ id: idSlope, ood: oodSlope, gap: gapSlope })[d.quantity][d.model] = d.stat;
     }
     // model size: largest vs smallest preset (presets ordered by size), paired by seed
     let modelLogRatio: SeedStat | null = null;
@@ -197,13 +144,6 @@ export function verdictV2(rows: Row[], key: Key = 'velocityError'): ScenarioVerd
 const rank = (s: string) => { const k = (SCENARIOS as readonly string[]).indexOf(s); return k < 0 ? SCENARIOS.length : k; };
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
-/** "−0.12 [−0.20, −0.04] (3 seeds)" or "−0.12 (1 seed: n/a)". */
-export function statText(s: SeedStat | null | undefined, digits = 2): string {
-  if (!s) return 'n/a (no cells)';
-  const m = Number.isFinite(s.mean) ? s.mean.toFixed(digits) : 'n/a';
-  return s.lo !== null && s.hi !== null ? `${m} [${s.lo.toFixed(digits)}, ${s.hi.toFixed(digits)}] (${s.seeds} seeds)` : `${m} (${s.seeds} seed${s.seeds === 1 ? '' : 's'}: interval n/a)`;
-}
-
 /** Criterion v2 in words, with its thresholds (printed above the results it judges). */
 export function criterionV2Markdown(): string {
   const c = CRITERION_V2;
