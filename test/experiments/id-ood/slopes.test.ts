@@ -73,8 +73,8 @@ describe('experiments/id-ood/slopes', () => {
 
   it('skips the floors, reads the parser column asked for and orders scenarios as the paper does', () => {
     const rows = grid({ b: -0.1, gap: 0, seeds: [1, 2] });
-    const para = rows.map((r) => ({ ...r, scenario: 'parabola' }));
-    const mask = [...para, ...rows].map((r) => ({ ...r, velocityErrorMask: 2 * (r.velocityError as number) }));
+    const para: Row[] = rows.map((r) => ({ ...r, scenario: 'parabola' }));
+    const mask: Row[] = [...para, ...rows].map((r) => ({ ...r, velocityErrorMask: 2 * (r.velocityError as number) }));
     const sl = dataSlopes(mask, { key: 'velocityErrorMask' });
     assert.deepEqual([...new Set(sl.map((s) => s.scenario))], ['uniform', 'parabola']);
     assert.ok(Math.abs(sl[0].stat.mean + 0.1) < 1e-9);
