@@ -26,8 +26,9 @@ export interface ClipFloor extends ClipCandidate {
   /** Seconds per frame and per clip. */
   frameSeconds: number;
   clipSeconds: number;
-  /** ID floor with the config's parser and with the paper's evaluation code (u/s). */
+  /** ID floor with the config's parser, the paper's thresholded mask on our grid, and the paper's evaluation code (u/s). */
   floor: number;
+  floorMask: number;
   floorPaperCode: number;
   /** The paper's published floor (128 px) and our floor over it. */
   paperFloor: number | null;
@@ -53,6 +54,7 @@ export function clipFloors(c: IdOodConfig, scenario: Scenario, candidates: Reado
       frameSeconds: cand.frameStride * DT,
       clipSeconds: (cand.frames - 1) * cand.frameStride * DT,
       floor: s.error,
+      floorMask: s.errorMask,
       floorPaperCode: s.errorPaper ?? NaN,
       paperFloor,
       overPaper: paperFloor ? s.error / paperFloor : null,
@@ -71,4 +73,44 @@ export const COLLISION_CANDIDATES: ReadonlyArray<ClipCandidate> = [16, 24, 32].f
 export function cheapestWithin(floors: ReadonlyArray<ClipFloor>, within = 2): ClipFloor | null {
   const ok = floors.filter((f) => f.overPaper !== null && f.overPaper <= within);
   return ok.length ? [...ok].sort((a, b) => a.tokens - b.tokens || a.size - b.size || a.frames - b.frames)[0] : null;
+}
+
+/**
+ * The paper's clip for the basic scenarios (paper-spec §1: 128 px, 32 frames, one frame every 10
+ * physics steps = 0.1 s), to measure the floors on the paper's scale.
+ */
+export const PAPER_CLIP: Readonly<ClipCandidate> = { size: 128, frames: 32, frameStride: 10 };
+
+/** One scenario's ID floor at a clip under the three parsers, beside the paper's published floor. */
+export interface ParserFloors {
+  scenario: Scenario;
+  size: number;
+  frames: number;
+  /** Our parser (the config's, by default the coverage-weighted centroid on the renderer's grid: no bias). */
+  ours: number;
+  /** The paper's thresholded mask on our grid (no bias). */
+  maskGrid: number;
+  /** The paper's evaluation code: mask + its ×10/W mapping (a −v/W velocity bias). */
+  paperCode: number;
+  /** The paper's published floor (128 px; null where it gives none). */
+  paperPublished: number | null;
+  videos: number;
+  unparseable: number;
+  unparseableLastDropped: number;
+}
+
+/**
+ * ID floors of every scenario of `c` at `clip` (default the paper's, PAPER_CLIP) under our parser,
+ * the mask on our grid and the paper's evaluation code, every frame scored; simulator and parser
+ * only (about 1.5 s per scenario at 128 px, 32 frames).
+ */
+export function parserFloors(c: IdOodConfig, clip: ClipCandidate = PAPER_CLIP): ParserFloors[] {
+  return c.scenarios.map((scenario) => {
+    const [f] = clipFloors(c, scenario, [clip], () => 0);
+    return {
+      scenario, size: f.size, frames: f.frames,
+      ours: f.floor, maskGrid: f.floorMask, paperCode: f.floorPaperCode, paperPublished: f.paperFloor,
+      videos: f.videos, unparseable: f.unparseable, unparseableLastDropped: f.unparseableLastDropped,
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Row } from '../../../lib/experiments/core/experiment';
-import { CRITERION_V2, criterionV2Markdown, paperPointEstimates, seedStat, slope, statText, verdictV2, verdictV2Markdown } from '../../../lib/experiments/id-ood/criteria';
+import { CRITERION_V2, criterionV2Markdown, paperPointEstimates, verdictV2, verdictV2Markdown } from '../../../lib/experiments/id-ood/criteria';
 
 /** Rows for uniform: floor, then (model, dataSize, seed, id, ood) cells. */
 function rows(cells: Array<[string, number, number, number, number]>, floor = 0.01): Row[] {
@@ -25,18 +25,6 @@ function grid(opts: { b: number; gap: number; ratio: number; idScale?: number; s
 }
 
 describe('experiments/id-ood-criteria', () => {
-  it('fits least-squares slopes and seed intervals (n/a with one seed)', () => {
-    assert.ok(Math.abs(slope([0, 1, 2], [1, 3, 5]) - 2) < 1e-12);
-    assert.ok(Number.isNaN(slope([1], [1])));
-    const s = seedStat([1, 2, 3]);
-    assert.equal(s.seeds, 3);
-    assert.ok(s.lo! < 2 && s.hi! > 2);
-    const one = seedStat([1]);
-    assert.equal(one.lo, null);
-    assert.match(statText(one), /1 seed: interval n\/a/);
-    assert.doesNotMatch(statText(one), /±\s*0/);
-  });
-
   it('says reproduced for a grid near the floor with falling ID, flat gap and OOD ≥ 10x', () => {
     const [v] = verdictV2(grid({ b: -0.2, gap: 0, ratio: 20, idScale: 0.02 }));
     assert.equal(v.idFallsWithData, true);

@@ -193,15 +193,26 @@ describe('experiments/id-ood-report floors and paper ratios (issue #17 items 5-6
   });
 
   it('tables the floors under every parser the rows carry, and ID over floor like for like', async () => {
-    const { floorTable, idOverFloorTable } = await import('../../../lib/experiments/id-ood/report');
+    const { floorTable, idOverFloorMarkdown, idOverFloorTable } = await import('../../../lib/experiments/id-ood/report');
     const r = rows([['q64', 100, 1, 0.1, 1]], 0.05);
     r[0] = { ...r[0], velocityErrorPaper: 0.2, nanCountDropLast: 3 };
     const ft = floorTable(r);
     assert.deepEqual(ft.map((x) => x.set), ['id', 'ood-v']);
     assert.deepEqual([ft[0].ours, ft[0].paperCode, ft[0].paperPublished, ft[0].unparseableLastDropped], [0.05, 0.2, 0.0099, 3]);
     assert.equal(ft[1].paperCode, null, 'a floor unit without the paper-code parser shows nothing, not 0');
-    const [t] = idOverFloorTable(r);
-    assert.ok(Math.abs((t.oursRatio as number) - 2) < 1e-12);
-    assert.ok(Math.abs((t.paperRatio as number) - 0.0124 / 0.0099) < 1e-12);
+    const t = idOverFloorTable(r);
+    assert.deepEqual(t.map((x) => x.likeForLike), ["no: not the paper's parser", "no: not the paper's parser", 'same parser (clip differs)']);
+    assert.ok(Math.abs((t[0].oursRatio as number) - 2) < 1e-12);
+    assert.equal(t[0].paperRatio, null, "the paper's ratio sits only beside the same parser");
+    // trained cells scored before the paper-code column: n/a, never a ratio to the wrong parser's ID
+    assert.equal(t[2].oursRatio, null);
+    assert.ok(Math.abs((t[2].paperRatio as number) - 0.0124 / 0.0099) < 1e-12);
+    const withPaper = r.map((x) => (x.model === 'q64' && x.set === 'id' ? { ...x, velocityErrorPaper: 0.3 } : x));
+    assert.ok(Math.abs((idOverFloorTable(withPaper)[2].oursRatio as number) - 1.5) < 1e-12);
+    const md = idOverFloorMarkdown(r, { size: 16, paperScale: [{ scenario: 'uniform', size: 128, frames: 32, ours: 0.0001, maskGrid: 0.0017, paperCode: 0.019, paperPublished: 0.0099, videos: 8, unparseable: 0, unparseableLastDropped: 0 }] });
+    assert.match(md, /only the paper-code row is, and our trained cells have no paper-code error yet/);
+    assert.match(md, /×8 larger at our 16 px/);
+    assert.match(md, /uniform ×5\.8 the bias-free mask floor/);
+    assert.match(idOverFloorMarkdown([]), /No trained cells/);
   });
 });

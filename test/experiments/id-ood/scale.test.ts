@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { defaultIdOodConfig } from '../../../lib/experiments/id-ood/config';
-import { cheapestWithin, clipFloors } from '../../../lib/experiments/id-ood/scale';
+import { cheapestWithin, clipFloors, PAPER_CLIP, parserFloors } from '../../../lib/experiments/id-ood/scale';
 
 describe('experiments/id-ood-scale', () => {
   it('measures the ground-truth floor per candidate clip; a larger clip has a lower floor', () => {
@@ -13,5 +13,19 @@ describe('experiments/id-ood-scale', () => {
     assert.ok(fl[0].floorPaperCode > fl[0].floor, "the paper's mapping adds its -v/W bias");
     assert.equal(cheapestWithin(fl, 1e-6), null);
     assert.equal(cheapestWithin(fl, 1e6), fl[0], 'the fewest tokens first');
+  });
+
+  it('measures the floors on the paper\'s clip under three parsers: the paper\'s ×10/W mapping adds about v/W', () => {
+    assert.deepEqual(PAPER_CLIP, { size: 128, frames: 32, frameStride: 10 });
+    const c = { ...defaultIdOodConfig('quick'), idCount: 16, scenarios: ['uniform' as const] };
+    const [u] = parserFloors(c);
+    assert.equal(u.scenario, 'uniform');
+    assert.equal(u.size, 128);
+    assert.equal(u.paperPublished, 0.0099);
+    assert.ok(u.ours < u.maskGrid, `coverage-weighted ${u.ours} below the mask ${u.maskGrid}`);
+    // ID speeds 1–4 u/s: a bias of v/W is 0.008–0.031 u/s at 128 px, far above the bias-free floors
+    assert.ok(u.paperCode > 1 / 128 && u.paperCode < 4 / 128 + u.maskGrid, `paper-code ${u.paperCode}`);
+    assert.ok(u.paperCode > 5 * u.maskGrid);
+    assert.equal(u.unparseable, 0);
   });
 });
