@@ -2,7 +2,8 @@
  * Tables, the Fig 3 figure and the verdict of the `id-ood` experiment, computed from its summary
  * rows (never typed in). Used by notebooks/01-id-vs-ood-scaling.ipynb.
  */
-import { Figure, line, PanelSpec, scatter, shade, subplots, Trace } from '../../plot/figure';
+import { Figure, line, PanelSpec, scatter, subplots, Trace } from '../../plot/figure';
+import { floorLine, identityLine, trainingBand } from '../../plot/roles';
 import type { Json, Row } from '../core/experiment';
 import { ciOrNull, meanCi } from '../core/intervals';
 import type { ErrorKey } from './slopes';
@@ -119,12 +120,12 @@ export function fig3(rows: Row[], opts: { key?: ErrorKey; title?: string } = {})
       const f = fl.find((x) => x.scenario === scenario && x.group === group);
       if (f && sizes.length > 0) {
         const xs = sizes.length > 1 ? [sizes[0], sizes[sizes.length - 1]] : [sizes[0] / 1.5, sizes[0] * 1.5];
-        traces.push(...line({ x: xs, y: [f.floor, f.floor], name: 'ground-truth parse (floor)', dash: 'dash', color: '#555555', markers: false }));
+        traces.push(...floorLine(xs, f.floor, 'ground-truth parse (floor)'));
       }
       const vf = vfl.find((x) => x.scenario === scenario && x.group === group);
       if (vf && sizes.length > 0) {
         const xs = sizes.length > 1 ? [sizes[0], sizes[sizes.length - 1]] : [sizes[0] / 1.5, sizes[0] * 1.5];
-        traces.push(...line({ x: xs, y: [vf.floor, vf.floor], name: 'VAE reconstruction (floor of latent models)', dash: 'dot', color: '#999999', markers: false }));
+        traces.push(...floorLine(xs, vf.floor, 'VAE reconstruction (floor of latent models)', { secondary: true }));
       }
       // the y title on the first column only: beside every panel it runs into the log tick labels of its left neighbour
       const yTitle = scenario === scenarios[0] ? 'velocity error (u/s)' : undefined;
@@ -480,8 +481,8 @@ export function speedResponseFigure(responses: SpeedResponse[], opts: { idSpeed?
     const ys = r.points.map((p) => p.generatedVx);
     const range: [number, number] = [Math.min(0, ...xs, ...ys) - 0.3, Math.max(hi + 0.5, ...xs, ...ys) + 0.3];
     const traces: Trace[] = [];
-    if (r.scenario !== 'collision') traces.push(shade(lo, hi, range[0], range[1], 'ID speeds (training range)', 'rgba(0,158,115,0.15)'));
-    traces.push(...line({ x: range, y: range, name: 'generated = true', dash: 'dash', color: '#555555', markers: false, width: 1 }));
+    if (r.scenario !== 'collision') traces.push(trainingBand(lo, hi, range[0], range[1], { name: 'ID speeds (training range)' }));
+    traces.push(...identityLine(range));
     const sets = [...new Set(r.points.map((p) => p.set))];
     sets.forEach((set) => {
       const ps = r.points.filter((p) => p.set === set);
