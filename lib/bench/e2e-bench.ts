@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configHash } from '../config/hash';
-import { dataConfig, defaultIdOodConfig, resolvedPatch } from '../experiments/id-ood/config';
+import { dataConfig, defaultIdOodConfig } from '../experiments/id-ood/config';
 import { evalVideos, score } from '../experiments/id-ood/eval';
 import { trainScenarioVae } from '../experiments/id-ood/vae';
 import type { AutoencoderConfig } from '../model/autoencoder';
@@ -29,7 +29,7 @@ import { gitCommit } from '../runtime/provenance';
 import { ditRunConfig } from '../train/run-dit';
 import { sampleFromTrainer } from '../sample/from-trainer';
 import { DiTTrainer } from '../train/trainer';
-import { E2eRecipe, E2E_MAX_STEPS, recipeChanges, resolveE2eRecipe } from './e2e-recipe';
+import { E2eModel, E2eRecipe, E2E_MAX_STEPS, E2E_PRESET, recipeChanges, resolveE2eRecipe } from './e2e-recipe';
 import type { BenchSuite } from './suite';
 
 export interface E2eResult {
@@ -52,7 +52,7 @@ export interface E2eTrial extends E2eResult {
   commit: string;
   startedAt: string;
   /** The resolved recipe, and its changes from the default recipe. */
-  recipe: E2eRecipe;
+  recipe: Omit<E2eRecipe, 'model'> & { model?: E2eModel };
   changes: string[];
   overrides: Record<string, string>;
   /** How the frame VAE's time entered the curve: trained in this run, or reused from `vaeCache` with its recorded time added. */
@@ -93,7 +93,7 @@ export const suite: BenchSuite = {
     const changes = recipeChanges(c, recipe, opts.quick ? 1000 : E2E_MAX_STEPS);
     const maxSteps = recipe.train.steps;
     const evalEvery = opts.evalEvery ?? (opts.quick ? 500 : 1000);
-    const preset = 'q64';
+    const preset = E2E_PRESET;
     const n = 1024; // id-ood's 1K cell (its smallest size until 256 was added)
     const ids = evalVideos(c, 'uniform', { split: 'id', level: 0 });
     const floor = score(c, 'uniform', ids, ids.map((v) => v.frames)).error;
@@ -127,10 +127,9 @@ export const suite: BenchSuite = {
       }
       autoencoder = { kind: 'vae', weights: vaeDir };
     }
-    const patch = resolvedPatch(c);
     const ds = await loadOrGenerateDataset(dataConfig(c, 'uniform', 'train', n), c.dataSeed, { progress: false });
     const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `e2e uniform n=${n}` };
-    const config = ditRunConfig({ preset, frameShape: ds.frameShape, seed: 1, train: recipe.train, diffusion: recipe.diffusion, autoencoder, model: patch ? { patch } : undefined });
+    const config = ditRunConfig({ preset, frameShape: ds.frameShape, seed: 1, train: recipe.train, diffusion: recipe.diffusion, autoencoder, model: { ...recipe.model } });
     const trainer = DiTTrainer.create({ config, source, checkpointDir: null });
     const curve: E2eResult['curve'] = [];
     let hit: E2eResult['curve'][number] | null = null;

@@ -31,9 +31,23 @@ describe('bench/e2e-recipe', () => {
 
   it('rejects unknown keys, other sections, bad choices and invalid values with the key named', () => {
     assert.throws(() => resolveE2eRecipe(c, { 'train.lrr': '1' }), (e: Error) => e instanceof ConfigError && /train\.lrr/.test(e.message));
-    assert.throws(() => resolveE2eRecipe(c, { 'model.depth': '2' }), /not a recipe key; allowed: --train/);
+    assert.throws(() => resolveE2eRecipe(c, { 'data.count': '2' }), /not a recipe key; allowed: --train/);
+    assert.throws(() => resolveE2eRecipe(c, { 'model.heads': '3' }), /--model\.hidden \(64\) must be a multiple of --model\.heads \(3\)/);
+    assert.throws(() => resolveE2eRecipe(c, { 'model.patch': '1,0,2' }), /--model\.patch must be three integers/);
+    assert.throws(() => resolveE2eRecipe(c, { 'model.width': '2' }), /model\.width/);
     assert.throws(() => resolveE2eRecipe(c, { 'train.lossWeighting': 'p2' }), /allowed: none, min-snr/);
     assert.throws(() => resolveE2eRecipe(c, { 'train.emaDecay': '1.5' }), /train\.emaDecay/);
+  });
+
+  it('model.* overrides change the architecture over q64 with id-ood\'s latent patch, and are listed', () => {
+    const d = resolveE2eRecipe(c, {});
+    assert.deepEqual(d.model, { hidden: 64, depth: 4, heads: 2, mlpRatio: 4, patch: [1, 2, 2] });
+    const r = resolveE2eRecipe(c, { 'model.depth': '8', 'model.patch': '1,1,1' });
+    assert.equal(r.model.depth, 8);
+    assert.deepEqual(r.model.patch, [1, 1, 1]);
+    assert.deepEqual(recipeChanges(c, r), ['model.depth: 4 → 8', 'model.patch: [1,2,2] → [1,1,1]']);
+    // a record written before model.* existed: no model section, no change listed
+    assert.deepEqual(recipeChanges(c, { train: d.train, diffusion: d.diffusion }), []);
   });
 
   it('evaluates every N steps and at the cap', () => {
