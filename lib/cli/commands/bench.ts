@@ -44,7 +44,7 @@ export const command: CommandSpec = {
     { name: 'vae-cache', type: 'string', help: 'e2e: keep the trained frame VAE in this folder and reuse it (its recorded time is added to the curve)' },
   ],
   acceptsOverrides: true,
-  description: 'The e2e suite takes recipe overrides: --train.<key>=<value>, --diffusion.<key>=<value> and --model.<hidden|depth|heads|mlpRatio|patch>=<value> (e.g. --train.lr=2e-3 --train.lrSchedule=cosine --train.steps=20000 --train.timestepSampling=logit-normal --train.lossWeighting=min-snr --model.depth=8 --model.patch=1,1,1; the model defaults to q64 with id-ood's 1×2×2 latent patch); train.steps is its step cap and the end of a decaying schedule. Other suites take none.',
+  description: 'The e2e suite takes recipe overrides: --train.<key>=<value>, --diffusion.<key>=<value> and --model.<hidden|depth|heads|mlpRatio|patch>=<value> (e.g. --train.lr=2e-3 --train.lrSchedule=cosine --train.steps=20000 --train.timestepSampling=logit-normal --train.lossWeighting=min-snr --model.depth=8 --model.patch=1,1,1; the model defaults to q64 with id-ood’s 1×2×2 latent patch); train.steps is its step cap and the end of a decaying schedule. Other suites take none.',
   examples: [
     'phylab bench --only=dit',
     'phylab bench --only=dit --backend webgpu --profile paper --iters 3 --out bench-dit.json',
