@@ -16,13 +16,16 @@
  * then writes units/<new hash>.json.gz (same id, version, result and meta; the new key; the
  * runner's encoding), reads it back and compares result and meta, and deletes the old file. The
  * run.json record and any model card naming the unit (data/models/<exp>/<profile>/<model>/card.json)
- * get the new hash. With --cache DIR (a unit cache, e.g. the PHYLAB_CACHE that computed them) it
- * also links DIR/<exp>/<new hash> to the existing DIR/<exp>/<old hash> folder (a relative symlink:
- * nothing is moved, checkpoints that name the old folder keep working).
+ * get the new hash. With --cache DIR (a unit cache, e.g. DIR = $PHYLAB_CACHE or data/cache/units)
+ * it also links, for every experiment and profile, each planned unit missing from the cache to the
+ * folder DIR/<exp>/<old hash> that computed it (found by its unit.json: same id and version, a key
+ * that hashes to the folder's name and resolves to the planned key, and a result.json): a relative
+ * symlink DIR/<exp>/<new hash> -> <old hash>, so nothing is moved and checkpoints that name the
+ * old folder keep working. This part works whether or not the results were migrated already.
  * --check reports what it would do and changes nothing. A second run finds nothing to do.
  * Any unit that fails a check stops the script before it changes anything.
  */
-import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import '../lib/experiments/all';
@@ -95,7 +98,7 @@ function replaceHash(file: string, from: string, to: string): number {
   return parts.length - 1;
 }
 
-function apply(m: Move, u: Unit, outDir: string, modelsDir: string, cacheDir: string | null, log: (s: string) => void): void {
+function apply(m: Move, u: Unit, outDir: string, modelsDir: string, log: (s: string) => void): void {
   const oldFile = shippedFile(outDir, m.from);
   const old = readShipped(oldFile);
   const meta = { seconds: old.meta?.seconds ?? null, commit: old.meta?.commit ?? null, backend: old.meta?.backend ?? null };
@@ -115,16 +118,53 @@ function apply(m: Move, u: Unit, outDir: string, modelsDir: string, cacheDir: st
     const card = join(cards, name, 'card.json');
     if (existsSync(card)) carded += replaceHash(card, m.from, m.to);
   }
-  let linked = '';
-  if (cacheDir) {
-    const oldDir = join(cacheDir, m.experiment, m.from);
-    const newDir = join(cacheDir, m.experiment, m.to);
-    if (existsSync(oldDir) && statSync(oldDir).isDirectory() && !existsSync(newDir)) {
-      symlinkSync(m.from, newDir, 'dir');
-      linked = `; cache ${newDir} -> ${m.from}`;
+  log(`${m.experiment}/${m.profile} ${m.id}: ${m.from} -> ${m.to}${carded ? `; ${carded} model card(s)` : ''}`);
+}
+
+/** The cache links `linkCache` would make: [experiment, new hash, old hash, unit id]. */
+export function planCacheLinks(cacheDir: string): Array<{ experiment: string; to: string; from: string; id: string }> {
+  const out: Array<{ experiment: string; to: string; from: string; id: string }> = [];
+  for (const experiment of experimentNames()) {
+    const root = join(cacheDir, experiment);
+    if (!existsSync(root)) continue;
+    const byId = new Map<string, Array<{ hash: string; key: Json; version: string }>>();
+    for (const hash of readdirSync(root)) {
+      const f = join(root, hash, 'unit.json');
+      if (!existsSync(f) || !existsSync(join(root, hash, 'result.json'))) continue;
+      try {
+        const u = JSON.parse(readFileSync(f, 'utf8')) as { id: string; key: Json; version: string };
+        if (configHash({ key: u.key, version: u.version }) !== hash) continue; // not a folder of that key
+        byId.set(u.id, [...(byId.get(u.id) ?? []), { hash, key: u.key, version: u.version }]);
+      } catch {
+        continue;
+      }
+    }
+    const exp = getExperiment(experiment)!;
+    const seen = new Set<string>();
+    for (const profile of ['smoke', 'quick', 'paper'] as const) {
+      for (const u of exp.plan(exp.defaultConfig(profile), exp.defaultSeeds(profile))) {
+        const to = unitHash(u);
+        if (seen.has(to) || existsSync(join(root, to))) continue;
+        const want = stableStringify(u.key);
+        const hit = (byId.get(u.id) ?? []).find((c) => c.version === u.version && stableStringify(resolveDatasets(c.key)) === want);
+        if (hit) {
+          out.push({ experiment, to, from: hit.hash, id: u.id });
+          seen.add(to);
+        }
+      }
     }
   }
-  log(`${m.experiment}/${m.profile} ${m.id}: ${m.from} -> ${m.to}${carded ? `; ${carded} model card(s)` : ''}${linked}`);
+  return out;
+}
+
+/** Link each planned unit missing from the cache to the old folder that computed it (see the module doc). */
+export function linkCache(cacheDir: string, check: boolean, log: (s: string) => void): number {
+  const links = planCacheLinks(cacheDir);
+  for (const l of links) {
+    if (!check) symlinkSync(l.from, join(cacheDir, l.experiment, l.to), 'dir');
+    log(`cache ${l.experiment}/${l.to} -> ${l.from} (${l.id})${check ? ' (--check: not linked)' : ''}`);
+  }
+  return links.length;
 }
 
 function main(): void {
@@ -149,8 +189,8 @@ function main(): void {
       work.push({ outDir, ...p });
     }
   }
-  if (check) return;
-  for (const w of work) for (const m of w.moves) apply(m, w.units.get(m.id)!, w.outDir, modelsDir, cacheDir ? resolve(cacheDir) : null, (s) => console.log(s));
+  if (!check) for (const w of work) for (const m of w.moves) apply(m, w.units.get(m.id)!, w.outDir, modelsDir, (s) => console.log(s));
+  if (cacheDir) console.log(`cache ${resolve(cacheDir)}: ${linkCache(resolve(cacheDir), check, (s) => console.log(s))} unit folder(s) ${check ? 'to link' : 'linked'}`);
 }
 
 if (require.main === module) main();

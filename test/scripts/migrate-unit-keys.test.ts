@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { configHash } from '../../lib/config/hash';
-import { planMoves, resolveDatasets } from '../../scripts/migrate-unit-keys';
+import { linkCache, planMoves, resolveDatasets } from '../../scripts/migrate-unit-keys';
 
 const ROOT = join(__dirname, '..', '..');
 const SHIPPED = ['id-ood', 'direction-flip', 'velocity-gap', 'template-coverage', 'attribute-priority'];
@@ -46,6 +46,30 @@ describe('scripts/migrate-unit-keys', () => {
       assert.deepEqual(readdirSync(units), [`${otherHash}.json.gz`], 'planning changes nothing');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--cache links a unit folder computed under the legacy key to its new hash (a relative symlink; a second run links nothing)', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'phylab-migrate-cache-'));
+    try {
+      const src = join(ROOT, 'data', 'results', 'direction-flip', 'quick');
+      const run = JSON.parse(readFileSync(join(src, 'run.json'), 'utf8')) as { units: Array<{ id: string; hash: string }> };
+      const rec = run.units.find((u) => u.id === 'vae/uniform')!;
+      const shipped = JSON.parse(gunzipSync(readFileSync(join(src, 'units', `${rec.hash}.json.gz`))).toString('utf8'));
+      const legacy = { ...shipped.key, data: { ...shipped.key.data, radius: null, sampling: null, gridSpacing: null, minVisibleFrames: null } };
+      delete legacy.data.frameStride;
+      const oldHash = configHash({ key: legacy, version: shipped.version });
+      const old = join(cache, 'direction-flip', oldHash);
+      mkdirSync(old, { recursive: true });
+      writeFileSync(join(old, 'unit.json'), JSON.stringify({ id: 'vae/uniform', key: legacy, version: shipped.version, deps: [] }));
+      writeFileSync(join(old, 'result.json'), JSON.stringify(shipped.result));
+      const lines: string[] = [];
+      assert.equal(linkCache(cache, false, (l) => lines.push(l)), 1, lines.join('\n'));
+      const link = join(cache, 'direction-flip', rec.hash);
+      assert.ok(lstatSync(link).isSymbolicLink() && readlinkSync(link) === oldHash && existsSync(join(link, 'result.json')));
+      assert.equal(linkCache(cache, false, () => undefined), 0);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 });
