@@ -9,11 +9,12 @@
 import { ConfigError, Profile } from '../config/profile';
 import { Band, validateBands } from './bands';
 import { evalSize, ID_RANGES, OOD_BANDS, OOD_LEVELS, ParamName, paramNames, trainSizes } from './ranges';
-import { objectCount, parseScenario, Scenario } from '../sim/scenes';
+import { defaultTiming, objectCount, parseScenario, Scenario, Timing } from '../sim/scenes';
 import { SHAPES, Shape } from '../sim/types';
 import { colorRgb } from '../render/colors';
 import { MAX_SIZE, MIN_SIZE } from '../render/raster';
-import { MAX_STRIDE, STRIDE } from '../sim/constants';
+import { frameDtFor, MAX_STRIDE, STRIDE } from '../sim/constants';
+import { configHash } from '../config/hash';
 
 export const SPLITS = ['train', 'id', 'ood'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -54,12 +55,8 @@ export interface DatasetConfig {
   frames: number;
   /** Frame side in pixels, 8–256 (paper 128; quick 16). */
   size: number;
-  /**
-   * Physics steps (0.01 s) per frame, 1–1000: frame k is the state after k·stride + 1 steps.
-   * Default (field absent) 10, the paper's 0.1 s per frame. Optional so that configs written
-   * before it existed keep their hashes.
-   */
-  frameStride?: number;
+  /** Physics steps (0.01 s) per frame, 1–1000: frame k is the state after k·stride + 1 steps. Default 10, the paper's 0.1 s per frame. */
+  frameStride: number;
   /** Anti-aliasing: S×S samples per pixel, 1–8 (1 = the paper's point sampling). Default 4. */
   supersample: number;
   /** ID radius bands (world units); null = the scenario's code range (uniform/parabola [0.7, 1.4], collision [0.5, 1.5]). */
@@ -112,6 +109,7 @@ export function defaultDatasetConfig(profile: Profile = 'quick', scenario: Scena
     count,
     frames: clip.frames,
     size: clip.size,
+    frameStride: STRIDE,
     supersample: 4,
     radius: null,
     velocity: null,
@@ -148,7 +146,7 @@ export function validateDatasetConfig(cfg: DatasetConfig): DatasetConfig {
   intIn('frames', cfg.frames, 2, MAX_FRAMES);
   intIn('size', cfg.size, MIN_SIZE, MAX_SIZE);
   intIn('supersample', cfg.supersample, 1, 8);
-  if (cfg.frameStride !== undefined) intIn('frameStride', cfg.frameStride, 1, MAX_STRIDE);
+  intIn('frameStride', resolvedStride(cfg), 1, MAX_STRIDE);
   const levels = OOD_LEVELS[cfg.scenario].length;
   intIn('oodLevel', cfg.oodLevel, 0, levels);
   if (cfg.split !== 'ood' && cfg.oodLevel !== 0) throw new ConfigError(`oodLevel: only used with split 'ood' (got split '${cfg.split}', oodLevel ${cfg.oodLevel}); set it to 0`);
@@ -210,7 +208,10 @@ export function validateDatasetConfig(cfg: DatasetConfig): DatasetConfig {
   return cfg;
 }
 
-/** Physics steps per frame after defaults (10: the paper's 0.1 s). */
+/**
+ * Physics steps per frame (10: the paper's 0.1 s). A config read from an older file may lack the
+ * field (it was optional before unit keys held resolved datasets); it means 10.
+ */
 export function resolvedStride(cfg: Pick<DatasetConfig, 'frameStride'>): number {
   return cfg.frameStride ?? STRIDE;
 }
@@ -228,6 +229,58 @@ export function resolvedIdRanges(cfg: DatasetConfig): { radius: Band[]; velocity
 /** The OOD bands after defaults. */
 export function resolvedOodBands(cfg: DatasetConfig): { radius: { low: Band; high: Band }; velocity: { low: Band; high: Band } } {
   return { radius: cfg.oodRadius ?? OOD_BANDS[cfg.scenario].radius, velocity: cfg.oodVelocity ?? OOD_BANDS[cfg.scenario].velocity };
+}
+
+/** Grid axis spacing after defaults: the parabola's code draws sorted uniform samples, the others use linspace. */
+export function resolvedGridSpacing(cfg: DatasetConfig): 'linspace' | 'random' {
+  return cfg.gridSpacing ?? (cfg.scenario === 'parabola' ? 'random' : 'linspace');
+}
+
+/** Placement constraints after defaults (frame interval from the stride; sim/scenes.ts defaultTiming). */
+export function resolvedTiming(cfg: DatasetConfig): Timing {
+  const t = defaultTiming(cfg.frames, frameDtFor(resolvedStride(cfg)));
+  if (cfg.minVisibleFrames !== null) t.minVisibleFrames = cfg.minVisibleFrames;
+  if (cfg.contactFrames !== null) t.contactFrames = [cfg.contactFrames[0], cfg.contactFrames[1]];
+  return t;
+}
+
+/** A dataset config with every default replaced by the value the sampler uses; fields it does not use are null. */
+export type ResolvedDatasetConfig = DatasetConfig;
+
+/**
+ * What a dataset is made from: `cfg` with every default resolved to the value used (ID ranges and
+ * OOD bands from data/ranges.ts, frame stride, sampling, grid spacing, placement timing) and every
+ * field the sampler does not read set to null (OOD bands outside split 'ood'; the top-level ID
+ * ranges when classes carry their own; minVisibleFrames for collisions, contactFrames otherwise;
+ * gridSpacing for random draws). Cache keys hash this, so editing a range or a default in
+ * ranges.ts or the timing rules changes exactly the keys of the datasets (and units) that use it,
+ * and two spellings of the same dataset (null vs the default written out) share one key.
+ * `grid` stays as given: null means "from count" by the sampler's rule (a code change, versioned).
+ */
+export function resolvedDatasetConfig(cfg: DatasetConfig): ResolvedDatasetConfig {
+  const id = resolvedIdRanges(cfg);
+  const ood = resolvedOodBands(cfg);
+  const timing = resolvedTiming(cfg);
+  const sampling = resolvedSampling(cfg);
+  const collision = cfg.scenario === 'collision';
+  const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  return {
+    ...copy(cfg),
+    frameStride: resolvedStride(cfg),
+    radius: cfg.classes ? null : copy(id.radius),
+    velocity: cfg.classes ? null : copy(id.velocity),
+    oodRadius: cfg.split === 'ood' ? copy(ood.radius) : null,
+    oodVelocity: cfg.split === 'ood' ? copy(ood.velocity) : null,
+    sampling,
+    gridSpacing: sampling === 'grid' ? resolvedGridSpacing(cfg) : null,
+    minVisibleFrames: collision ? null : timing.minVisibleFrames,
+    contactFrames: collision ? [timing.contactFrames[0], timing.contactFrames[1]] : null,
+  };
+}
+
+/** The cache key of a dataset config: the hash of its resolved form (`resolvedDatasetConfig`). */
+export function datasetConfigHash(cfg: DatasetConfig): string {
+  return configHash(resolvedDatasetConfig(cfg));
 }
 
 function intIn(name: string, v: unknown, lo: number, hi: number): void {

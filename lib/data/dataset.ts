@@ -6,8 +6,9 @@
  * is renamed into place only when complete. A truncated or corrupt finished file raises a
  * DatasetFileError naming the file and the chunk.
  *
- * The file name holds a hash of (config, DATA_VERSION), so any config change gives a new file;
- * bump DATA_VERSION whenever the simulator, renderer or samplers change what a config produces.
+ * The file name holds a hash of (resolved config, DATA_VERSION): the config with its defaults
+ * (ranges.ts ranges, frame stride, timing) written out (dataset-config.ts resolvedDatasetConfig), so
+ * any config change, and any change of a default it relies on, gives a new file; bump DATA_VERSION whenever the simulator, renderer or samplers change what a config produces.
  *
  * Reading: `frames(i)` (T, H, W, 3) uint8, `states(i)` (T, N, 4) float32, `batch(indices)`
  * (B, T, H, W, 3), `range(start, n)` (a view without copying when possible), `meta` (an arquero
@@ -20,7 +21,7 @@ import * as aq from 'arquero';
 import { configHash } from '../config/hash';
 import { REPO_ROOT } from '../runtime/provenance';
 import { Progress } from '../runtime/progress';
-import { DatasetConfig, resolvedStride, validateDatasetConfig } from './dataset-config';
+import { DatasetConfig, datasetConfigHash, resolvedDatasetConfig, resolvedStride, validateDatasetConfig } from './dataset-config';
 import { frameDtFor } from '../sim/constants';
 import { describeHolder, withLock } from '../runtime/pid-lock';
 import { createVideoMaker, VideoMaker, VideoSample } from './make-video';
@@ -59,7 +60,7 @@ export function metaColumns(scenario: DatasetConfig['scenario']): string[] {
 
 /** Cache file of (cfg, seed) inside `cacheDir`. */
 export function datasetPath(cfg: DatasetConfig, seed: number, cacheDir = DEFAULT_CACHE_DIR): string {
-  const hash = configHash({ cfg, dataVersion: DATA_VERSION });
+  const hash = configHash({ cfg: resolvedDatasetConfig(cfg), dataVersion: DATA_VERSION });
   return join(cacheDir, `${cfg.scenario}-${cfg.split}-${cfg.count}x${cfg.frames}f${cfg.size}px-s${seed}-${hash}.phyds`);
 }
 
@@ -282,9 +283,9 @@ export async function loadOrGenerateDataset(cfg: DatasetConfig, seed: number, op
     if (!existsSync(file)) await generateDatasetFile(cfg, seed, file, opts);
   }, { onWait: (holder) => { if (opts.progress !== false && process.env.PHYLAB_QUIET !== '1') process.stderr.write(`waiting for ${describeHolder(holder)}, which is generating ${file} (lock ${holder.file})\n`); } });
   const ds = openDataset(file, opts);
-  if (ds.header.configHash !== configHash(cfg) || ds.header.seed !== seed) {
+  if (ds.header.configHash !== datasetConfigHash(cfg) || ds.header.seed !== seed) {
     ds.close();
-    throw new DatasetFileError(file, `holds a different dataset (config hash ${ds.header.configHash}, seed ${ds.header.seed}; expected ${configHash(cfg)}, seed ${seed})`);
+    throw new DatasetFileError(file, `holds a different dataset (config hash ${ds.header.configHash}, seed ${ds.header.seed}; expected ${datasetConfigHash(cfg)}, seed ${seed})`);
   }
   return ds;
 }
@@ -301,7 +302,7 @@ export async function generateDatasetFile(cfg: DatasetConfig, seed: number, file
     format: 'phylab-dataset',
     version: 1,
     config: maker.cfg,
-    configHash: configHash(cfg),
+    configHash: datasetConfigHash(cfg),
     seed,
     count: cfg.count,
     frameShape: [T, H, W, C],

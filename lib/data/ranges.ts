@@ -42,6 +42,17 @@ export const OOD_BANDS: Readonly<Record<Scenario, OodBands>> = {
   collision: { radius: { low: [0.3, 0.4], high: [1.7, 2.0] }, velocity: { low: [0, 0.8], high: [4.5, 6.0] } },
 };
 
+/**
+ * The single ID band of `param` in `scenario` (a copy), for code that needs the range as one
+ * [lo, hi] interval (the evaluation code's grouping, the attribute and collision-hole sets).
+ * Throws when the range is not one band.
+ */
+export function idBand(scenario: Scenario, param: keyof IdRanges): Band {
+  const bands = ID_RANGES[scenario][param];
+  if (bands.length !== 1) throw new Error(`ID_RANGES.${scenario}.${param} has ${bands.length} bands; this caller needs exactly one`);
+  return [bands[0][0], bands[0][1]];
+}
+
 /** One OOD level: which parameters are drawn from the OOD bands (the rest stay ID). */
 export interface OodLevel {
   level: number;

@@ -23,10 +23,9 @@ import { rngFor } from '../rng/rng';
 import { configHash } from '../config/hash';
 import { ConfigError } from '../config/profile';
 import { Band, bandLinspace, bandQuantile } from './bands';
-import { DatasetConfig, ObjectClass, resolvedIdRanges, resolvedOodBands, resolvedSampling, resolvedStride } from './dataset-config';
-import { frameDtFor } from '../sim/constants';
+import { DatasetConfig, ObjectClass, resolvedGridSpacing, resolvedIdRanges, resolvedOodBands, resolvedSampling, resolvedTiming } from './dataset-config';
 import { OOD_LEVELS, PAPER_GRIDS, ParamName, paramNames } from './ranges';
-import { collisionFeasible, defaultTiming, ObjectParams, SceneParams, Timing } from '../sim/scenes';
+import { collisionFeasible, ObjectParams, SceneParams, Timing } from '../sim/scenes';
 
 /** The sampled parameters of one video (before placement). */
 export interface VideoParams {
@@ -46,13 +45,8 @@ export function streamKey(cfg: DatasetConfig): string[] {
   return ['phylab/data', cfg.scenario, cfg.split];
 }
 
-/** Placement constraints after defaults. */
-export function resolvedTiming(cfg: DatasetConfig): Timing {
-  const t = defaultTiming(cfg.frames, frameDtFor(resolvedStride(cfg)));
-  if (cfg.minVisibleFrames !== null) t.minVisibleFrames = cfg.minVisibleFrames;
-  if (cfg.contactFrames !== null) t.contactFrames = [cfg.contactFrames[0], cfg.contactFrames[1]];
-  return t;
-}
+/** Placement constraints after defaults (defined in dataset-config.ts beside the other resolved values). */
+export { resolvedTiming };
 
 interface ClassSpec {
   radius: Band[];
@@ -124,7 +118,7 @@ function autoDims(names: ParamName[], n: number): number[] {
 
 function buildGrid(plan: SamplerPlan, cls: ClassSpec, c: number, count: number): GridPlan {
   const { cfg, names } = plan;
-  const spacing = cfg.gridSpacing ?? (cfg.scenario === 'parabola' ? 'random' : 'linspace');
+  const spacing = resolvedGridSpacing(cfg);
   const explicit = cfg.grid ?? (cfg.classes ? null : (PAPER_GRIDS[cfg.scenario][count] as number[] | undefined) ?? null);
   let target = count;
   for (let attempt = 0; attempt < 30; attempt++) {

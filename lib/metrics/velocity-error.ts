@@ -9,7 +9,7 @@
  * are skipped) and every object fully inside the world by its ground-truth state (uniform and
  * parabola: x and y extents within [0, 10]; collision: x extents, as the code checks the left
  * ball's left edge and the right ball's right edge). Velocities are forward differences of
- * positions between consecutive valid frames, divided by the frame interval (0.1 s by default); the ground-truth velocities are
+ * positions between consecutive valid frames, divided by the video's own frame interval (`GroundTruth.frameDt`, required: 0.1 s at the paper's frame stride 10); the ground-truth velocities are
  * the same differences of the ground-truth positions (for uniform motion exactly v0).
  *
  * Two errors per video (world units per second):
@@ -50,8 +50,8 @@
  *   | 128 px, 32 fr.  | mask, paper-code | 0.0197  | 0.0232         | 0.0222   |
  *   | 128 px, 32 fr.  | alpha            | 0.0001  | 0.0007         | 0.0002   |
  */
-import { FRAME_DT, WORLD_SIZE } from '../sim/constants';
-import { ID_RANGES } from '../data/ranges';
+import { WORLD_SIZE } from '../sim/constants';
+import { idBand } from '../data/ranges';
 import { ObjectInfo, STATE_DIM } from '../sim/types';
 import { Scenario } from '../sim/scenes';
 import { defaultAbsentX, defaultParserConfig, ParsedTrack, parseVideo, ParserConfig } from './parse-state';
@@ -74,8 +74,8 @@ export function defaultVelocityErrorConfig(): VelocityErrorConfig {
 export interface GroundTruth {
   states: Float32Array | Float64Array;
   objects: ReadonlyArray<ObjectInfo>;
-  /** Seconds between frames. Default 0.1 (the paper's; videos from makeVideo carry their own). */
-  frameDt?: number;
+  /** Seconds between frames: the video's own interval (makeVideo's `frameDt`; the paper's 0.1 s at frame stride 10). */
+  frameDt: number;
 }
 
 export interface VelocityErrorResult {
@@ -147,7 +147,8 @@ export function velocityError(scenario: Scenario, frames: Uint8Array, frameShape
   const stepsFrom: number[] = [];
   for (let k = 0; k + 1 < valid.length; k++) if (valid[k + 1] === valid[k] + 1) stepsFrom.push(valid[k]);
   const S = stepsFrom.length;
-  const dt = gt.frameDt ?? FRAME_DT;
+  const dt = gt.frameDt;
+  if (!(dt > 0)) throw new ConfigError(`velocityError: the ground truth's frameDt must be > 0 seconds (the video's own frame interval), got ${dt}`);
   const vx = new Float64Array(S * n);
   const vy = new Float64Array(S * n);
   const gx = new Float64Array(S * n);
@@ -262,8 +263,8 @@ export function paperGroup(scenario: Scenario, radii: ReadonlyArray<number>, spe
   if (collision ? radii.some((r) => r <= 0.5) : radii[0] < 0.6) return 'dropped';
   if (speeds.some((v) => v === 0)) return 'zero';
   // the ID ranges of data/ranges.ts (the one source; a single band each in every scenario)
-  const [rlo, rhi] = ID_RANGES[scenario].radius[0];
-  const [vlo, vhi] = ID_RANGES[scenario].velocity[0];
+  const [rlo, rhi] = idBand(scenario, 'radius');
+  const [vlo, vhi] = idBand(scenario, 'velocity');
   const rIn = radii.every((r) => r >= rlo && r <= rhi);
   const vIn = speeds.every((v) => Math.abs(v) >= vlo && Math.abs(v) <= vhi);
   return rIn && vIn ? 'id' : !rIn && vIn ? 'r' : rIn ? 'v' : 'rv';

@@ -10,8 +10,8 @@ export const WORLD_SIZE = 10;
 export const DT = 0.01;
 /** Physics steps per video frame (so a frame is 0.1 s). */
 export const STRIDE = 10;
-/** Seconds between frames. */
-export const FRAME_DT = DT * STRIDE;
+/** Seconds between frames at the paper's stride (0.1 s). Videos carry their own (`frameDt`); use that. */
+export const FRAME_DT = frameDtFor(STRIDE);
 /** Box2D solver iterations, as in the paper's `world.Step(0.01, 15, 20)`. */
 export const VELOCITY_ITERATIONS = 15;
 export const POSITION_ITERATIONS = 20;
@@ -36,7 +36,24 @@ export function stepsBeforeFrame(k: number, stride = STRIDE): number {
 /** Largest physics-steps-per-frame accepted (10 s between frames). */
 export const MAX_STRIDE = 1000;
 
-/** Seconds between frames for `stride` physics steps per frame (the paper's 10: 0.1 s). */
+/**
+ * Seconds between frames for `stride` physics steps per frame (the paper's 10: 0.1 s): the one
+ * place seconds per frame are computed from a stride.
+ */
 export function frameDtFor(stride: number = STRIDE): number {
   return DT * stride;
+}
+
+/** Physics steps per frame of a video whose frames are `frameDt` seconds apart (its `frameDt`); throws when that is not a whole number of steps. */
+export function strideOfFrameDt(frameDt: number): number {
+  const stride = Math.round(frameDt / DT);
+  if (!(stride >= 1 && stride <= MAX_STRIDE) || Math.abs(frameDtFor(stride) - frameDt) > 1e-9) {
+    throw new Error(`frameDt must be a whole number (1–${MAX_STRIDE}) of ${DT} s physics steps, got ${frameDt} s`);
+  }
+  return stride;
+}
+
+/** Time (s) at which frame k is recorded: after k·stride + 1 physics steps of DT. */
+export function frameTime(k: number, stride: number = STRIDE): number {
+  return stepsBeforeFrame(k, stride) * DT;
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { defaultDatasetConfig } from '../../lib/data/dataset-config';
 import { createVideoMaker, VideoSample } from '../../lib/data/make-video';
 import { defaultVelocityErrorConfig, groundTruthFloor, paperGroup, summarizeErrors, validFrames, velocityError } from '../../lib/metrics/velocity-error';
+import { FRAME_DT } from '../../lib/sim/constants';
 
 const videos = (scenario: 'uniform' | 'collision' | 'parabola', size: number, frames: number, n: number, seed = 21): VideoSample[] => {
   const m = createVideoMaker({ ...defaultDatasetConfig('quick', scenario, 'id'), size, frames, count: n }, seed);
@@ -36,8 +37,15 @@ describe('metrics/velocity-error', () => {
       const v = m.make(i);
       const right = velocityError('uniform', v.frames, v.frameShape, v);
       assert.ok(right.error < 0.05, `video ${i}: ${right.error}`);
-      const asIfFast = velocityError('uniform', v.frames, v.frameShape, { states: v.states, objects: v.objects }); // default 0.1 s
+      const asIfFast = velocityError('uniform', v.frames, v.frameShape, { states: v.states, objects: v.objects, frameDt: FRAME_DT }); // scored as 0.1 s
       assert.ok(right.steps === 0 || Math.abs(asIfFast.error - 3 * right.error) < 1e-9, 'both sides scale by the interval');
+    }
+  });
+
+  it('refuses a ground truth without a positive frame interval (no silent 0.1 s default)', () => {
+    const v = createVideoMaker({ ...defaultDatasetConfig('quick', 'uniform', 'id'), count: 1 }, 4).make(0);
+    for (const frameDt of [0, -0.1, NaN, undefined as unknown as number]) {
+      assert.throws(() => velocityError('uniform', v.frames, v.frameShape, { states: v.states, objects: v.objects, frameDt }), /frameDt must be > 0/);
     }
   });
 

@@ -21,7 +21,7 @@ export interface ClipSizeCell {
 
 export const CLIP_SIZE_SIZES = [16, 24, 32];
 export const CLIP_SIZE_SIGMAS = [0, 0.05, 0.1];
-export const CLIP_SIZE_RADII: Band[] = [ALL_R, [0.7, 0.8]];
+export const CLIP_SIZE_RADII: Band[] = [ALL_R, [ALL_R[0], 0.8]];
 
 /** Disc-vs-square accuracy of the shape reader per (size, σ, radius band), `n` clips each (8 frames, stride 30, reading frames ≥ condFrames). */
 export function clipSizeTable(n: number, condFrames: number, seed: number): ClipSizeCell[] {

@@ -7,7 +7,7 @@
  */
 import { encodePng, filmstrip } from '../../render/png';
 import { renderFrames } from '../../render/raster';
-import { DT } from '../../sim/constants';
+import { frameTime, strideOfFrameDt } from '../../sim/constants';
 import type { ObjectInfo, Shape } from '../../sim/types';
 import type { VideoSample } from '../../data/index';
 import { Attribute, Combo, PairSpec } from './pairs';
@@ -28,9 +28,9 @@ function swapped(v: VideoSample, attr: Attribute, to: Combo, from: Combo): { obj
 function rerender(v: VideoSample, obj: ObjectInfo, velocity: number): Uint8Array {
   const [T, H] = v.frameShape;
   const st = new Float32Array(T * 4);
-  const stride = Math.round(v.frameDt / DT);
+  const stride = strideOfFrameDt(v.frameDt);
   for (let t = 0; t < T; t++) {
-    st[t * 4] = v.states[0] + (velocity - v.states[2]) * (t * stride + 1) * DT + (v.states[t * 4] - v.states[0]);
+    st[t * 4] = v.states[0] + (velocity - v.states[2]) * frameTime(t, stride) + (v.states[t * 4] - v.states[0]);
     st[t * 4 + 1] = v.states[t * 4 + 1];
     st[t * 4 + 2] = velocity;
   }

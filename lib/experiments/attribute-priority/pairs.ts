@@ -14,6 +14,7 @@
  * both outcomes, so colour > shape no longer held).
  */
 import type { Band } from '../../data/bands';
+import { idBand } from '../../data/ranges';
 import type { ObjectClass } from '../../data/index';
 import type { Shape } from '../../sim/types';
 
@@ -23,12 +24,16 @@ export type Attribute = (typeof ATTRIBUTES)[number];
 /** The paper's ranking, strongest first. */
 export const PAPER_RANKING: ReadonlyArray<Attribute> = ['color', 'size', 'velocity', 'shape'];
 
-export const SMALL: Band = [0.7, 1.05];
-export const LARGE: Band = [1.05, 1.4];
-export const SLOW: Band = [1, 2.5];
-export const FAST: Band = [2.5, 4];
-export const ALL_R: Band = [0.7, 1.4];
-export const ALL_V: Band = [1, 4];
+/** The uniform-motion ID ranges (data/ranges.ts): every radius and every speed. */
+export const ALL_R: Band = idBand('uniform', 'radius');
+export const ALL_V: Band = idBand('uniform', 'velocity');
+/** Where the paper splits them into two values (paper-spec §6): small/large radius, slow/fast speed. */
+export const RADIUS_SPLIT = 1.05;
+export const SPEED_SPLIT = 2.5;
+export const SMALL: Band = [ALL_R[0], RADIUS_SPLIT];
+export const LARGE: Band = [RADIUS_SPLIT, ALL_R[1]];
+export const SLOW: Band = [ALL_V[0], SPEED_SPLIT];
+export const FAST: Band = [SPEED_SPLIT, ALL_V[1]];
 
 /** One combination of attribute values. */
 export interface Combo {

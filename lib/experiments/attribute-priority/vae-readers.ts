@@ -17,6 +17,7 @@ import { createAutoencoder, FrameAutoencoder, framesToTensor, tensorToFrames } f
 import { VaeTrainer } from '../../train/vae-trainer';
 import { AttributeReading, defaultReaderOptions, readAttributes } from '../../metrics/attribute-readers';
 import type { Json, Unit } from '../core/experiment';
+import { datasetKey } from '../dit/dataset-key';
 import { AttributePriorityConfig, allCombos, comboData } from './config';
 import { ClipSizeCell, clipSizeTable } from './clip-size';
 
@@ -33,7 +34,7 @@ export function vaeUnit(c: AttributePriorityConfig): Unit {
   const seed = c.evalSeed + 7;
   return {
     id: 'vae',
-    key: { data: data as unknown as Json, seed, vae: { model: c.vae.model, train: c.vae.train } as unknown as Json },
+    key: { data: datasetKey(data), seed, vae: { model: c.vae.model, train: c.vae.train } as unknown as Json },
     version: 'attr-vae-v1',
     cost: c.vae.train.steps * c.vae.train.batchSize * 0.05 * (c.size / 16) ** 2,
     run: async (ctx) => {

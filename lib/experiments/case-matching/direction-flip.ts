@@ -24,6 +24,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, Profile } from '../../config/profile';
 import type { Band } from '../../data/bands';
+import { ID_RANGES } from '../../data/ranges';
 import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVae, EvalRecord, truthOverGenerated, uniformData } from './units';
 import { toB64 } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
@@ -60,7 +61,7 @@ export function defaultDirectionFlipConfig(profile: Profile): DirectionFlipConfi
     ...caseMatchingBase(profile),
     sets: ['Set-1', 'Set-2', 'control'],
     trainVelocity: [[2.5, 4.0]],
-    controlVelocity: [[1.0, 4.0]],
+    controlVelocity: ID_RANGES.uniform.velocity.map((b) => [b[0], b[1]] as Band),
     testVelocity: [[1.0, 2.5]],
     flipThreshold: 0.5,
     examples: profile === 'smoke' ? 1 : 3,

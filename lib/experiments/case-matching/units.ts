@@ -37,6 +37,7 @@ import type { Json, Unit } from '../core/experiment';
 import { CASE_EVAL } from '../core/unit-schemas';
 import { caseVaeUnit, CASE_VAE_STEPS, CASE_VAE_CHANNELS, vaeWeightsDir, VelocityFloor } from './vae';
 import { JsonCompatible, resultKind, toJson } from '../core/unit-results';
+import { datasetKey } from '../dit/dataset-key';
 
 /** The settings both case-matching experiments share (each adds its own sets). */
 export interface CaseMatchingBase extends ClipSettings {
@@ -154,7 +155,7 @@ export function evalCost(c: CaseMatchingBase): number {
 
 /** What a train unit's result depends on (the VAE unit's identity when it diffuses latents). */
 export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number, vae?: Unit): Json {
-  const base: { [k: string]: Json } = { preset: c.preset, seed, dataSeed: c.dataSeed, data: toJson(data), train: toJson({ ...c.train, condFrames: [c.condFrames] }) };
+  const base: { [k: string]: Json } = { preset: c.preset, seed, dataSeed: c.dataSeed, data: datasetKey(data), train: toJson({ ...c.train, condFrames: [c.condFrames] }) };
   return vae ? { ...base, patch: CASE_VAE_PATCH, vae: { key: vae.key, version: vae.version } } : base;
 }
 
@@ -249,7 +250,7 @@ export function caseVae(c: CaseMatchingBase, version: string): Unit | undefined 
   if (c.latent !== 'vae') return undefined;
   const data = uniformData(c, 'train', c.dataSize, CASE_VAE_VELOCITY, 'both');
   return caseVaeUnit({
-    key: { data: toJson(data), dataSeed: c.dataSeed, vae: toJson(c.vae), evalCount: c.evalCount, condFrames: c.condFrames, parser: c.parser },
+    key: { data: datasetKey(data), dataSeed: c.dataSeed, vae: toJson(c.vae), evalCount: c.evalCount, condFrames: c.condFrames, parser: c.parser },
     version,
     data,
     dataSeed: c.dataSeed,

@@ -5,6 +5,7 @@
  */
 import type { Profile } from '../../config/profile';
 import { STRIDE } from '../../sim/constants';
+import { idBand } from '../../data/ranges';
 import { PROFILE_PRESETS } from '../../model/presets';
 import { clipSettings, ClipSettings } from '../dit/clip-settings';
 import { QUICK_FRAME_STRIDE } from '../id-ood/config';
@@ -20,15 +21,17 @@ export interface CollisionHolesConfig extends ClipSettings {
   frameStride: number;
   /** Evaluation v1 axis: [lo, hi, points]. paper [0, 4.5, 21]; quick [0, 4.5, 10] (step 0.5, so v1 = 1 is a training column of the half set); smoke [0, 4.5, 3]. */
   evalV1: [number, number, number];
-  /** Evaluation v2 axis: [lo, hi, points]. paper [1, 4, 13]; quick [1, 4, 7] (step 0.5); smoke [1, 4, 2]. */
+  /** Evaluation v2 axis: [lo, hi, points]: the collision ID speed range (data/ranges.ts, [1, 4]) with paper 13 points, quick 7 (step 0.5), smoke 2. */
   evalV2: [number, number, number];
-  /** Evaluation radii per ball: [lo, hi, points], r1 and r2 both on it. paper [0.5, 1.5, 5]; quick [0.5, 1.5, 2]; smoke [1, 1, 1]. */
+  /** Evaluation radii per ball: [lo, hi, points], r1 and r2 both on it: the collision ID radius range (data/ranges.ts, [0.5, 1.5]) with paper 5 points, quick 2; smoke [1, 1, 1]. */
   evalRadius: [number, number, number];
 }
 
 export function defaultCollisionHolesConfig(profile: Profile): CollisionHolesConfig {
   const quick = profile === 'quick';
   const base = clipSettings(profile, 3);
+  const v2 = idBand('collision', 'velocity'); // the collision ID ranges (data/ranges.ts)
+  const r = idBand('collision', 'radius');
   return {
     ...base,
     // the best measured recipe (README "Training recipe of the e2e cell"): lr 4e-3, 500 warm-up, cosine to 0.05·lr, batch 32, EMA 0.999
@@ -38,7 +41,7 @@ export function defaultCollisionHolesConfig(profile: Profile): CollisionHolesCon
     dataSize: profile === 'smoke' ? 32 : quick ? 4096 : 200_000,
     frameStride: quick ? QUICK_FRAME_STRIDE.collision : STRIDE,
     evalV1: profile === 'paper' ? [0, 4.5, 21] : quick ? [0, 4.5, 10] : [0, 4.5, 3],
-    evalV2: profile === 'paper' ? [1, 4, 13] : quick ? [1, 4, 7] : [1, 4, 2],
-    evalRadius: profile === 'paper' ? [0.5, 1.5, 5] : quick ? [0.5, 1.5, 2] : [1, 1, 1],
+    evalV2: [v2[0], v2[1], profile === 'paper' ? 13 : quick ? 7 : 2],
+    evalRadius: profile === 'paper' ? [r[0], r[1], 5] : quick ? [r[0], r[1], 2] : [1, 1, 1],
   };
 }

@@ -10,9 +10,10 @@
 import type { Band } from '../../data/bands';
 import type { Hole } from '../../data/dataset-config';
 import { ConfigError } from '../../config/profile';
+import { idBand } from '../../data/ranges';
 
-/** The ID speed box of the collision training data, (v1, v2). */
-export const V_BOX: Band = [1, 4];
+/** The ID speed box of the collision training data, (v1, v2): the collision ID speed range (data/ranges.ts). */
+export const V_BOX: Band = idBand('collision', 'velocity');
 
 /** Holes of each training set in (v1, v2) (paper-spec §5.2). */
 export const TRAINING_SETS: Readonly<Record<string, ReadonlyArray<{ v1: Band; v2: Band }>>> = {

@@ -106,10 +106,7 @@ export function defaultIdOodConfig(profile: Profile): IdOodConfig {
 
 /** Dataset config of a scenario split at the experiment's clip size (`level`: OOD level). */
 export function dataConfig(c: IdOodConfig, scenario: Scenario, split: 'train' | 'id' | 'ood', count: number, level = 0): DatasetConfig {
-  const d: DatasetConfig = { ...defaultDatasetConfig('quick', scenario, split), frames: c.frames, size: c.size, count, oodLevel: level };
-  // the paper's stride stays implicit, so these configs hash as before the field existed
-  if (c.frameStride[scenario] !== STRIDE) d.frameStride = c.frameStride[scenario];
-  return d;
+  return { ...defaultDatasetConfig('quick', scenario, split), frames: c.frames, size: c.size, count, oodLevel: level, frameStride: c.frameStride[scenario] };
 }
 
 /** VAE latents: 1×2×2 on the 4×4 latent frames. */

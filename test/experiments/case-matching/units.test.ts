@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { caseMatchingBase, evalVideos, inBands, scoreGeneration, signedVelocity, truthOf, uniformData } from '../../../lib/experiments/case-matching/units';
+import { caseMatchingBase, evalRecords, evalVideos, inBands, scoreGeneration, signedVelocity, truthOf, uniformData, velocityFloor } from '../../../lib/experiments/case-matching/units';
 import { makeVideo } from '../../../lib/data/index';
-import { FRAME_DT } from '../../../lib/sim/constants';
+import { FRAME_DT, frameDtFor } from '../../../lib/sim/constants';
 
 describe('experiments/case-matching-units', () => {
   const c = { ...caseMatchingBase('quick'), evalCount: 6 };
@@ -15,6 +15,23 @@ describe('experiments/case-matching-units', () => {
       const s = signedVelocity(v.frames, v.frameShape, t.radius, 3, 'alpha', v.frameDt);
       if (s.steps === 0) continue;
       assert.ok(Math.abs(s.velocity - t.velocity) < 0.3, `${s.velocity} vs ${t.velocity}`);
+    }
+  });
+
+  it('an evaluation at another frame stride reports correct velocities: eval records and the parser floor of stride-5 and stride-30 videos (a perfect generator: the true clips)', () => {
+    for (const frameStride of [5, 30]) {
+      const cfg = { ...uniformData(c, 'id', 6, [[1.0, 2.5]], 'right'), frameStride };
+      const videos = Array.from({ length: 6 }, (_, i) => makeVideo(cfg, c.dataSeed, i));
+      assert.equal(videos[0].frameDt, frameDtFor(frameStride));
+      const records = evalRecords(c, videos, videos.map((v) => v.frames));
+      const scored = records.filter((r) => r.generatedVelocity !== null);
+      assert.ok(scored.length >= 3, `stride ${frameStride}: ${scored.length} of 6 clips scored`);
+      for (const r of scored) {
+        assert.ok(Math.abs(r.generatedVelocity! - r.conditionVelocity) < 0.3, `stride ${frameStride}: generated ${r.generatedVelocity} vs true ${r.conditionVelocity}`);
+        assert.equal(r.generatedVelocity, r.truthVelocity);
+      }
+      const floor = velocityFloor(c, videos, videos.map((v) => v.frames));
+      assert.ok(floor.n >= 3 && floor.error! < 0.3, `stride ${frameStride}: floor ${floor.error} over ${floor.n}`);
     }
   });
 
