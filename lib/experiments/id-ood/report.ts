@@ -18,7 +18,7 @@ import { resolvedPatch } from './config';
 import { SCENARIOS, type Scenario } from '../../sim/scenes';
 import { comparePresets, getPreset } from '../../model/presets';
 import { vaeFactor } from '../../model/vae';
-import { FRAME_DT, frameDtFor, WORLD_SIZE } from '../../sim/constants';
+import { DT, FRAME_DT, frameDtFor, STRIDE, WORLD_SIZE } from '../../sim/constants';
 
 /** The ID speed range of uniform motion and the parabola (data/ranges.ts), shaded in the speed-response view. */
 const ID_SPEED: [number, number] = idBand('uniform', 'velocity');
@@ -413,7 +413,7 @@ export function scaleNotesMarkdown(c: IdOodConfig): string {
   const samples = c.train.steps * c.train.batchSize;
   return [
     `- Clips: ${c.size} px, ${c.frames} frames (${c.condFrames} conditioning); the models diffuse ${space}; ${patch.join('×')} patches = ${tokens} tokens; models ${c.presets.map((p) => '`' + p + '`').join(', ')} (width ${c.presets.map((p) => getPreset(p).hidden).join(' / ')}, depth ${preset.depth}); ${c.train.steps} steps of batch ${c.train.batchSize} (${samples.toLocaleString('en-US')} clip presentations per model; the paper: 100K steps × 256 = 25.6M).`,
-    `- Frame interval (physics steps of 0.01 s per frame): ${strides.join('; ')}. The paper samples every 10 steps (${FRAME_DT.toFixed(1)} s, ${(31 * FRAME_DT).toFixed(1)} s per 32-frame clip) at 128 px, where an ID ball (${vLo}–${vHi} u/s) moves ${(vLo * FRAME_DT * paperPx).toFixed(1)}–${(vHi * FRAME_DT * paperPx).toFixed(1)} px per frame; at ${c.size} px and ${FRAME_DT.toFixed(1)} s it would move ${(vLo * FRAME_DT * pxPerUnit).toFixed(2)}–${(vHi * FRAME_DT * pxPerUnit).toFixed(2)} px. Here it moves ${motion.join('; ')} per frame.${new Set(c.scenarios.map((s) => c.frameStride[s])).size > 1 ? ' Scenarios with a shorter interval keep more clips with both balls in view after contact.' : ''}`,
+    `- Frame interval (physics steps of ${DT} s per frame): ${strides.join('; ')}. The paper samples every ${STRIDE} steps (${FRAME_DT.toFixed(1)} s, ${(31 * FRAME_DT).toFixed(1)} s per 32-frame clip) at 128 px, where an ID ball (${vLo}–${vHi} u/s) moves ${(vLo * FRAME_DT * paperPx).toFixed(1)}–${(vHi * FRAME_DT * paperPx).toFixed(1)} px per frame; at ${c.size} px and ${FRAME_DT.toFixed(1)} s it would move ${(vLo * FRAME_DT * pxPerUnit).toFixed(2)}–${(vHi * FRAME_DT * pxPerUnit).toFixed(2)} px. Here it moves ${motion.join('; ')} per frame.${new Set(c.scenarios.map((s) => c.frameStride[s])).size > 1 ? ' Scenarios with a shorter interval keep more clips with both balls in view after contact.' : ''}`,
     `- At ${c.size} px the paper's thresholded-mask parser has a high floor, which would cap any visible OOD/ID ratio; the reported error uses the coverage-weighted centroid (\`${c.parser}\`); the mask parser's numbers are in the summary (\`velocityErrorMask\`).`,
     `- A sweep stopped early covers only the cells listed under "Trained" above; the verdict says "incomplete" until the cells it needs exist.`,
   ].join('\n');
