@@ -15,8 +15,10 @@ export const LR_SCHEDULES: ReadonlyArray<LrSchedule> = ['constant', 'cosine', 'l
 
 /**
  * The recipe options added for issue #17 (timestep sampling, loss weighting) are optional fields:
- * absent means the behaviour from before they existed, so configs without them (and the unit
- * hashes of the shipped results) are unchanged. `withRecipeDefaults` fills them in for command-line
+ * absent means the behaviour from before they existed ('uniform', 'none'), so configs and
+ * checkpoints written before them still read. Unit keys hold the resolved form
+ * (`resolvedTrainConfig`: every option written out, unread ones null), so an absent option and
+ * its default written out share a key. `withRecipeDefaults` fills them in for command-line
  * overrides; `withoutRecipeDefaults` drops the ones at their default again.
  */
 export interface TrainConfig extends TimestepSamplingConfig, LossWeightingConfig {
@@ -84,7 +86,7 @@ export function withRecipeDefaults(cfg: TrainConfig): TrainConfig {
   return out as unknown as TrainConfig;
 }
 
-/** `cfg` without the optional recipe fields that are at their defaults (so it hashes as before they existed). */
+/** `cfg` without the optional recipe fields that are at their defaults (so a command-line run's checkpoint config reads as before they existed). */
 export function withoutRecipeDefaults(cfg: TrainConfig): TrainConfig {
   const out: TrainConfig = { ...cfg };
   const defs = recipeOptionDefaults() as Record<string, unknown>;
@@ -96,6 +98,39 @@ export function withoutRecipeDefaults(cfg: TrainConfig): TrainConfig {
   }
   if ((out.lossWeighting ?? 'none') === 'none') delete out.minSnrGamma;
   return out;
+}
+
+/** A train config with every option resolved: the optional recipe fields at their values, fields the trainer does not read null. */
+export type ResolvedTrainConfig = Omit<TrainConfig, 'minLrRatio' | 'logitNormalMean' | 'logitNormalStd' | 'minSnrGamma'> & {
+  timestepSampling: NonNullable<TrainConfig['timestepSampling']>;
+  lossWeighting: NonNullable<TrainConfig['lossWeighting']>;
+  minLrRatio: number | null;
+  logitNormalMean: number | null;
+  logitNormalStd: number | null;
+  minSnrGamma: number | null;
+};
+
+/**
+ * What a run trains with: `cfg` with the optional recipe fields written out at their defaults
+ * (recipeOptionDefaults) and every field the trainer does not read set to null (minLrRatio under
+ * the constant schedule, the logit-normal's parameters under uniform timestep sampling, γ without
+ * Min-SNR weighting). Unit keys hold this (lib/experiments/dit/train-key.ts), so two spellings of
+ * one recipe share a key and changing a default changes the keys of exactly the runs that use it.
+ */
+export function resolvedTrainConfig(cfg: TrainConfig): ResolvedTrainConfig {
+  const r = withRecipeDefaults(cfg);
+  const timestepSampling = r.timestepSampling ?? 'uniform';
+  const lossWeighting = r.lossWeighting ?? 'none';
+  return {
+    ...r,
+    condFrames: [...r.condFrames],
+    timestepSampling,
+    lossWeighting,
+    minLrRatio: r.lrSchedule === 'constant' ? null : r.minLrRatio,
+    logitNormalMean: timestepSampling === 'logit-normal' ? r.logitNormalMean! : null,
+    logitNormalStd: timestepSampling === 'logit-normal' ? r.logitNormalStd! : null,
+    minSnrGamma: lossWeighting === 'min-snr' ? r.minSnrGamma! : null,
+  };
 }
 
 /** Per-profile training defaults. */

@@ -29,6 +29,7 @@ import { makeVideo, VideoSample } from '../../data/index';
 import { readAttributes, defaultReaderOptions } from '../../metrics/attribute-readers';
 import { toB64, trainUnit, withTrainedModel } from '../dit/dit-units';
 import { datasetKey } from '../dit/dataset-key';
+import { trainConfigKey } from '../dit/train-key';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { checkChoiceList, checkInt, checkNumber, checkSeeds } from '../dit/settings-checks';
 import { AttributePriorityConfig, comboData, defaultAttributePriorityConfig } from './config';
@@ -131,7 +132,7 @@ export const experiment: Experiment<AttributePriorityConfig> = {
       const p = pairSpec(pair);
       const data = comboData(c, p.train, c.dataSize, 'train');
       const train = { ...c.train };
-      const key = { pair, preset: c.preset, seed, dataSeed: seed, data: datasetKey(data), train: train as unknown as Json, patch: c.patch, vae: { key: vae.key, version: vae.version } };
+      const key = { pair, preset: c.preset, seed, dataSeed: seed, data: datasetKey(data), train: trainConfigKey(train), patch: c.patch, vae: { key: vae.key, version: vae.version } };
       units.push(trainUnit({
         id: `train/${tag}`, key, version: 'attr-train-v1', preset: c.preset, seed, data, dataSeed: seed, train,
         model: { patch: c.patch }, deps: [vae.id],

@@ -38,6 +38,7 @@ import { CASE_EVAL } from '../core/unit-schemas';
 import { caseVaeUnit, CASE_VAE_STEPS, CASE_VAE_CHANNELS, vaeWeightsDir, VelocityFloor } from './vae';
 import { JsonCompatible, resultKind, toJson } from '../core/unit-results';
 import { datasetKey } from '../dit/dataset-key';
+import { trainConfigKey } from '../dit/train-key';
 
 /** The settings both case-matching experiments share (each adds its own sets). */
 export interface CaseMatchingBase extends ClipSettings {
@@ -155,7 +156,7 @@ export function evalCost(c: CaseMatchingBase): number {
 
 /** What a train unit's result depends on (the VAE unit's identity when it diffuses latents). */
 export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number, vae?: Unit): Json {
-  const base: { [k: string]: Json } = { preset: c.preset, seed, dataSeed: c.dataSeed, data: datasetKey(data), train: toJson({ ...c.train, condFrames: [c.condFrames] }) };
+  const base: { [k: string]: Json } = { preset: c.preset, seed, dataSeed: c.dataSeed, data: datasetKey(data), train: trainConfigKey({ ...c.train, condFrames: [c.condFrames] }) };
   return vae ? { ...base, patch: CASE_VAE_PATCH, vae: { key: vae.key, version: vae.version } } : base;
 }
 

@@ -22,6 +22,7 @@ import { PRESET_NAMES } from '../../model/presets';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { trainUnit, withTrainedModel } from '../dit/dit-units';
 import { datasetKey } from '../dit/dataset-key';
+import { trainConfigKey } from '../dit/train-key';
 import type { Schema } from '../core/unit-schemas';
 import { checkChoice, checkClipSettings, checkInt, checkSeeds } from '../dit/settings-checks';
 import { ConfigError } from '../../config/profile';
@@ -87,7 +88,7 @@ export const experiment: Experiment<CollisionHolesConfig> = {
     for (const { set, seed, tag } of cells(c, seeds)) {
       const data = trainingData(c, set);
       const train = { ...c.train, condFrames: [c.condFrames] };
-      const key: Json = { preset: c.preset, seed, dataSeed: seed, data: datasetKey(data), train: train as unknown as Json };
+      const key: Json = { preset: c.preset, seed, dataSeed: seed, data: datasetKey(data), train: trainConfigKey(train) };
       const tu = trainUnit({ id: `train/${tag}`, key, version: 'collision-holes-train-v1', preset: c.preset, seed, data, dataSeed: seed, train });
       units.push(tu, {
         id: `eval/${tag}`,

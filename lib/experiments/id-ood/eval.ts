@@ -10,6 +10,8 @@ import type { Scenario } from '../../sim/scenes';
 import { dataConfig, IdOodConfig } from './config';
 import { resultKind } from '../core/unit-results';
 import { ID_OOD_SETS } from '../core/unit-schemas';
+import { datasetKey } from '../dit/dataset-key';
+import type { Json } from '../core/experiment';
 
 /** Evaluation sets: 'id' and one per OOD level ('ood-r', 'ood-v', 'ood-r+v', collision: six). */
 export function evalSets(scenario: Scenario): Array<{ name: string; split: 'id' | 'ood'; level: number }> {
@@ -32,6 +34,16 @@ export function evalVideos(c: IdOodConfig, scenario: Scenario, set: { split: 'id
   const count = set.split === 'id' ? c.idCount : c.oodCount;
   const cfg = dataConfig(c, scenario, set.split, count, set.level);
   return Array.from({ length: count }, (_, i) => makeVideo(cfg, c.dataSeed, i));
+}
+
+/**
+ * The evaluation sets of a scenario as they enter unit keys: each set's dataset config resolved
+ * (lib/experiments/dit/dataset-key.ts: the scenario's ID ranges and OOD bands, frame stride,
+ * placement timing), in `evalSets` order. Floor, VAE and evaluation keys hold it, so editing a
+ * range or an OOD band in lib/data/ranges.ts changes exactly the units scored on it.
+ */
+export function evalDataKey(c: IdOodConfig, scenario: Scenario): Json {
+  return evalSets(scenario).map((set) => datasetKey(dataConfig(c, scenario, set.split, set.split === 'id' ? c.idCount : c.oodCount, set.level)));
 }
 
 /** One scored video of an evaluation set: its parameters, the paper's group and its errors. */

@@ -25,8 +25,11 @@ import type { Scenario } from '../../sim/scenes';
 import { toB64, TRAIN_RESULTS, trainUnit, withTrainedModel } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { dataConfig, defaultIdOodConfig, IdOodConfig, resolvedPatch } from './config';
-import { evalSets, evalVideos, score, SET_SCORES } from './eval';
-import { VAE_RESULT, vaeDir, vaeUnit } from './vae';
+import { evalDataKey, evalSets, evalVideos, score, SET_SCORES } from './eval';
+import { VAE_RESULT, vaeDir, vaeTrainingKey, vaeUnit } from './vae';
+import { datasetKey } from '../dit/dataset-key';
+import { trainConfigKey } from '../dit/train-key';
+import { getPreset } from '../../model/presets';
 import { resultOf, toJson } from '../core/unit-results';
 import { ID_OOD_SETS } from '../core/unit-schemas';
 import { validateIdOodConfig } from './validate';
@@ -77,7 +80,7 @@ export const experiment: Experiment<IdOodConfig> = {
     for (const scenario of c.scenarios) {
       units.push({
         id: `floor/${scenario}`,
-        key: { scenario, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], dataSeed: c.dataSeed, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
+        key: { scenario, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], dataSeed: c.dataSeed, idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser, evalData: evalDataKey(c, scenario) },
         version: 'id-ood-floor-v3', // v3: adds errorPaper (the paper's evaluation-code parser) and nanCountDropLast
         cost: 1,
         schema: ID_OOD_SETS,
@@ -99,19 +102,22 @@ export const experiment: Experiment<IdOodConfig> = {
       const tag = `${scenario}/${preset}/n${n}/s${seed}`;
       const train = { ...c.train }; // its condFrames: [condFrames] by default, or a mixed list that includes it
       const vae = vaeUnits.get(scenario);
+      const data = dataConfig(c, scenario, 'train', n);
+      // the model is trained on the VAE's weights, not on its evaluation: its key names the VAE without the evaluation sets
       const trainKey = {
-        scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], train,
-        ...(c.patch ? { patch: c.patch } : {}), ...(vae ? { vae: { key: vae.key, version: vae.version } } : {}),
+        scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], train: trainConfigKey(train),
+        trainData: datasetKey(data), patch: resolvedPatch(c) ?? [...getPreset(preset).patch],
+        ...(vae ? { vae: { key: vaeTrainingKey(vae.key), version: vae.version } } : {}),
       };
       units.push(trainUnit({
-        id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data: dataConfig(c, scenario, 'train', n), dataSeed: c.dataSeed, train,
+        id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data, dataSeed: c.dataSeed, train,
         model: resolvedPatch(c) ? { patch: resolvedPatch(c)! } : undefined,
         deps: vae ? [vae.id] : undefined,
         autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeDir(ctx.depDirs[vae.id]) }) : undefined,
       }));
       units.push({
         id: `eval/${tag}`,
-        key: { train: trainKey, sampleSteps: c.sampleSteps, idCount: c.idCount, oodCount: c.oodCount, parser: c.parser, examples: c.examples },
+        key: { train: trainKey, sampleSteps: c.sampleSteps, idCount: c.idCount, oodCount: c.oodCount, parser: c.parser, examples: c.examples, evalData: evalDataKey(c, scenario) },
         version: 'id-ood-eval-v2',
         deps: [`train/${tag}`],
         cost: c.sampleSteps * (c.idCount + c.oodCount * (evalSets(scenario).length - 1)) * 0.2,

@@ -13,15 +13,15 @@ import { PAPER_FIG3 } from './paper-numbers';
 import type { IdOodConfig } from './config';
 import { SET_SCORES } from './eval';
 import { resultOf } from '../core/unit-results';
-import { ID_RANGES } from '../../data/ranges';
+import { idBand } from '../../data/ranges';
 import { resolvedPatch } from './config';
 import { SCENARIOS, type Scenario } from '../../sim/scenes';
 import { comparePresets, getPreset } from '../../model/presets';
 import { vaeFactor } from '../../model/vae';
-import { DT, WORLD_SIZE } from '../../sim/constants';
+import { DT, FRAME_DT, frameDtFor, STRIDE, WORLD_SIZE } from '../../sim/constants';
 
 /** The ID speed range of uniform motion and the parabola (data/ranges.ts), shaded in the speed-response view. */
-const ID_SPEED: [number, number] = [ID_RANGES.uniform.velocity[0][0], ID_RANGES.uniform.velocity[ID_RANGES.uniform.velocity.length - 1][1]];
+const ID_SPEED: [number, number] = idBand('uniform', 'velocity');
 
 /** One (scenario, model, dataSize, group) cell over seeds. group: 'id', 'ood' (all levels) or a set name. */
 export interface Cell {
@@ -400,13 +400,20 @@ export function scaleNotesMarkdown(c: IdOodConfig): string {
   const space = c.latent === 'vae'
     ? `the latents of a frame VAE trained per scenario (${c.size}×${c.size}×3 → ${side}×${side}×${c.vae.model.latentChannels}, ${c.vae.train.steps} steps), as the paper diffuses in a VAE's latent space`
     : 'pixels';
-  const strides = c.scenarios.map((s) => `${s} ${c.frameStride[s]} (${(c.frameStride[s] * DT).toFixed(2)} s per frame, ${((c.frames - 1) * c.frameStride[s] * DT).toFixed(1)} s per clip)`);
+  const frameDt = (s: Scenario) => frameDtFor(c.frameStride[s]);
+  const strides = c.scenarios.map((s) => `${s} ${c.frameStride[s]} (${frameDt(s).toFixed(2)} s per frame, ${((c.frames - 1) * frameDt(s)).toFixed(1)} s per clip)`);
   const pxPerUnit = c.size / WORLD_SIZE;
-  const motion = c.scenarios.map((s) => `${s} ${(1 * c.frameStride[s] * DT * pxPerUnit).toFixed(2)}–${(4 * c.frameStride[s] * DT * pxPerUnit).toFixed(2)} px`);
+  const motion = c.scenarios.map((s) => {
+    const [lo, hi] = idBand(s, 'velocity');
+    return `${s} ${(lo * frameDt(s) * pxPerUnit).toFixed(2)}–${(hi * frameDt(s) * pxPerUnit).toFixed(2)} px`;
+  });
+  // the paper's clip: 128 px, one frame every FRAME_DT (0.1 s), 32 frames; an ID ball at the uniform ID speeds
+  const [vLo, vHi] = idBand('uniform', 'velocity');
+  const paperPx = 128 / WORLD_SIZE;
   const samples = c.train.steps * c.train.batchSize;
   return [
     `- Clips: ${c.size} px, ${c.frames} frames (${c.condFrames} conditioning); the models diffuse ${space}; ${patch.join('×')} patches = ${tokens} tokens; models ${c.presets.map((p) => '`' + p + '`').join(', ')} (width ${c.presets.map((p) => getPreset(p).hidden).join(' / ')}, depth ${preset.depth}); ${c.train.steps} steps of batch ${c.train.batchSize} (${samples.toLocaleString('en-US')} clip presentations per model; the paper: 100K steps × 256 = 25.6M).`,
-    `- Frame interval (physics steps of 0.01 s per frame): ${strides.join('; ')}. The paper samples every 10 steps (0.1 s, 3.1 s per 32-frame clip) at 128 px, where an ID ball (1–4 u/s) moves 1.3–5.1 px per frame; at ${c.size} px and 0.1 s it would move ${(0.1 * pxPerUnit).toFixed(2)}–${(0.4 * pxPerUnit).toFixed(2)} px. Here it moves ${motion.join('; ')} per frame.${new Set(c.scenarios.map((s) => c.frameStride[s])).size > 1 ? ' Scenarios with a shorter interval keep more clips with both balls in view after contact.' : ''}`,
+    `- Frame interval (physics steps of ${DT} s per frame): ${strides.join('; ')}. The paper samples every ${STRIDE} steps (${FRAME_DT.toFixed(1)} s, ${(31 * FRAME_DT).toFixed(1)} s per 32-frame clip) at 128 px, where an ID ball (${vLo}–${vHi} u/s) moves ${(vLo * FRAME_DT * paperPx).toFixed(1)}–${(vHi * FRAME_DT * paperPx).toFixed(1)} px per frame; at ${c.size} px and ${FRAME_DT.toFixed(1)} s it would move ${(vLo * FRAME_DT * pxPerUnit).toFixed(2)}–${(vHi * FRAME_DT * pxPerUnit).toFixed(2)} px. Here it moves ${motion.join('; ')} per frame.${new Set(c.scenarios.map((s) => c.frameStride[s])).size > 1 ? ' Scenarios with a shorter interval keep more clips with both balls in view after contact.' : ''}`,
     `- At ${c.size} px the paper's thresholded-mask parser has a high floor, which would cap any visible OOD/ID ratio; the reported error uses the coverage-weighted centroid (\`${c.parser}\`); the mask parser's numbers are in the summary (\`velocityErrorMask\`).`,
     `- A sweep stopped early covers only the cells listed under "Trained" above; the verdict says "incomplete" until the cells it needs exist.`,
   ].join('\n');

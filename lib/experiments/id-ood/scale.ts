@@ -9,7 +9,7 @@
  * which only training can show.
  */
 import type { Scenario } from '../../sim/scenes';
-import { DT } from '../../sim/constants';
+import { frameDtFor } from '../../sim/constants';
 import type { IdOodConfig } from './config';
 import { evalSets, evalVideos, score } from './eval';
 import { PAPER_FIG3 } from './paper-numbers';
@@ -51,8 +51,8 @@ export function clipFloors(c: IdOodConfig, scenario: Scenario, candidates: Reado
     const s = score(cc, scenario, videos, videos.map((v) => v.frames));
     return {
       ...cand, scenario,
-      frameSeconds: cand.frameStride * DT,
-      clipSeconds: (cand.frames - 1) * cand.frameStride * DT,
+      frameSeconds: frameDtFor(cand.frameStride),
+      clipSeconds: (cand.frames - 1) * frameDtFor(cand.frameStride),
       floor: s.error,
       floorMask: s.errorMask,
       floorPaperCode: s.errorPaper ?? NaN,

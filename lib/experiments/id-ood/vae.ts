@@ -11,7 +11,8 @@ import { VaeTrainer } from '../../train/vae-trainer';
 import type { Scenario } from '../../sim/scenes';
 import type { Json, Unit } from '../core/experiment';
 import { dataConfig, IdOodConfig } from './config';
-import { evalSets, evalVideos, score } from './eval';
+import { evalDataKey, evalSets, evalVideos, score } from './eval';
+import { datasetKey } from '../dit/dataset-key';
 import { ID_OOD_VAE } from '../core/unit-schemas';
 import { resultKind, toJson } from '../core/unit-results';
 import type { SetScore } from './eval';
@@ -48,6 +49,16 @@ export async function trainScenarioVae(c: IdOodConfig, scenario: Scenario, dir: 
 }
 
 /**
+ * A VAE unit's key without its evaluation sets (`evalData`): what the weights depend on (and the
+ * scoring settings that were in it before), as the train units that diffuse in its latents name it.
+ * Changing an evaluation set rescores the VAE but retrains no model.
+ */
+export function vaeTrainingKey(key: Json): Json {
+  const { evalData: _evalData, ...rest } = key as { [k: string]: Json };
+  return rest;
+}
+
+/**
  * Unit `vae/<scenario>`: trains the frame VAE on the frames of the scenario's largest training set
  * (ID ranges only: no evaluation clip), then scores its reconstructions of every evaluation set with
  * the pixel parser: the paper's VAE-reconstruction floor (paper Tab 3), reported beside the
@@ -57,7 +68,7 @@ export function vaeUnit(c: IdOodConfig, scenario: Scenario): Unit {
   const data = vaeData(c, scenario);
   return {
     id: `vae/${scenario}`,
-    key: { scenario, data: toJson(data), dataSeed: c.dataSeed, vae: toJson(c.vae), idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser },
+    key: { scenario, data: datasetKey(data), dataSeed: c.dataSeed, vae: toJson(c.vae), idCount: c.idCount, oodCount: c.oodCount, condFrames: c.condFrames, parser: c.parser, evalData: evalDataKey(c, scenario) },
     version: 'id-ood-vae-v1',
     cost: c.vae.train.steps * c.vae.train.batchSize * 0.05,
     schema: ID_OOD_VAE,

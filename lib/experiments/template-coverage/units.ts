@@ -10,6 +10,7 @@ import { VaeTrainer } from '../../train/vae-trainer';
 import { ditRunConfig, trainDiT } from '../../train/run-dit';
 import { FeatureNet, trainSimFeatureNet } from '../../metrics/feature-nets';
 import { stepSecondsOf, toB64, TrainResult, trainCost, withTrainedModel } from '../dit/dit-units';
+import { trainConfigKey } from '../dit/train-key';
 import type { Json, Unit, UnitContext } from '../core/experiment';
 import type { VideoSample } from '../../data/index';
 import { TRAIN_RESULT } from '../core/unit-schemas';
@@ -149,7 +150,7 @@ export function vaeUnit(c: TemplateCoverageConfig): Unit {
 /** The cache key of a train unit (also part of its evaluation's). */
 export function trainKey(c: TemplateCoverageConfig, templates: number, seed: number, vae: Unit | undefined): Json {
   return {
-    templates, seed, perTemplate: c.perTemplate, ...clipKey(c), preset: c.preset, patch: c.patch, train: c.train as unknown as Json,
+    templates, seed, perTemplate: c.perTemplate, ...clipKey(c), preset: c.preset, patch: c.patch, train: trainConfigKey(c.train),
     ...(vae ? { vae: { key: vae.key, version: vae.version } } : {}),
   };
 }

@@ -9,13 +9,8 @@ import { datasetPath } from '../../../lib/data/dataset';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/**
- * The experiments whose unit keys hold their resolved datasets. id-ood is not among them yet: its
- * floor and evaluation keys name no dataset (the follow-up adds the scenario's ID ranges and OOD
- * bands to its keys in lib/experiments/id-ood/experiment.ts and vae.ts, with a one-time migration
- * of its 78 shipped units by scripts/migrate-unit-keys.ts).
- */
-const COVERED = ['direction-flip', 'velocity-gap', 'attribute-priority', 'collision-holes', 'template-coverage'];
+/** The experiments whose unit keys hold their resolved datasets (template-coverage: none, its clips are not from ranges.ts). */
+const COVERED = ['id-ood', 'direction-flip', 'velocity-gap', 'attribute-priority', 'collision-holes', 'template-coverage'];
 
 /** Unit hashes of every covered experiment's quick plan, computed by a checkout whose lib/data/ranges.ts is edited by `edit` (a fresh process: ranges are read at load). */
 function hashesWith(edit: (src: string) => string): Record<string, Record<string, string>> {
@@ -58,6 +53,8 @@ function changed(a: Record<string, Record<string, string>>, b: Record<string, Re
 }
 
 const all = (h: Record<string, Record<string, string>>, name: string) => Object.keys(h[name]).sort();
+/** id-ood's units of one scenario (all kinds, or those whose ids start with one of `kinds`). */
+const idOod = (h: Record<string, Record<string, string>>, scenario: string, kinds = ['floor', 'vae', 'train', 'eval']) => Object.keys(h['id-ood']).filter((id) => id.split('/')[1] === scenario && kinds.includes(id.split('/')[0])).sort();
 
 describe('experiments/dit/dataset-key: unit keys hold the resolved dataset', () => {
   it('resolves every default to the value used and leaves unused fields null', () => {
@@ -83,14 +80,18 @@ describe('experiments/dit/dataset-key: unit keys hold the resolved dataset', () 
   it('editing a range in lib/data/ranges.ts changes exactly the unit keys that use it (quick plans, fresh processes)', function () {
     this.timeout(240_000);
     const base = hashesWith((s) => s.replace('Parameter ranges of the basic scenarios', 'Parameter ranges of the basic scenarios (copy)'));
-    // uniform ID radius: every unit of the uniform-motion experiments (their data, VAE and the keys built on them); none of the collision or PHYRE ones
+    assert.equal(Object.keys(base['id-ood']).length, 78);
+    // uniform ID radius: every unit of the uniform-motion experiments (their data, VAE and the keys built on them), id-ood's uniform units (training and ID sets); none of the collision, parabola or PHYRE ones
     const uniformR = hashesWith((s) => s.replace('uniform: { radius: [[0.7, 1.4]]', 'uniform: { radius: [[0.7, 1.3]]'));
-    assert.deepEqual(changed(base, uniformR), { 'direction-flip': all(base, 'direction-flip'), 'velocity-gap': all(base, 'velocity-gap'), 'attribute-priority': all(base, 'attribute-priority') });
-    // collision ID speed: collision-holes only (its training data and its evaluation axis)
+    assert.deepEqual(changed(base, uniformR), { 'id-ood': idOod(base, 'uniform'), 'direction-flip': all(base, 'direction-flip'), 'velocity-gap': all(base, 'velocity-gap'), 'attribute-priority': all(base, 'attribute-priority') });
+    // collision ID speed: collision-holes (its training data and its evaluation axis) and id-ood's collision units
     const collisionV = hashesWith((s) => s.replace("collision: { radius: [[0.5, 1.5]], velocity: [[1, 4]] }", 'collision: { radius: [[0.5, 1.5]], velocity: [[1, 4.5]] }'));
-    assert.deepEqual(changed(base, collisionV), { 'collision-holes': all(base, 'collision-holes') });
-    // an OOD band no covered unit draws from: nothing changes
+    assert.deepEqual(changed(base, collisionV), { 'id-ood': idOod(base, 'collision'), 'collision-holes': all(base, 'collision-holes') });
+    // a uniform OOD band: only the units scored on id-ood's uniform OOD sets (floor, VAE reconstructions, evaluations); no model is retrained, no other experiment draws from it
     const oodV = hashesWith((s) => s.replace("uniform: { radius: { low: [0.3, 0.6], high: [1.5, 2.0] }, velocity: { low: [0, 0.8], high: [4.5, 6.0] } }", 'uniform: { radius: { low: [0.3, 0.6], high: [1.5, 2.0] }, velocity: { low: [0, 0.7], high: [4.5, 6.0] } }'));
-    assert.deepEqual(changed(base, oodV), {});
+    assert.deepEqual(changed(base, oodV), { 'id-ood': idOod(base, 'uniform', ['floor', 'vae', 'eval']) });
+    // the parabola's OOD radius band: nothing but id-ood's parabola floor, VAE and evaluations
+    const oodR = hashesWith((s) => s.replace("parabola: { radius: { low: [0.3, 0.6], high: [1.5, 2.0] }", 'parabola: { radius: { low: [0.3, 0.6], high: [1.6, 2.0] }'));
+    assert.deepEqual(changed(base, oodR), { 'id-ood': idOod(base, 'parabola', ['floor', 'vae', 'eval']) });
   });
 });

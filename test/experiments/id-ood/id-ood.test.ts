@@ -86,11 +86,18 @@ describe('experiments/id-ood (smoke)', function () {
     const t1 = units.find((u) => u.id === 'train/collision/q64/n1024/s1')!;
     assert.deepEqual(t1.deps, ['vae/collision']);
     assert.deepEqual((t1.key as { vae: { version: string } }).vae.version, 'id-ood-vae-v1');
-    // pixels: no patch and no VAE in the keys, as before those fields existed
+    // keys hold what the units use: the train key its resolved training set and the patch; floor, VAE and eval keys their resolved evaluation sets
+    const tk = t1.key as { trainData: { count: number; frameStride: number; velocity: unknown }; patch: unknown };
+    assert.deepEqual([tk.trainData.count, tk.trainData.frameStride, tk.trainData.velocity, tk.patch], [1024, 15, [[1, 4]], [1, 2, 2]]);
+    const evalData = (id: string) => (units.find((u) => u.id === id)!.key as { evalData: Array<{ split: string; oodLevel: number; count: number }> }).evalData;
+    for (const id of ['floor/collision', 'vae/collision', 'eval/collision/q64/n1024/s1']) assert.deepEqual(evalData(id).map((d) => [d.split, d.oodLevel, d.count]), [['id', 0, 128], ...[1, 2, 3, 4, 5, 6].map((l) => ['ood', l, 96])], id);
+    assert.equal('evalData' in ((t1.key as { vae: { key: object } }).vae.key), false, 'a model names its VAE without the evaluation sets');
+    // pixels: the preset's patch in the key, no VAE
     const pixel = { ...c, latent: 'pixel' as const };
     assert.equal(resolvedPatch(pixel), null);
     const pk = experiment.plan(pixel, [1]).find((u) => u.id === 'train/uniform/q64/n1024/s1')!;
-    assert.equal('patch' in (pk.key as object) || 'vae' in (pk.key as object), false);
+    assert.deepEqual((pk.key as { patch: unknown }).patch, [1, 4, 4]);
+    assert.equal('vae' in (pk.key as object), false);
     assert.equal(pk.deps, undefined);
     assert.equal(experiment.plan(pixel, [1]).some((u) => u.id.startsWith('vae/')), false);
   });

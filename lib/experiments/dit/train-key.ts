@@ -1,0 +1,11 @@
+/**
+ * A train config as it enters a unit key: resolved (lib/train/train-config.ts resolvedTrainConfig),
+ * so an optional recipe option left absent and the same option written out at its default share a
+ * key, and changing a default changes exactly the keys of the runs that use it.
+ */
+import { resolvedTrainConfig, TrainConfig } from '../../train/train-config';
+import type { Json } from '../core/experiment';
+
+export function trainConfigKey(cfg: TrainConfig): Json {
+  return resolvedTrainConfig(cfg) as unknown as Json;
+}
