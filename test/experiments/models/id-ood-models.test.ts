@@ -1,0 +1,109 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultIdOodConfig, experiment, IdOodConfig, SET_SCORES } from '../../../lib/experiments/id-ood/experiment';
+import { loadSummary, loadUnitResults, runExperiment } from '../../../lib/experiments/core/runner';
+import { readShippedUnit } from '../../../lib/experiments/core/shipped-units';
+import { resultOf } from '../../../lib/experiments/core/unit-results';
+import { askUniform, queryVideo } from '../../../lib/experiments/models/ask-uniform';
+import { evaluateIdOodModel, exportIdOodModels, headlineCell, idOodModelName, idOodModelNumbers } from '../../../lib/experiments/models/id-ood-models';
+import { defaultModelsRoot, loadModel } from '../../../lib/sample/model-registry';
+import { initBackend } from '../../../lib/runtime/backend';
+
+/** The shipped headline model of notebook 01 (uniform, q128, 16384 videos, seed 1). */
+const HEADLINE = idOodModelName('quick', { scenario: 'uniform', preset: 'q128', n: 16384, seed: 1 });
+const shipped = existsSync(join(defaultModelsRoot(), HEADLINE, 'card.json'));
+
+describe('experiments/models/id-ood-models', function () {
+  this.timeout(600_000);
+  before(() => initBackend({ quiet: true }));
+
+  it('names and the headline cell of a config', () => {
+    assert.equal(HEADLINE, 'id-ood/quick/uniform-q128-n16384-s1');
+    assert.deepEqual(headlineCell(defaultIdOodConfig('quick')), { scenario: 'uniform', preset: 'q128', n: 16384, seed: 1 });
+  });
+
+  (shipped ? it : it.skip)('the shipped headline model: its card names the unit of run.json and its numbers are the summary\'s', () => {
+    const s = loadSummary('id-ood', 'quick')!;
+    const u = (s.run.units as Array<{ id: string; hash: string; commit: string }>).find((x) => x.id === 'train/uniform/q128/n16384/s1')!;
+    const m = loadModel(HEADLINE);
+    try {
+      assert.deepEqual([m.card.unit.id, m.card.unit.hash, m.card.unit.commit], [u.id, u.hash, u.commit]);
+      const numbers = idOodModelNumbers(s.rows, { scenario: 'uniform', preset: 'q128', n: 16384, seed: 1 });
+      assert.deepEqual(m.card.numbers, { ...numbers });
+      const idRow = s.rows.find((r) => r.scenario === 'uniform' && r.model === 'q128' && r.dataSize === 16384 && r.seed === 1 && r.set === 'id')!;
+      assert.equal(numbers.id, idRow.velocityError);
+      assert.deepEqual(m.card.trainedOn.velocity, [[1, 4]]);
+      assert.equal(m.card.steps, 15000);
+    } finally {
+      m.model.dispose();
+      m.autoencoder.dispose();
+    }
+  });
+
+  (shipped ? it : it.skip)('load → sample reproduces the shipped eval unit\'s per-video numbers exactly (first 16 videos of ID and OOD-v, same seed)', async () => {
+    const s = loadSummary('id-ood', 'quick')!;
+    const u = (s.run.units as Array<{ id: string; hash: string }>).find((x) => x.id === 'eval/uniform/q128/n16384/s1')!;
+    const unit = readShippedUnit('data/results/id-ood/quick', u.hash)!;
+    const ev = resultOf({ e: unit.result }, 'e', SET_SCORES)!;
+    const m = loadModel(HEADLINE);
+    try {
+      for (const set of ['id', 'ood-v']) {
+        const got = await evaluateIdOodModel(m, set, 16);
+        for (const v of got.videos) {
+          const want = ev[set].videos[v.index];
+          assert.equal(v.index, want.index);
+          assert.deepEqual([v.error, v.meanVx, v.meanVxTrue], [want.error, want.meanVx, want.meanVxTrue], `${set} video ${v.index}`);
+        }
+      }
+    } finally {
+      m.model.dispose();
+      m.autoencoder.dispose();
+    }
+  });
+
+  it('smoke: a tiny id-ood run round-trips through export → load → evaluate (same numbers as its eval unit) and answers a query', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phylab-idood-models-'));
+    try {
+      const c: IdOodConfig = { ...defaultIdOodConfig('smoke'), scenarios: ['uniform'], dataSizes: [16] };
+      const out = join(dir, 'out');
+      const opts = { profile: 'smoke' as const, seeds: [1], cacheDir: join(dir, 'cache'), outDir: out, silent: true };
+      const r = await runExperiment(experiment, c, opts);
+      assert.ok(r.complete);
+      const root = join(dir, 'models');
+      const [card] = exportIdOodModels({ profile: 'smoke', cacheDir: join(dir, 'cache'), resultsDir: out, root });
+      assert.equal(card.name, 'id-ood/smoke/uniform-tiny-n16-s1');
+      assert.ok(card.vae, 'smoke diffuses VAE latents: the VAE is shipped');
+      assert.deepEqual(card.numbers, { ...idOodModelNumbers(r.rows, { scenario: 'uniform', preset: 'tiny', n: 16, seed: 1 }) });
+      const results = loadUnitResults(experiment, c, [1], opts);
+      const ev = resultOf(results, 'eval/uniform/tiny/n16/s1', SET_SCORES)!;
+      const m = loadModel(card.name, { root });
+      try {
+        for (const set of ['id', 'ood-r', 'ood-v']) {
+          const got = await evaluateIdOodModel(m, set);
+          assert.deepEqual([got.error, got.n, got.nDropped, got.nanCount], [ev[set].error, ev[set].n, ev[set].nDropped, ev[set].nanCount], set);
+          assert.deepEqual(got.videos, ev[set].videos, `${set}: every video's record`);
+        }
+        const v = queryVideo(m, { velocity: 5.5, radius: 1.1 }, 1);
+        assert.equal(v.states[2].toFixed(4), '5.5000');
+        assert.equal(v.objects[0].radius.toFixed(4), '1.1000');
+        assert.deepEqual(v.frameShape, [c.frames, c.size, c.size, 3]);
+        const [a, b] = await askUniform(m, [{ velocity: 5.5 }, { velocity: 2 }]);
+        assert.equal(a.velocityInTraining, false, '5.5 u/s is above id-ood\'s ID speeds (1–4)');
+        assert.equal(b.velocityInTraining, true);
+        assert.equal(a.intact, null, 'id-ood\'s parser has no integrity check');
+        assert.ok(a.truthVelocity !== null && Math.abs(a.truthVelocity - 5.5) < 0.3, `the parser reads the true clip: ${a.truthVelocity}`);
+        assert.ok(a.velocityError === null || a.velocityError >= 0);
+        await assert.rejects(evaluateIdOodModel(m, 'ood-x'), /set must be one of id, ood-r, ood-v, ood-r\+v/);
+      } finally {
+        m.model.dispose();
+        m.autoencoder.dispose();
+      }
+      assert.throws(() => exportIdOodModels({ profile: 'smoke', cacheDir: join(dir, 'nocache'), resultsDir: out, root }), /no checkpoint of train\/uniform\/tiny\/n16\/s1 at .*nocache/);
+      assert.throws(() => exportIdOodModels({ profile: 'smoke', cacheDir: join(dir, 'cache'), resultsDir: out, root, cells: [{ scenario: 'uniform', preset: 'tiny', n: 99, seed: 1 }] }), /the plan of the shipped config has no unit train\/uniform\/tiny\/n99\/s1/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
