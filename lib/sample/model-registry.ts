@@ -55,6 +55,13 @@ export interface ModelCard {
   seed: number;
   /** The experiment unit that trained it (id and cache hash) and the commit that ran it (from the shipped run.json). */
   unit: { id: string; hash: string; commit: string | null; seconds: number | null };
+  /**
+   * The run that wrote the exported checkpoint: commit (the unit cache's meta.json), save date and
+   * engine (its config). It differs from `unit.commit` when the unit was retrained after the shipped
+   * summary was computed; then the card's numbers are the summary's, not necessarily this checkpoint's.
+   * Absent on cards written before it existed.
+   */
+  checkpoint?: CheckpointRun;
   /** What it was trained on (experiment-specific: set name, speed bands, direction, count …). */
   trainedOn: Record<string, unknown>;
   /** Its numbers, computed from the shipped summary rows by the experiment's report functions. */
@@ -82,6 +89,13 @@ export type ModelDtype = (typeof MODEL_DTYPES)[number];
 /** The weights file of a dtype. */
 export const weightsFile = (dtype: ModelDtype): string => (dtype === 'float16' ? 'ema.f16.bin' : 'ema.bin');
 
+
+/** Who wrote a checkpoint: the commit of the unit's run, the save date, the TF.js engine label. */
+export interface CheckpointRun {
+  commit: string | null;
+  saved: string | null;
+  engine: string | null;
+}
 
 /** A shipped model loaded for sampling: its EMA weights, its autoencoder and its card. */
 export interface RegistryModel extends LoadedModel {

@@ -90,7 +90,7 @@ export function exportDirectionFlipModels(o: ExportFlipOptions): ModelCard[] {
   const cacheRoot = join(o.cacheDir ?? defaultCacheDir(), 'direction-flip');
   const cards: ModelCard[] = [];
   for (const set of sets) {
-    const { id, hash, dir, rec } = shippedTrainUnit(experiment, run, `train/${set}/${config.preset}/s${seed}`, cacheRoot);
+    const { id, hash, dir, rec, checkpoint } = shippedTrainUnit(experiment, run, `train/${set}/${config.preset}/s${seed}`, cacheRoot);
     const data = uniformData(config, 'train', config.dataSize, trainBands(config, set), FLIP_SETS[set]);
     const numbers = flipModelNumbers(run.rows, set, seed, config.flipThreshold);
     cards.push(writeModel(flipModelName(o.profile, set, seed), dir, {
@@ -98,6 +98,7 @@ export function exportDirectionFlipModels(o: ExportFlipOptions): ModelCard[] {
       profile: o.profile,
       description: `direction-flip ${set} (${FLIP_SETS[set] === 'right' ? 'left to right only' : 'both directions'}), seed ${seed}: uniform motion, ${config.frames}-frame ${config.size} px clips from ${config.condFrames} conditioning frames`,
       unit: { id, hash, commit: rec.commit ?? null, seconds: rec.seconds ?? null },
+      checkpoint,
       trainedOn: {
         set,
         scenario: 'uniform',

@@ -106,7 +106,7 @@ export function exportIdOodModels(o: ExportIdOodOptions): ModelCard[] {
   const cacheRoot = join(o.cacheDir ?? defaultCacheDir(), 'id-ood');
   return cells.map((cell) => {
     if (!seeds.includes(cell.seed)) throw new Error(`seed ${cell.seed} is not among the shipped run's seeds (${seeds.join(', ')})`);
-    const { id, hash, dir, rec } = shippedTrainUnit(experiment, run, `train/${tagOf(cell)}`, cacheRoot);
+    const { id, hash, dir, rec, checkpoint } = shippedTrainUnit(experiment, run, `train/${tagOf(cell)}`, cacheRoot);
     const data = dataConfig(config, cell.scenario, 'train', cell.n);
     const ranges = resolvedIdRanges(data);
     return writeModel(idOodModelName(o.profile, cell), dir, {
@@ -114,6 +114,7 @@ export function exportIdOodModels(o: ExportIdOodOptions): ModelCard[] {
       profile: o.profile,
       description: `id-ood ${cell.scenario}, ${cell.preset} on ${cell.n} ID videos, seed ${cell.seed}: ${config.frames}-frame ${config.size} px clips (${config.frameStride[cell.scenario]} physics steps per frame) from ${config.condFrames} conditioning frames, ${config.latent === 'vae' ? 'frame-VAE latents' : 'pixels'}`,
       unit: { id, hash, commit: rec.commit ?? null, seconds: rec.seconds ?? null },
+      checkpoint,
       trainedOn: {
         scenario: cell.scenario,
         direction: data.direction,
@@ -147,4 +148,47 @@ export async function evaluateIdOodModel(m: RegistryModel, set: string, count?: 
   if (!s) throw new Error(`set must be one of ${evalSets(scenario).map((x) => x.name).join(', ')} (id-ood's ${scenario} evaluation sets), got '${set}'`);
   const videos = evalVideos(c, scenario, s).slice(0, count);
   return score(c, scenario, videos, await generateLike(m, videos));
+}
+
+/** One evaluation set re-run from a shipped model against what the experiment recorded. */
+export interface SetReproduction {
+  set: string;
+  /** The set's summary row (u/s; velocityError, velocityErrorMask, n, nDropped, nanCount) and the same numbers re-evaluated. */
+  summary: IdOodSetNumbers;
+  reEvaluated: IdOodSetNumbers;
+  /** Videos, and those whose recorded error and mean velocities (eval unit, rounded to 1e-4) are reproduced exactly. */
+  videos: number;
+  videosIdentical: number;
+  /** Largest per-video |Δ velocity error| and |Δ mean generated velocity| against the eval unit's records, u/s (0: identical). */
+  maxErrorChange: number;
+  maxVelocityChange: number;
+}
+
+const setNumbers = (s: { error: number; errorMask: number; n: number; nDropped: number; nanCount: number }): IdOodSetNumbers => ({ velocityError: s.error, velocityErrorMask: s.errorMask, n: s.n, nDropped: s.nDropped, nanCount: s.nanCount });
+
+/**
+ * Re-run id-ood's evaluation of shipped model `m` on every evaluation set of its scenario and compare
+ * it with its eval unit's result `recorded` (per set: the summary's numbers and every video's record).
+ */
+export async function reproduceIdOodModel(m: RegistryModel, recorded: Record<string, SetScore>): Promise<SetReproduction[]> {
+  const scenario = m.card.trainedOn.scenario as Scenario;
+  const out: SetReproduction[] = [];
+  for (const { name } of evalSets(scenario)) {
+    const want = recorded[name];
+    if (!want) throw new Error(`the recorded evaluation has no set '${name}'`);
+    const got = await evaluateIdOodModel(m, name);
+    const d = (a: number | null, b: number | null) => (a === null || b === null ? (a === b ? 0 : Infinity) : Math.abs(a - b));
+    const errs = got.videos.map((v, i) => d(v.error, want.videos[i].error));
+    const vels = got.videos.map((v, i) => Math.max(...v.meanVx.map((x, j) => d(x, want.videos[i].meanVx[j]))));
+    out.push({
+      set: name,
+      summary: setNumbers(want),
+      reEvaluated: setNumbers(got),
+      videos: got.videos.length,
+      videosIdentical: errs.filter((e, i) => e === 0 && vels[i] === 0).length,
+      maxErrorChange: Math.max(...errs),
+      maxVelocityChange: Math.max(...vels),
+    });
+  }
+  return out;
 }

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import type { Profile } from '../../config/profile';
 import type { Experiment, Row } from '../core/experiment';
 import { loadSummary, unitHash } from '../core/runner';
+import { readJson } from '../core/unit-cache';
+import { readCheckpointMeta } from '../../train/checkpoint';
+import type { CheckpointRun } from '../../sample/model-registry';
 
 /** A unit as run.json records it. */
 export interface RunUnit {
@@ -38,8 +41,13 @@ export function shippedRun<C>(experiment: string, profile: Profile, resultsDir?:
   return { rows: summary.rows, config: summary.run.config as C, seeds: summary.run.seeds as number[], units: (summary.run.units ?? []) as RunUnit[], where };
 }
 
-/** The train unit `id` of a shipped run: its hash (checked against run.json), its record and its checkpoint folder in `cacheRoot` (the experiment's folder of the unit cache). */
-export function shippedTrainUnit<C>(exp: Experiment<C>, run: ShippedRun<C>, id: string, cacheRoot: string): { id: string; hash: string; dir: string; rec: RunUnit } {
+/**
+ * The train unit `id` of a shipped run: its hash (checked against run.json), its record, its
+ * finished checkpoint folder in `cacheRoot` (the experiment's folder of the unit cache) and the run
+ * that wrote it (the cache's meta.json and the checkpoint's config: commit, date, engine), which
+ * differs from run.json's record when the unit was retrained after the summary was computed.
+ */
+export function shippedTrainUnit<C>(exp: Experiment<C>, run: ShippedRun<C>, id: string, cacheRoot: string): { id: string; hash: string; dir: string; rec: RunUnit; checkpoint: CheckpointRun } {
   const unit = exp.plan(run.config, run.seeds).find((u) => u.id === id);
   if (!unit) throw new Error(`the plan of the shipped config has no unit ${id}`);
   const hash = unitHash(unit);
@@ -48,5 +56,8 @@ export function shippedTrainUnit<C>(exp: Experiment<C>, run: ShippedRun<C>, id: 
   if (rec.hash !== hash) throw new Error(`${run.where}/run.json records hash ${rec.hash} for ${id}, but the code plans ${hash}: the summary was computed by another version of the unit`);
   const dir = join(cacheRoot, hash);
   if (!existsSync(join(dir, 'checkpoint', 'config.json'))) throw new Error(`no checkpoint of ${id} at ${join(dir, 'checkpoint')} (cache ${cacheRoot}; set PHYLAB_CACHE or --cache to the cache that trained it)`);
-  return { id, hash, dir, rec };
+  const meta = readCheckpointMeta(join(dir, 'checkpoint'));
+  if (!existsSync(join(dir, 'result.json'))) throw new Error(`${id} at ${dir} has not finished (no result.json; its checkpoint is at step ${meta.step}): export it when the unit is done`);
+  const unitMeta = (readJson(join(dir, 'meta.json')) ?? {}) as { commit?: unknown };
+  return { id, hash, dir, rec, checkpoint: { commit: typeof unitMeta.commit === 'string' ? unitMeta.commit : null, saved: meta.saved ?? null, engine: meta.engine ?? null } };
 }

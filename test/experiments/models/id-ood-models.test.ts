@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultIdOodConfig, experiment, IdOodConfig, SET_SCORES } from '../../../lib/experiments/id-ood/experiment';
@@ -7,7 +7,7 @@ import { loadSummary, loadUnitResults, runExperiment } from '../../../lib/experi
 import { readShippedUnit } from '../../../lib/experiments/core/shipped-units';
 import { resultOf } from '../../../lib/experiments/core/unit-results';
 import { askUniform, queryVideo } from '../../../lib/experiments/models/ask-uniform';
-import { evaluateIdOodModel, exportIdOodModels, headlineCell, idOodModelName, idOodModelNumbers } from '../../../lib/experiments/models/id-ood-models';
+import { evaluateIdOodModel, exportIdOodModels, headlineCell, idOodModelName, idOodModelNumbers, reproduceIdOodModel } from '../../../lib/experiments/models/id-ood-models';
 import { defaultModelsRoot, loadModel } from '../../../lib/sample/model-registry';
 import { initBackend } from '../../../lib/runtime/backend';
 
@@ -75,6 +75,7 @@ describe('experiments/models/id-ood-models', function () {
       const [card] = exportIdOodModels({ profile: 'smoke', cacheDir: join(dir, 'cache'), resultsDir: out, root });
       assert.equal(card.name, 'id-ood/smoke/uniform-tiny-n16-s1');
       assert.ok(card.vae, 'smoke diffuses VAE latents: the VAE is shipped');
+      assert.equal(card.checkpoint?.commit, r.units.find((u) => u.id === card.unit.id)?.commit, 'the run that wrote the checkpoint');
       assert.deepEqual(card.numbers, { ...idOodModelNumbers(r.rows, { scenario: 'uniform', preset: 'tiny', n: 16, seed: 1 }) });
       const results = loadUnitResults(experiment, c, [1], opts);
       const ev = resultOf(results, 'eval/uniform/tiny/n16/s1', SET_SCORES)!;
@@ -84,6 +85,12 @@ describe('experiments/models/id-ood-models', function () {
           const got = await evaluateIdOodModel(m, set);
           assert.deepEqual([got.error, got.n, got.nDropped, got.nanCount], [ev[set].error, ev[set].n, ev[set].nDropped, ev[set].nanCount], set);
           assert.deepEqual(got.videos, ev[set].videos, `${set}: every video's record`);
+        }
+        const rep = await reproduceIdOodModel(m, ev);
+        assert.deepEqual(rep.map((x) => x.set), ['id', 'ood-r', 'ood-v', 'ood-r+v']);
+        for (const x of rep) {
+          assert.deepEqual(x.reEvaluated, x.summary, x.set);
+          assert.deepEqual([x.videosIdentical, x.maxErrorChange, x.maxVelocityChange], [x.videos, 0, 0], x.set);
         }
         const v = queryVideo(m, { velocity: 5.5, radius: 1.1 }, 1);
         assert.equal(v.states[2].toFixed(4), '5.5000');
@@ -101,6 +108,9 @@ describe('experiments/models/id-ood-models', function () {
         m.autoencoder.dispose();
       }
       assert.throws(() => exportIdOodModels({ profile: 'smoke', cacheDir: join(dir, 'nocache'), resultsDir: out, root }), /no checkpoint of train\/uniform\/tiny\/n16\/s1 at .*nocache/);
+      const unitDir = join(dir, 'cache', 'id-ood', card.unit.hash);
+      renameSync(join(unitDir, 'result.json'), join(unitDir, 'result.json.away'));
+      assert.throws(() => exportIdOodModels({ profile: 'smoke', cacheDir: join(dir, 'cache'), resultsDir: out, root }), /train\/uniform\/tiny\/n16\/s1 at .* has not finished \(no result.json; its checkpoint is at step 30\)/);
       assert.throws(() => exportIdOodModels({ profile: 'smoke', cacheDir: join(dir, 'cache'), resultsDir: out, root, cells: [{ scenario: 'uniform', preset: 'tiny', n: 99, seed: 1 }] }), /the plan of the shipped config has no unit train\/uniform\/tiny\/n99\/s1/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
