@@ -41,7 +41,9 @@ export function answersTable(m: RegistryModel, answers: UniformAnswer[]): string
   const t = m.card.trainedOn;
   const head = `${m.card.name}: ${m.card.description}\n  trained on speeds ${bandsText(t.velocity)} u/s (${String(t.direction)}), radii ${bandsText(t.radius)}; ${m.card.steps} steps, seed ${m.card.seed}; sampled with ${m.card.sampling.steps} DDIM steps`;
   const n = m.card.numbers;
-  const evalLine = typeof n.id === 'number' ? `\n  its evaluation (shipped summary): ID error ${n.id.toFixed(3)} u/s${typeof n.ood === 'number' ? `, OOD ${n.ood.toFixed(3)} u/s` : ''}` : '';
+  const ck = m.card.checkpoint;
+  const retrained = ck?.commit && m.card.unit.commit && ck.commit !== m.card.unit.commit ? ` (of the checkpoint trained at commit ${m.card.unit.commit}; this one is a retrain at commit ${ck.commit}, not bit-identical)` : '';
+  const evalLine = typeof n.id === 'number' ? `\n  its evaluation (shipped summary): ID error ${n.id.toFixed(3)} u/s${typeof n.ood === 'number' ? `, OOD ${n.ood.toFixed(3)} u/s` : ''}${retrained}` : '';
   // case-matching judges the generated ball (intact or broken); id-ood scores a velocity error
   const scored = answers.some((a) => a.velocityError !== null);
   const cols = ['velocity u/s', 'radius', 'generated u/s', 'truth parsed u/s', scored ? 'error u/s' : 'ball', 'in training range'];
