@@ -3,7 +3,9 @@
  * sampling needs and nothing else (never the optimizer state or the training weights):
  *   config.json   the DiT checkpoint's config (lib/train/checkpoint.ts) with `files` naming only ema.bin
  *                 and `config.autoencoder.weights` relative to the model folder (the shared VAE below)
- *   ema.bin       the EMA weights, float32 little-endian, in the manifest's order
+ *   ema.bin       the EMA weights, float32 little-endian, in the manifest's order; or
+ *   ema.f16.bin   the same rounded to float16 (`dtype: 'float16'` on the card; loadModel widens them back
+ *                 to float32, lib/runtime/float16.ts)
  *   card.json     what the model is (ModelCard): trained on, steps, seed, unit id and hash, commit,
  *                 its numbers from the shipped summary, the files with size and SHA-256, size in bytes
  * The frame VAE a model diffuses the latents of is stored once, shared, under
@@ -13,12 +15,14 @@
  * `loadModel(name)` checks every file against the card before anything is used, so a corrupted,
  * truncated or missing file is an error naming it.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { FileRecord, fileRecord, readVerifiedFile } from '../runtime/file-checksum';
+import { fromFloat16, toFloat16 } from '../runtime/float16';
 import { REPO_ROOT } from '../runtime/provenance';
 import { createAutoencoder } from '../model/autoencoder';
 import { DiT } from '../model/dit';
+import { ParamMap, unpackTensors } from '../model/params';
 import { CheckpointMeta, loadCheckpoint, readCheckpointMeta, resolveCheckpointDir } from '../train/checkpoint';
 import type { LoadedModel } from './load-model';
 
@@ -51,6 +55,13 @@ export interface ModelCard {
   seed: number;
   /** The experiment unit that trained it (id and cache hash) and the commit that ran it (from the shipped run.json). */
   unit: { id: string; hash: string; commit: string | null; seconds: number | null };
+  /**
+   * The run that wrote the exported checkpoint: commit (the unit cache's meta.json), save date and
+   * engine (its config). It differs from `unit.commit` when the unit was retrained after the shipped
+   * summary was computed; then the card's numbers are the summary's, not necessarily this checkpoint's.
+   * Absent on cards written before it existed.
+   */
+  checkpoint?: CheckpointRun;
   /** What it was trained on (experiment-specific: set name, speed bands, direction, count …). */
   trainedOn: Record<string, unknown>;
   /** Its numbers, computed from the shipped summary rows by the experiment's report functions. */
@@ -67,8 +78,23 @@ export interface ModelCard {
   vae: { id: string; files: Record<string, FileRecord> } | null;
   /** Bytes of the model's files plus its VAE's. */
   sizeBytes: number;
-  /** Weight precision stored. */
-  dtype: 'float32';
+  /** Weight precision stored: 'float32' (ema.bin, the checkpoint's bytes) or 'float16' (ema.f16.bin, rounded to nearest). */
+  dtype: ModelDtype;
+}
+
+/** Precisions a model's weights can be stored in. */
+export const MODEL_DTYPES = ['float32', 'float16'] as const;
+export type ModelDtype = (typeof MODEL_DTYPES)[number];
+
+/** The weights file of a dtype. */
+export const weightsFile = (dtype: ModelDtype): string => (dtype === 'float16' ? 'ema.f16.bin' : 'ema.bin');
+
+
+/** Who wrote a checkpoint: the commit of the unit's run, the save date, the TF.js engine label. */
+export interface CheckpointRun {
+  commit: string | null;
+  saved: string | null;
+  engine: string | null;
 }
 
 /** A shipped model loaded for sampling: its EMA weights, its autoencoder and its card. */
@@ -78,7 +104,6 @@ export interface RegistryModel extends LoadedModel {
   dir: string;
 }
 
-const MODEL_FILES = ['config.json', 'ema.bin'] as const;
 const VAE_FILES = ['vae.json', 'weights.bin'] as const;
 
 /** Folder of the shared VAE `id`. */
@@ -116,6 +141,7 @@ export function readModelCard(name: string, root = defaultModelsRoot()): ModelCa
   }
   if (card?.format !== MODEL_CARD_FORMAT) throw new Error(`${file} is not a model card (format '${String(card?.format)}', expected '${MODEL_CARD_FORMAT}')`);
   if (card.version !== MODEL_CARD_VERSION) throw new Error(`${file} has version ${card.version}; this code reads version ${MODEL_CARD_VERSION}`);
+  if (!MODEL_DTYPES.includes(card.dtype)) throw new Error(`${file} has dtype '${String(card.dtype)}'; allowed: ${MODEL_DTYPES.join(', ')}`);
   return card;
 }
 
@@ -135,11 +161,28 @@ export function loadModel(name: string, opts: { root?: string } = {}): RegistryM
   verifyFiles(dir, card.files, `model ${name}`);
   const vaeDir = card.vae ? vaeFolder(root, card.vae.id) : null;
   if (card.vae && vaeDir) verifyFiles(vaeDir, card.vae.files, `frame VAE ${card.vae.id} of model ${name}`);
-  const { meta, ema } = loadCheckpoint(dir, { trainingState: false });
+  const { meta, ema } = card.dtype === 'float16' ? loadHalf(dir, name) : loadCheckpoint(dir, { trainingState: false });
   const ae = meta.config.autoencoder;
   const autoencoderConfig = ae.kind === 'vae' ? { kind: 'vae' as const, weights: vaeDir } : ae;
   const model = new DiT(meta.config.model, ema);
   return { model, autoencoder: createAutoencoder(autoencoderConfig), meta: { ...meta, config: { ...meta.config, autoencoder: autoencoderConfig } }, card, dir };
+}
+
+/** The checkpoint config and the float16 EMA weights of a model folder (checked against the card before), widened to float32. */
+function loadHalf(dir: string, name: string): { meta: CheckpointMeta; ema: ParamMap } {
+  const meta = readCheckpointMeta(dir);
+  const f32 = fromFloat16(readFileSync(join(dir, weightsFile('float16'))));
+  return { meta, ema: unpackTensors(Buffer.from(f32.buffer), meta.tensors, 0, `model ${name}`) };
+}
+
+/** A model's EMA weights as float32 values, whatever its dtype (its files checked against the card first). */
+export function modelWeights(name: string, opts: { root?: string } = {}): Float32Array {
+  const root = opts.root ?? defaultModelsRoot();
+  const card = readModelCard(name, root);
+  const dir = join(root, name);
+  verifyFiles(dir, card.files, `model ${name}`);
+  const bytes = readFileSync(join(dir, weightsFile(card.dtype)));
+  return card.dtype === 'float16' ? fromFloat16(bytes) : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 /** The id of a VAE folder: the first 16 hex digits of the SHA-256 of its weights.bin. */
@@ -153,9 +196,10 @@ export type CardInput = Omit<ModelCard, 'format' | 'version' | 'name' | 'files' 
 /**
  * Write model `name` under `root` from a DiT checkpoint folder (its EMA weights and config only;
  * the training weights and optimizer state stay behind). Its VAE (when it diffuses latents) is
- * copied once to `vae/<id>/` and shared by every model that uses it. Returns the card written.
+ * copied once to `vae/<id>/` and shared by every model that uses it; the VAE stays float32 whatever
+ * `dtype` (default 'float32': the checkpoint's bytes; 'float16': rounded, half the bytes). Returns the card written.
  */
-export function writeModel(name: string, checkpointDir: string, input: CardInput, opts: { root?: string } = {}): ModelCard {
+export function writeModel(name: string, checkpointDir: string, input: CardInput, opts: { root?: string; dtype?: ModelDtype } = {}): ModelCard {
   checkName(name);
   const root = opts.root ?? defaultModelsRoot();
   const src = resolveCheckpointDir(checkpointDir);
@@ -163,7 +207,7 @@ export function writeModel(name: string, checkpointDir: string, input: CardInput
   const meta: CheckpointMeta = readCheckpointMeta(src);
   const params = meta.tensors.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
   // the EMA weights as the checkpoint recorded them (size from the manifest, SHA-256 when recorded)
-  readVerifiedFile(join(src, 'ema.bin'), params * 4, meta.files?.['ema.bin'], `the checkpoint ${src} is damaged; nothing was exported for ${name}`);
+  const ema = readVerifiedFile(join(src, 'ema.bin'), params * 4, meta.files?.['ema.bin'], `the checkpoint ${src} is damaged; nothing was exported for ${name}`);
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   // the VAE, once
@@ -172,33 +216,61 @@ export function writeModel(name: string, checkpointDir: string, input: CardInput
   if (autoencoder.kind === 'vae') {
     if (!autoencoder.weights) throw new Error(`${src}/config.json: autoencoder kind 'vae' names no weights folder`);
     const id = vaeId(autoencoder.weights);
-    const to = vaeFolder(root, id);
-    mkdirSync(to, { recursive: true });
-    for (const f of VAE_FILES) copyFileSync(join(autoencoder.weights, f), join(to, f));
-    vae = { id, files: Object.fromEntries(VAE_FILES.map((f) => [f, fileRecord(readFileSync(join(to, f)))])) };
-    autoencoder = { kind: 'vae', weights: relative(dir, to) };
+    vae = copyVae(autoencoder.weights, root, id);
+    autoencoder = { kind: 'vae', weights: relative(dir, vaeFolder(root, id)) };
   }
-  copyFileSync(join(src, 'ema.bin'), join(dir, 'ema.bin'));
-  const shipped: CheckpointMeta = { ...meta, config: { ...meta.config, autoencoder }, files: meta.files?.['ema.bin'] ? { 'ema.bin': meta.files['ema.bin'] } : undefined };
+  const f32 = new Float32Array(ema.buffer.slice(ema.byteOffset, ema.byteOffset + ema.byteLength));
+  const fixed = { experiment: input.experiment, profile: input.profile, preset: meta.config.preset, params, steps: meta.step, seed: meta.config.seed };
+  return writeFolder(root, name, { ...meta, config: { ...meta.config, autoencoder } }, f32, opts.dtype ?? 'float32', { ...input, ...fixed }, vae, meta.files?.['ema.bin']);
+}
+
+/** Copies VAE folder `from` to `vae/<id>/` under `root` (same bytes) and returns the card's record of it. */
+function copyVae(from: string, root: string, id: string): NonNullable<ModelCard['vae']> {
+  const to = vaeFolder(root, id);
+  mkdirSync(to, { recursive: true });
+  for (const f of VAE_FILES) if (from !== to) copyFileSync(join(from, f), join(to, f));
+  return { id, files: Object.fromEntries(VAE_FILES.map((f) => [f, fileRecord(readFileSync(join(to, f)))])) };
+}
+
+/**
+ * Writes a model folder: the weights in `dtype` (float32: the bytes as given, their checkpoint record
+ * kept in config.json when `f32Record` is given), config.json and card.json; removes the weights file
+ * of the other dtype, if any.
+ */
+function writeFolder(root: string, name: string, meta: CheckpointMeta, ema: Float32Array, dtype: ModelDtype, fields: Omit<ModelCard, 'format' | 'version' | 'name' | 'files' | 'vae' | 'sizeBytes' | 'dtype'>, vae: ModelCard['vae'], f32Record?: FileRecord): ModelCard {
+  if (!MODEL_DTYPES.includes(dtype)) throw new Error(`dtype must be one of ${MODEL_DTYPES.join(', ')}, got '${String(dtype)}'`);
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  const wf = weightsFile(dtype);
+  const bytes = dtype === 'float16' ? toFloat16(ema, `EMA weights of ${name}`) : Buffer.from(ema.buffer, ema.byteOffset, ema.byteLength);
+  writeFileSync(join(dir, wf), bytes);
+  for (const d of MODEL_DTYPES) if (weightsFile(d) !== wf) rmSync(join(dir, weightsFile(d)), { force: true });
+  const rec = dtype === 'float32' && f32Record ? f32Record : fileRecord(bytes);
+  const shipped: CheckpointMeta = { ...meta, files: dtype === 'float32' && !f32Record ? undefined : { [wf]: rec } };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(shipped, null, 2) + '\n');
-  const files = Object.fromEntries(MODEL_FILES.map((f) => [f, fileRecord(readFileSync(join(dir, f)))]));
+  const files = Object.fromEntries(['config.json', wf].map((f) => [f, fileRecord(readFileSync(join(dir, f)))]));
   const sizeBytes = [...Object.values(files), ...Object.values(vae?.files ?? {})].reduce((s, r) => s + r.bytes, 0);
-  const card: ModelCard = {
-    format: MODEL_CARD_FORMAT,
-    version: MODEL_CARD_VERSION,
-    name,
-    ...input,
-    preset: meta.config.preset,
-    params,
-    steps: meta.step,
-    seed: meta.config.seed,
-    files,
-    vae,
-    sizeBytes,
-    dtype: 'float32',
-  };
+  const card: ModelCard = { format: MODEL_CARD_FORMAT, version: MODEL_CARD_VERSION, name, ...fields, files, vae, sizeBytes, dtype };
   writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 1) + '\n');
   return card;
+}
+
+/**
+ * Store model `name` of `root` with its weights in `dtype` under `toRoot` (default: in place), its
+ * VAE copied along; the card keeps every other field (its numbers were measured with the weights
+ * it was exported with: float32). Returns the new card.
+ */
+export function convertModel(name: string, dtype: ModelDtype, opts: { root?: string; toRoot?: string } = {}): ModelCard {
+  const root = opts.root ?? defaultModelsRoot();
+  const toRoot = opts.toRoot ?? root;
+  const card = readModelCard(name, root);
+  const ema = modelWeights(name, { root });
+  const meta = readCheckpointMeta(join(root, name));
+  const vae = card.vae ? copyVae(vaeFolder(root, card.vae.id), toRoot, card.vae.id) : null;
+  const { format: _f, version: _v, name: _n, files: _files, vae: _vae, sizeBytes: _s, dtype: _d, ...fields } = card;
+  // a float32 model converted from float32 keeps the checkpoint's record of its bytes
+  const f32Record = card.dtype === 'float32' ? meta.files?.['ema.bin'] : undefined;
+  return writeFolder(toRoot, name, meta, ema, dtype, fields, vae, f32Record);
 }
 
 /** Total bytes of every file under `root` (what the registry adds to a clone). */

@@ -38,7 +38,7 @@ export const LAYERS: Record<string, string[]> = {
   'experiments/template-coverage': ['config', 'rng', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit'],
   'experiments/collision-holes': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching'],
   // lib/experiments/*.ts: the registry (all.ts) and what still sits at the top (see lib/README.md)
-  'experiments/models': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/case-matching'],
+  'experiments/models': ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching'],
   experiments: ['config', 'rng', 'runtime', 'sim', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching', ...NEW_EXPERIMENTS],
   // entry points
   bench: ['config', 'rng', 'engine', 'runtime', 'sim', 'sim/phyre', 'render', 'plot', 'data', 'metrics', 'diffusion', 'model', 'train', 'sample', 'experiments/core', 'experiments/dit', 'experiments/id-ood', 'experiments/case-matching', ...NEW_EXPERIMENTS, 'experiments'],

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CardInput, listModels, loadModel, readModelCard, registryBytes, writeModel } from '../../lib/sample/model-registry';
+import { CardInput, convertModel, listModels, loadModel, modelWeights, readModelCard, registryBytes, writeModel } from '../../lib/sample/model-registry';
+import { fromFloat16, toFloat16 } from '../../lib/runtime/float16';
+import { packTensors } from '../../lib/model/params';
 import { sampleFromTrainer } from '../../lib/sample/from-trainer';
 import { sampleVideos } from '../../lib/sample/sample-videos';
 import { DiTTrainer } from '../../lib/train/trainer';
@@ -80,5 +82,49 @@ describe('sample/model-registry', function () {
     assert.throws(() => loadModel('test-exp/smoke/tiny-s5', { root }), (e: Error) => e.message.includes(ema) && /is missing/.test(e.message));
     assert.throws(() => loadModel('test-exp/smoke/nope', { root }), /no model 'test-exp\/smoke\/nope'.*shipped models: test-exp\/smoke\/tiny-s5/);
     assert.throws(() => loadModel('Tiny', { root }), /is not <experiment>\/<profile>\/<model>/);
+  });
+
+  it('float16: half the weight bytes, the card records the dtype, loadModel widens back to exactly the rounded float32 values', async () => {
+    const root = join(dir, 'half');
+    const name = 'test-exp/smoke/tiny-s5';
+    const full = writeModel(name, join(dir, 'run'), input, { root: join(dir, 'full') });
+    const card = writeModel(name, join(dir, 'run'), input, { root, dtype: 'float16' });
+    assert.equal(card.dtype, 'float16');
+    assert.deepEqual(Object.keys(card.files).sort(), ['config.json', 'ema.f16.bin']);
+    assert.equal(card.files['ema.f16.bin'].bytes * 2, full.files['ema.bin'].bytes);
+    assert.ok(!existsSync(join(root, name, 'ema.bin')));
+    const f32 = modelWeights(name, { root: join(dir, 'full') });
+    const rounded = fromFloat16(toFloat16(f32));
+    assert.deepEqual(modelWeights(name, { root }), rounded);
+    const m = loadModel(name, { root });
+    try {
+      const packed = await packTensors(m.model.params, m.meta.tensors);
+      assert.deepEqual(new Float32Array(packed.buffer, packed.byteOffset, packed.byteLength / 4), rounded, 'the loaded model holds the widened float16 weights');
+    } finally {
+      m.model.dispose();
+      m.autoencoder.dispose();
+    }
+    const bad = JSON.parse(readFileSync(join(root, name, 'card.json'), 'utf8'));
+    writeFileSync(join(root, name, 'card.json'), JSON.stringify({ ...bad, dtype: 'int8' }));
+    assert.throws(() => readModelCard(name, root), /has dtype 'int8'; allowed: float32, float16/);
+  });
+
+  it('convertModel: float32 → float32 elsewhere gives the same bytes; → float16 and back keeps the card but the rounded weights', () => {
+    const a = join(dir, 'conv-a');
+    const name = 'test-exp/smoke/tiny-s5';
+    writeModel(name, join(dir, 'run'), input, { root: a });
+    const b = join(dir, 'conv-b');
+    convertModel(name, 'float32', { root: a, toRoot: b });
+    for (const f of ['card.json', 'config.json', 'ema.bin']) assert.ok(readFileSync(join(a, name, f)).equals(readFileSync(join(b, name, f))), f);
+    const half = convertModel(name, 'float16', { root: a, toRoot: join(dir, 'conv-c') });
+    assert.equal(half.dtype, 'float16');
+    const back = convertModel(name, 'float32', { root: join(dir, 'conv-c'), toRoot: join(dir, 'conv-d') });
+    const { files: _f, sizeBytes: _s, dtype: _d, ...rest } = back;
+    const { files: _f2, sizeBytes: _s2, dtype: _d2, ...orig } = readModelCard(name, a);
+    assert.deepEqual(rest, orig, 'every other field of the card is kept');
+    assert.deepEqual(modelWeights(name, { root: join(dir, 'conv-d') }), fromFloat16(toFloat16(modelWeights(name, { root: a }))));
+    convertModel(name, 'float16', { root: join(dir, 'conv-d') });
+    assert.deepEqual(Object.keys(readModelCard(name, join(dir, 'conv-d')).files).sort(), ['config.json', 'ema.f16.bin']);
+    assert.ok(!existsSync(join(dir, 'conv-d', name, 'ema.bin')), 'converting in place removes the other weights file');
   });
 });

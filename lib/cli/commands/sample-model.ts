@@ -1,6 +1,6 @@
 /**
  * `phylab sample --model <name> --velocity V[,V…] [--radius R] [--seed S] [--out DIR]`: ask a
- * shipped uniform-motion model (data/models/, lib/sample/model-registry.ts) what it generates for a
+ * shipped uniform-motion model (direction-flip, velocity-gap, id-ood uniform) (data/models/, lib/sample/model-registry.ts) what it generates for a
  * ball at the given speed (lib/experiments/models/ask-uniform.ts), print generated vs true velocity,
  * and write a filmstrip PNG and a GIF (truth above, generated below) per query, and answers.json.
  */
@@ -40,14 +40,21 @@ const bandsText = (b: unknown) => (Array.isArray(b) ? (b as Array<[number, numbe
 export function answersTable(m: RegistryModel, answers: UniformAnswer[]): string {
   const t = m.card.trainedOn;
   const head = `${m.card.name}: ${m.card.description}\n  trained on speeds ${bandsText(t.velocity)} u/s (${String(t.direction)}), radii ${bandsText(t.radius)}; ${m.card.steps} steps, seed ${m.card.seed}; sampled with ${m.card.sampling.steps} DDIM steps`;
-  const cols = ['velocity u/s', 'radius', 'generated u/s', 'truth parsed u/s', 'ball', 'in training range'];
+  const n = m.card.numbers;
+  const ck = m.card.checkpoint;
+  const retrained = ck?.commit && m.card.unit.commit && ck.commit !== m.card.unit.commit ? ` (of the checkpoint trained at commit ${m.card.unit.commit}; this one is a retrain at commit ${ck.commit}, not bit-identical)` : '';
+  const evalLine = typeof n.id === 'number' ? `\n  its evaluation (shipped summary): ID error ${n.id.toFixed(3)} u/s${typeof n.ood === 'number' ? `, OOD ${n.ood.toFixed(3)} u/s` : ''}${retrained}` : '';
+  // case-matching judges the generated ball (intact or broken); id-ood scores a velocity error
+  const scored = answers.some((a) => a.velocityError !== null);
+  const cols = ['velocity u/s', 'radius', 'generated u/s', 'truth parsed u/s', scored ? 'error u/s' : 'ball', 'in training range'];
   const rows = answers.map((a) => [
-    a.conditionVelocity.toFixed(2), a.radius.toFixed(2), sign(a.generatedVelocity), sign(a.truthVelocity), a.intact ? 'intact' : 'broken',
+    a.conditionVelocity.toFixed(2), a.radius.toFixed(2), sign(a.generatedVelocity), sign(a.truthVelocity),
+    scored ? (a.velocityError === null ? 'none' : a.velocityError.toFixed(2)) : a.intact === null ? 'n/a' : a.intact ? 'intact' : 'broken',
     a.velocityInTraining && a.radiusInTraining ? 'yes' : `no (${[!a.velocityInTraining ? 'speed' : '', !a.radiusInTraining ? 'radius' : ''].filter(Boolean).join(', ')})`,
   ]);
   const w = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => '  ' + r.map((x, i) => x.padStart(w[i])).join('  ');
-  return [head, line(cols), ...rows.map(line)].join('\n');
+  return [head + evalLine, line(cols), ...rows.map(line)].join('\n');
 }
 
 /** Truth above generated, per frame, as a GIF (×`scale`, gap rows grey). */
@@ -103,7 +110,7 @@ export async function runModelQuery(args: ParsedArgs): Promise<number> {
     });
     writeFileSync(join(out, 'answers.json'), JSON.stringify({
       model: name, seed, steps: (o.steps as number | undefined) ?? m.card.sampling.steps,
-      answers: answers.map((a, k) => ({ file: files[k], conditionVelocity: a.conditionVelocity, radius: a.radius, generatedVelocity: a.generatedVelocity, truthVelocity: a.truthVelocity, intact: a.intact, minRadiusRatio: a.minRadiusRatio, maxRadiusRatio: a.maxRadiusRatio, velocityInTraining: a.velocityInTraining, radiusInTraining: a.radiusInTraining })),
+      answers: answers.map((a, k) => ({ file: files[k], conditionVelocity: a.conditionVelocity, radius: a.radius, generatedVelocity: a.generatedVelocity, truthVelocity: a.truthVelocity, intact: a.intact, minRadiusRatio: a.minRadiusRatio, maxRadiusRatio: a.maxRadiusRatio, velocityError: a.velocityError, velocityInTraining: a.velocityInTraining, radiusInTraining: a.radiusInTraining })),
     }, null, 1) + '\n');
     writeRunInfo(out, { model: name, velocity: queries.map((q) => q.velocity), radius: o.radius ?? null, steps: o.steps ?? null }, seed, { command: 'sample --model' });
     process.stdout.write(answersTable(m, answers) + '\n');

@@ -3,24 +3,24 @@
  * issue #25): for each set, the model of one seed, with a card whose numbers are computed from
  * the shipped summary rows by the experiment's own report functions (never typed in).
  *
- * The train unit of each (set, seed) is found the way the runner finds it: the experiment's plan
- * for the config and seeds recorded in the shipped run.json, hashed (unit-cache.ts); the hash must
- * equal the one run.json records, so the checkpoint exported is the one the summary was computed
- * from. Only the EMA weights, the config and the VAE leave the cache (never the optimizer state).
+ * The train unit of each (set, seed) is found the way the runner finds it (shipped-train-unit.ts:
+ * the plan of the shipped run.json's config, hashed, equal to the hash run.json records), so the
+ * checkpoint exported is the one the summary was computed from. Only the EMA weights, the config
+ * and the VAE leave the cache (never the optimizer state).
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Profile } from '../../config/profile';
 import { resolvedIdRanges } from '../../data/index';
-import { defaultModelsRoot, ModelCard, writeModel } from '../../sample/model-registry';
+import { defaultModelsRoot, ModelCard, ModelDtype, writeModel } from '../../sample/model-registry';
 import { DEFAULT_SAMPLE_BATCH } from '../../sample/sample-videos';
 import type { Row } from '../core/experiment';
-import { defaultCacheDir, loadSummary, unitHash } from '../core/runner';
+import { defaultCacheDir } from '../core/runner';
 import { baselineErrors } from '../case-matching/baseline';
 import { DirectionFlipConfig, experiment, FLIP_SETS, trainBands } from '../case-matching/direction-flip';
 import { flipShares, speedShifts } from '../case-matching/report';
 import { uniformData } from '../case-matching/units';
 import { evalNoiseSeed } from '../dit/dit-units';
+import { shippedRun, shippedTrainUnit } from './shipped-train-unit';
 
 /** Registry name of a direction-flip model: `direction-flip/<profile>/<set>-s<seed>` (set lower-cased: set-1, set-2, control). */
 export function flipModelName(profile: string, set: string, seed: number): string {
@@ -75,48 +75,30 @@ export interface ExportFlipOptions {
   root?: string;
   /** Folder of the shipped summary. Default data/results/direction-flip/<profile>. */
   resultsDir?: string;
-}
-
-interface RunUnit {
-  id: string;
-  hash: string;
-  commit?: string | null;
-  seconds?: number | null;
-  done?: boolean;
+  /** Precision of the stored weights. Default 'float32'. */
+  dtype?: ModelDtype;
 }
 
 /** Write the seed's model of each set to the registry (see module doc); returns their cards. */
 export function exportDirectionFlipModels(o: ExportFlipOptions): ModelCard[] {
   const seed = o.seed ?? 1;
-  const where = o.resultsDir ?? `data/results/direction-flip/${o.profile}`;
-  const summary = loadSummary('direction-flip', o.profile, o.resultsDir);
-  if (!summary) throw new Error(`no shipped direction-flip summary in ${where} (summary.json and run.json): run 'phylab exp direction-flip --profile ${o.profile}' first`);
-  const config = summary.run.config as DirectionFlipConfig;
-  const seeds = summary.run.seeds as number[];
-  const runUnits = (summary.run.units ?? []) as RunUnit[];
+  const run = shippedRun<DirectionFlipConfig>('direction-flip', o.profile, o.resultsDir);
+  const { config, seeds, where } = run;
   if (!seeds.includes(seed)) throw new Error(`seed ${seed} is not among the shipped run's seeds (${seeds.join(', ')})`);
   const sets = o.sets ?? config.sets;
   for (const s of sets) if (!config.sets.includes(s)) throw new Error(`set '${s}' is not among the shipped run's sets (${config.sets.join(', ')})`);
-  const units = experiment.plan(config, seeds);
   const cacheRoot = join(o.cacheDir ?? defaultCacheDir(), 'direction-flip');
   const cards: ModelCard[] = [];
   for (const set of sets) {
-    const id = `train/${set}/${config.preset}/s${seed}`;
-    const unit = units.find((u) => u.id === id);
-    if (!unit) throw new Error(`the plan of the shipped config has no unit ${id}`);
-    const hash = unitHash(unit);
-    const rec = runUnits.find((u) => u.id === id);
-    if (!rec) throw new Error(`${where}/run.json records no unit ${id}`);
-    if (rec.hash !== hash) throw new Error(`${where}/run.json records hash ${rec.hash} for ${id}, but the code plans ${hash}: the summary was computed by another version of the unit`);
-    const dir = join(cacheRoot, hash);
-    if (!existsSync(join(dir, 'checkpoint', 'config.json'))) throw new Error(`no checkpoint of ${id} at ${join(dir, 'checkpoint')} (cache ${cacheRoot}; set PHYLAB_CACHE or --cache to the cache that trained it)`);
+    const { id, hash, dir, rec, checkpoint } = shippedTrainUnit(experiment, run, `train/${set}/${config.preset}/s${seed}`, cacheRoot);
     const data = uniformData(config, 'train', config.dataSize, trainBands(config, set), FLIP_SETS[set]);
-    const numbers = flipModelNumbers(summary.rows, set, seed, config.flipThreshold);
+    const numbers = flipModelNumbers(run.rows, set, seed, config.flipThreshold);
     cards.push(writeModel(flipModelName(o.profile, set, seed), dir, {
       experiment: 'direction-flip',
       profile: o.profile,
       description: `direction-flip ${set} (${FLIP_SETS[set] === 'right' ? 'left to right only' : 'both directions'}), seed ${seed}: uniform motion, ${config.frames}-frame ${config.size} px clips from ${config.condFrames} conditioning frames`,
       unit: { id, hash, commit: rec.commit ?? null, seconds: rec.seconds ?? null },
+      checkpoint,
       trainedOn: {
         set,
         scenario: 'uniform',
@@ -132,7 +114,7 @@ export function exportDirectionFlipModels(o: ExportFlipOptions): ModelCard[] {
       numbersFrom: `${where}/summary.json: rows of set ${set}, seed ${seed} (flipShares, speedShifts: lib/experiments/case-matching/report.ts; baselineErrors: baseline.ts; flip threshold ${config.flipThreshold} u/s)`,
       experimentConfig: { ...config } as unknown as Record<string, unknown>,
       sampling: { seed: evalNoiseSeed(seed), steps: config.sampleSteps, condFrames: config.condFrames, batchSize: DEFAULT_SAMPLE_BATCH },
-    }, { root: o.root ?? defaultModelsRoot() }));
+    }, { root: o.root ?? defaultModelsRoot(), dtype: o.dtype }));
   }
   return cards;
 }

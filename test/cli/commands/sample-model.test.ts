@@ -24,6 +24,22 @@ describe('cli: phylab sample --model, phylab models', function () {
     assert.ok(existsSync(join(dir, `${x.file}.png`)) && existsSync(join(dir, `${x.file}.gif`)));
   });
 
+  it('asks notebook 01\'s shipped id-ood headline model about 5.5 u/s: id-ood\'s conditioning and parser (its error column), outside the ID speeds', () => {
+    const out = join(dir, 'id-ood');
+    const r = phylab(['sample', '--model', 'id-ood/quick/uniform-q128-n16384-s1', '--velocity', '2.5,5.5', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /trained on speeds 1–4 u\/s \(right\), radii 0\.7–1\.4; 15000 steps, seed 1/);
+    assert.match(r.stdout, /its evaluation \(shipped summary\): ID error 0\.096 u\/s, OOD 0\.\d+ u\/s/);
+    assert.match(r.stdout, /this one is a retrain at commit [0-9a-f]+, not bit-identical/);
+    assert.match(r.stdout, /error u\/s/);
+    assert.match(r.stdout, /2\.50 .* yes\n.*5\.50 .* no \(speed\)/);
+    const a = JSON.parse(readFileSync(join(out, 'answers.json'), 'utf8')) as { seed: number; answers: Array<{ truthVelocity: number; velocityError: number | null; intact: boolean | null }> };
+    assert.equal(a.seed, 1001, 'id-ood\'s noise seed rule: 1000 + training seed');
+    assert.ok(Math.abs(a.answers[1].truthVelocity - 5.5) < 0.3, `the parser reads the true clip: ${a.answers[1].truthVelocity}`);
+    assert.equal(a.answers[1].intact, null);
+    assert.ok(a.answers.every((x) => x.velocityError === null || x.velocityError >= 0));
+  });
+
   it('clear errors: out-of-range velocity or radius, unknown model, --velocity without --model', () => {
     const cases: Array<[string[], RegExp]> = [
       [['sample', '--model', 'direction-flip/quick/set-1-s1', '--velocity', '25'], /--velocity must be speeds in \(0, 20\] u\/s/],

@@ -13,14 +13,15 @@ describe('experiments/models/ask-uniform', function () {
     const m = loadModel(flipModelName('quick', 'Set-1', 1));
     try {
       const c = uniformConfigOf(m);
-      const v = queryVideo(c, { velocity: 5.3, radius: 0.9 }, 2);
+      const v = queryVideo(m, { velocity: 5.3, radius: 0.9 }, 2);
       assert.equal(v.states[2].toFixed(4), '5.3000', 'vx at frame 0');
       assert.equal(v.objects[0].radius.toFixed(4), '0.9000');
       assert.deepEqual(v.frameShape, evalVideos(c, [[1, 2.5]])[0].frameShape);
       assert.throws(() => checkQuery({ velocity: -1 }), /velocity must be in \(0, 20\] u\/s/);
       assert.throws(() => checkQuery({ velocity: 21 }), /velocity must be in \(0, 20\] u\/s/);
       assert.throws(() => checkQuery({ velocity: 1, radius: 0 }), /radius must be in \(0, 4\] world units/);
-      assert.throws(() => uniformConfigOf({ card: { ...m.card, experiment: 'id-ood', name: 'id-ood/quick/x' } }), /experiment 'id-ood'; asking by velocity and radius works for the uniform-motion models of direction-flip, velocity-gap/);
+      assert.throws(() => uniformConfigOf({ card: { ...m.card, experiment: 'id-ood', name: 'id-ood/quick/x' } }), /experiment 'id-ood'; a case-matching config belongs to the models of direction-flip, velocity-gap/);
+      assert.throws(() => queryVideo({ card: { ...m.card, experiment: 'phyre', name: 'phyre/quick/x' } }, { velocity: 2 }), /experiment 'phyre'; asking by velocity and radius works for the uniform-motion models of direction-flip, velocity-gap, id-ood/);
     } finally {
       m.model.dispose();
       m.autoencoder.dispose();
