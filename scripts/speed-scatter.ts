@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const out = arg('out', 'data/bench/speed-scatter.json');
   await initBackend({ quiet: true });
   const m = await loadModel(name);
-  const bands = (m.card.trainedOn.velocity as Array<[number, number]> | undefined) ?? [[1, 4]];
+  const bands = m.card.trainedOn.velocity as Array<[number, number]> | undefined;
+  if (!bands?.length) throw new Error(`model ${name}: its card names no training speeds (trainedOn.velocity); speed-scatter asks uniform-motion models inside their training band`);
   const lo = Math.min(...bands.map((b) => b[0]));
   const hi = Math.max(...bands.map((b) => b[1]));
   // inside the band, 1/12 of its width in from each end (1.25–3.75 u/s for 1–4): no edge effects
