@@ -76,7 +76,7 @@ export const command: CommandSpec = {
     const done = res.units.filter((u) => u.done).length;
     const secs = res.units.reduce((s, u) => s + (u.seconds ?? 0), 0);
     process.stdout.write(`${res.name} (${profile}): ${done}/${res.units.length} units done (${formatDuration(secs)} of compute in total)${res.complete ? '' : ' — incomplete: rerun to resume'}\n`);
-    if (args.options['dry-run']) for (const u of res.units) process.stdout.write(`  ${u.done ? 'cached ' : 'to run '} ${u.id}\n`);
+    if (args.options['dry-run']) for (const u of res.units) process.stdout.write(`  ${u.done ? 'cached ' : 'to run '} ${u.id}${res.descriptions[u.id] ? `  ${res.descriptions[u.id]}` : ''}\n`);
     else process.stdout.write(res.summaryWritten ? `summary: ${res.outDir}/summary.json (${res.rows.length} rows)${res.defaultFolder ? '' : ' — not the default results folder: this run\'s config or seeds differ from the default'}\n` : `summary: ${res.outDir}/summary.json — ${res.summaryNote}\n`);
     return 0;
   },
