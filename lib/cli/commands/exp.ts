@@ -35,7 +35,7 @@ export const command: CommandSpec = {
     { name: 'out', type: 'string', help: 'summary folder (default: data/results/<name>/<profile> for the default config and seeds, else data/results/<name>/runs/<profile>-<config hash>)' },
     { name: 'force', type: 'string', help: "recompute these units from scratch (trains again, no resume): unit id patterns with * wildcards, comma-separated, e.g. 'eval/*'; '*' for all; units depending on them are recomputed too" },
     { name: 'replace-summary', type: 'boolean', help: 'replace the folder\'s summary even when it covers finished units or rows this run lacks', default: false },
-    { name: 'dry-run', type: 'boolean', help: 'list the units and what is cached; run nothing', default: false },
+    { name: 'dry-run', type: 'boolean', help: 'list the units and what is cached (train units with tokens per clip, parameters, steps × batch); run nothing', default: false },
     { name: 'budget-min', type: 'number', help: 'stop starting new units after this many minutes (rerun resumes; 0: run none, only summarize the cached units)', min: 0 },
     { name: 'no-train', type: 'boolean', help: 'train nothing: run only the evaluations of models already trained (e.g. after a metric change)', default: false },
     { name: 'backend', type: 'string', help: 'TF.js backend', choices: BACKEND_CHOICES },
@@ -76,7 +76,7 @@ export const command: CommandSpec = {
     const done = res.units.filter((u) => u.done).length;
     const secs = res.units.reduce((s, u) => s + (u.seconds ?? 0), 0);
     process.stdout.write(`${res.name} (${profile}): ${done}/${res.units.length} units done (${formatDuration(secs)} of compute in total)${res.complete ? '' : ' — incomplete: rerun to resume'}\n`);
-    if (args.options['dry-run']) for (const u of res.units) process.stdout.write(`  ${u.done ? 'cached ' : 'to run '} ${u.id}\n`);
+    if (args.options['dry-run']) for (const u of res.units) process.stdout.write(`  ${u.done ? 'cached ' : 'to run '} ${u.id}${res.descriptions[u.id] ? `  ${res.descriptions[u.id]}` : ''}\n`);
     else process.stdout.write(res.summaryWritten ? `summary: ${res.outDir}/summary.json (${res.rows.length} rows)${res.defaultFolder ? '' : ' — not the default results folder: this run\'s config or seeds differ from the default'}\n` : `summary: ${res.outDir}/summary.json — ${res.summaryNote}\n`);
     return 0;
   },

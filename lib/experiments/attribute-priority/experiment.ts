@@ -37,6 +37,7 @@ import { ATTRIBUTES, Attribute, Combo, PAIR_NAMES, pairSpec, PairSpec } from './
 import { ATTR_EVAL, ATTR_READERS, ATTR_VAE } from './schemas';
 import { ReadersResult, readersUnit, vaeDir, vaeUnit } from './vae-readers';
 import { predictionRows, stackedStrips } from './filmstrips';
+import { vaeFactor } from '../../model/vae';
 
 export * from './config';
 export * from './pairs';
@@ -137,6 +138,7 @@ export const experiment: Experiment<AttributePriorityConfig> = {
         id: `train/${tag}`, key, version: 'attr-train-v1', preset: c.preset, seed, data, dataSeed: seed, train,
         model: { patch: c.patch }, deps: [vae.id],
         autoencoder: (ctx) => ({ kind: 'vae', weights: vaeDir(ctx.depDirs[vae.id]) }),
+        latent: { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels },
       }));
       units.push({
         id: `eval/${tag}`,

@@ -28,7 +28,7 @@ import { parseVideo, defaultParserConfig, ParserConfig } from '../../metrics/par
 import { encodePng, filmstrip } from '../../render/png';
 import { WORLD_SIZE } from '../../sim/constants';
 import { PROFILE_PRESETS } from '../../model/presets';
-import { defaultVaeConfig, VaeConfig } from '../../model/vae';
+import { defaultVaeConfig, VaeConfig, vaeFactor } from '../../model/vae';
 import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
 import { clipSettings, ClipSettings } from '../dit/clip-settings';
 import { bestRecipe } from '../dit/recipe';
@@ -194,6 +194,7 @@ export function caseUnits<R>(c: CaseMatchingBase, cell: CaseCell<R>): Unit[] {
     model: vae ? { patch: CASE_VAE_PATCH } : undefined,
     deps: vae ? [vae.id] : undefined,
     autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeWeightsDir(ctx.depDirs[vae.id]) }) : undefined,
+    latent: vae ? { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels } : undefined,
   });
   const evaluation: Unit = {
     id: `eval/${cell.tag}`,

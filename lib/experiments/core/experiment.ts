@@ -43,6 +43,8 @@ export interface Unit {
   cost: number;
   /** Shape of a valid result (unit-schemas.ts); checked before a result counts, is shipped or summarised. Default: any non-empty value. Not part of the cache key. */
   schema?: Schema;
+  /** One line on what the unit does (e.g. tokens, parameters and steps of a train unit), printed by `--dry-run` after the id. Description only: not part of the key or the cache hash. */
+  describe?: () => string;
   run(ctx: UnitContext): Promise<Json>;
 }
 

@@ -86,6 +86,8 @@ export interface ExperimentResult {
   summaryNote: string | null;
   /** Whether `outDir` is the experiment's default results folder for the profile. */
   defaultFolder: boolean;
+  /** Each planned unit's `describe()` line, by id (units without one are absent); not written to any file. */
+  descriptions: Record<string, string>;
 }
 
 /** Order units so dependencies come first (stable otherwise). */
@@ -342,7 +344,9 @@ export function finishRun<C>(plan: RunPlan<C>, done: DoneUnits, records: UnitRec
     }
     if (decision.action === 'write') exp.exportArtifacts?.(config, seeds, done.results, outDir);
   }
-  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete, summaryWritten, summaryNote, defaultFolder: folder.isDefault };
+  const descriptions: Record<string, string> = {};
+  for (const u of units) if (u.describe) descriptions[u.id] = u.describe();
+  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete, summaryWritten, summaryNote, defaultFolder: folder.isDefault, descriptions };
 }
 
 export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunOptions): Promise<ExperimentResult> {

@@ -18,6 +18,7 @@ import type { DiTConfig } from '../../model/dit-config';
 import type { Json, Unit, UnitContext } from '../core/experiment';
 import { TRAIN_RESULT } from '../core/unit-schemas';
 import { resultKind, toJson } from '../core/unit-results';
+import { describeTraining, LatentGeometry } from './train-description';
 
 /** Relative cost of training `preset` (steps × batch × width/64 for the `qNN` presets). */
 export function trainCost(train: Pick<TrainConfig, 'steps' | 'batchSize'>, preset: string): number {
@@ -63,6 +64,8 @@ export interface TrainUnitSpec {
   autoencoder?: (ctx: UnitContext) => AutoencoderConfig;
   /** Units the training needs (e.g. the VAE). Default none. */
   deps?: string[];
+  /** With `autoencoder`: the VAE's spatial factor and latent channels, so `--dry-run` can give tokens and parameters without a trained VAE. Description only (not in the key); absent with a VAE: the description gives steps only. */
+  latent?: LatentGeometry;
 }
 
 /** Σ of the per-step `ms` of a train log, each step once (its last entry: a resumed run repeats the steps after the checkpoint), in seconds. */
@@ -92,6 +95,7 @@ export function trainUnit(spec: TrainUnitSpec): Unit {
     cost: trainCost(spec.train, spec.preset),
     schema: TRAIN_RESULT,
     deps: spec.deps,
+    describe: () => describeTraining({ preset: spec.preset, clip: spec.data, train: spec.train, model: spec.model, latent: spec.autoencoder ? spec.latent ?? null : 'pixel' }),
     run: async (ctx: UnitContext) => {
       const ds = await loadOrGenerateDataset(spec.data, spec.dataSeed, { progress: false });
       try {

@@ -30,6 +30,7 @@ import { VAE_RESULT, vaeDir, vaeTrainingKey, vaeUnit } from './vae';
 import { datasetKey } from '../dit/dataset-key';
 import { trainConfigKey } from '../dit/train-key';
 import { getPreset } from '../../model/presets';
+import { vaeFactor } from '../../model/vae';
 import { resultOf, toJson } from '../core/unit-results';
 import { ID_OOD_SETS } from '../core/unit-schemas';
 import { validateIdOodConfig } from './validate';
@@ -114,6 +115,7 @@ export const experiment: Experiment<IdOodConfig> = {
         model: resolvedPatch(c) ? { patch: resolvedPatch(c)! } : undefined,
         deps: vae ? [vae.id] : undefined,
         autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeDir(ctx.depDirs[vae.id]) }) : undefined,
+        latent: vae ? { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels } : undefined,
       }));
       units.push({
         id: `eval/${tag}`,

@@ -11,6 +11,8 @@ import { ditRunConfig, trainDiT } from '../../train/run-dit';
 import { FeatureNet, trainSimFeatureNet } from '../../metrics/feature-nets';
 import { stepSecondsOf, toB64, TrainResult, trainCost, withTrainedModel } from '../dit/dit-units';
 import { trainConfigKey } from '../dit/train-key';
+import { describeTraining } from '../dit/train-description';
+import { vaeFactor } from '../../model/vae';
 import type { Json, Unit, UnitContext } from '../core/experiment';
 import type { VideoSample } from '../../data/index';
 import { TRAIN_RESULT } from '../core/unit-schemas';
@@ -165,6 +167,7 @@ export function tcTrainUnit(c: TemplateCoverageConfig, templates: number, seed: 
     cost: trainCost(c.train, c.preset),
     schema: TRAIN_RESULT,
     deps: vae ? [vae.id] : undefined,
+    describe: () => describeTraining({ preset: c.preset, clip: c, train: c.train, model: { patch: c.patch }, latent: vae ? { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels } : 'pixel' }),
     run: async (ctx: UnitContext) => {
       ctx.progress.status(`${id}: simulating ${templates * c.perTemplate} training clips`);
       const vids = trainVideos(c, templates, seed);

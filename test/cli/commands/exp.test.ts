@@ -38,3 +38,13 @@ describe('cli: phylab exp rejects bad settings up front', function () {
     assert.doesNotMatch(r.stderr, /Cannot read properties|TypeError/);
   });
 });
+
+describe('cli: phylab exp --dry-run describes train units', function () {
+  this.timeout(60_000);
+  it('prints tokens, parameters, steps and batch after a train unit id, nothing after an eval id (paper profile, nothing cached)', () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'phylab.cjs'), 'exp', 'id-ood', '--profile', 'paper', '--dry-run', '--cache', join(REPO_ROOT, 'data', 'cache', 'no-such-units')], { encoding: 'utf8', env: { ...process.env, PHYLAB_QUIET: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}to run {2}train\/uniform\/DiT-S\/n30000\/s1 {2}\d+ tokens, [\d.]+M params, 100000 steps × batch 256$/m);
+    assert.match(r.stdout, /^ {2}to run {2}eval\/uniform\/DiT-S\/n30000\/s1$/m);
+  });
+});
