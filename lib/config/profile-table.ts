@@ -11,7 +11,11 @@
  * Patch semantics (`applyPatch`): plain objects merge key by key, recursively; anything else
  * (numbers, strings, null, arrays) replaces the default's value whole; a patch key that is
  * `undefined` leaves the default. The result is a fresh deep copy: callers may mutate it.
- * A profile missing from the table resolves to the default.
+ * A profile missing from the table resolves to the default. A table that extends a shared one
+ * spreads the shared default into its own and names the shared table when resolving:
+ *
+ *   const ID_OOD: ProfileTable<IdOodConfig> = { default: { ...CLIP_PROFILES.default, presets: ['q64'] }, paper: { … } };
+ *   resolveProfile(ID_OOD, 'paper', CLIP_PROFILES); // default ← CLIP_PROFILES.paper ← ID_OOD.paper
  */
 import type { Profile } from './profile';
 
@@ -37,7 +41,19 @@ export function applyPatch<T>(base: T, patch: Patch<T> | undefined): T {
   return out as T;
 }
 
-/** The table's settings for `profile`: its patch over the default. */
-export function resolveProfile<T>(table: ProfileTable<T>, profile: Profile): T {
-  return applyPatch(table.default, table[profile]);
+/** The per-profile patches of a shared table (its default already spread into the table that extends it). */
+export type ProfilePatches = { [P in Profile]?: unknown };
+
+/**
+ * The table's settings for `profile`: the default, then the `shared` tables' patches for the
+ * profile (the settings a table extends, e.g. the clip settings every DiT experiment shares, whose
+ * default the table spreads into its own), then the table's own patch.
+ */
+export function resolveProfile<T>(table: ProfileTable<T>, profile: Profile, ...shared: ProfilePatches[]): T {
+  let out = structuredClone(table.default);
+  for (const s of shared) out = applyPatch(out, s[profile] as Patch<T> | undefined);
+  return applyPatch(out, table[profile]);
 }
+
+/** Seeds of an experiment per profile (its `defaultSeeds`): 1, 2, 3; smoke 1. */
+export const DEFAULT_SEEDS: ProfileTable<number[]> = { default: [1, 2, 3], smoke: [1] };
