@@ -22,10 +22,11 @@ import { defaultIdOodConfig, resolvedPatch } from '../../lib/experiments/id-ood/
  * configHash of each experiment's resolved default config. smoke and quick: the values before the
  * profile tables (shipped results rest on them: a change here moves unit keys). paper: no shipped
  * results; id-ood's changed when its paper profile moved from pixels with 1×2×2 patches (131,072 tokens)
- * to the paper's 512-token grid (an 8×-spatial 4-channel VAE, 4×2×2 patches).
+ * to the paper's 512-token grid (an 8×-spatial 4-channel VAE, 4×2×2 patches); attribute-priority's when
+ * its paper patch became 4×2×2 (2048 → 512 tokens).
  */
 const RESOLVED: Record<string, Record<Profile, string>> = {
-  'attribute-priority': { smoke: '6ccdac286f4f5323', quick: '9183dd2db9fa0a9c', paper: '65c2007d2c825750' },
+  'attribute-priority': { smoke: '6ccdac286f4f5323', quick: '9183dd2db9fa0a9c', paper: 'adba43f8c1f707a2' },
   'collision-holes': { smoke: '1d2c176f16a54fcc', quick: '21a67ab9b4258af6', paper: 'c625bd86ac8d7105' },
   'direction-flip': { smoke: '03f5fb694110f50d', quick: '01af7a824acce6d2', paper: '0bdb1966091b1a6a' },
   'id-ood': { smoke: 'a5c30645098262a2', quick: 'd172ddcd4b1d9ac5', paper: '9b74585e95fd5f69' },

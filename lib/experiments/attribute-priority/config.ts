@@ -48,7 +48,7 @@ export interface AttributePriorityConfig {
   condFrames: number;
   /** DiT training settings; quick: the best measured recipe (module doc). */
   train: TrainConfig;
-  /** DiT patch [frames, rows, cols] on the VAE latents. Default [1, 2, 2]. */
+  /** DiT patch [frames, rows, cols] on the VAE latents. Default [1, 2, 2]; paper 4×2×2 (512 tokens). */
   patch: [number, number, number];
   /** The shared frame VAE: architecture, training, and videos per combination it learns from. */
   vae: { model: VaeConfig; train: VaeTrainConfig; videosPerCombo: number };
@@ -113,7 +113,8 @@ export const ATTRIBUTE_PRIORITY_PROFILES: ProfileTable<AttributePriorityConfig> 
     examples: 1,
   },
   quick: { train: { ...BEST_RECIPE, steps: ATTR_QUICK_STEPS, checkpointEvery: 1000 } },
-  paper: { preset: 'DiT-B', dataSize: 300_000, frames: 32, size: 128, frameStride: 10, train: TRAIN_PROFILES.paper, testPerCombo: 350 },
+  // patch 4×2×2 on the 8× VAE's 32 × 16 × 16 latents: the paper token grid (8 × 8 × 8 = 512 tokens, presets.ts PAPER_LATENT_SHAPE; paper-spec §2 states no patch)
+  paper: { preset: 'DiT-B', dataSize: 300_000, frames: 32, size: 128, frameStride: 10, train: TRAIN_PROFILES.paper, patch: [4, 2, 2], testPerCombo: 350 },
 };
 
 export function defaultAttributePriorityConfig(profile: Profile): AttributePriorityConfig {
