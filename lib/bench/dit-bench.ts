@@ -26,12 +26,13 @@ import { mlp, mlpReference } from '../model/mlp';
 import { ropeTables } from '../model/rope';
 import { tokenGeometry } from '../model/dit-config';
 import { countParams } from '../model/params';
-import { PROFILE_PRESETS, getPreset, modelConfigFor } from '../model/presets';
+import { PROFILE_PRESETS, getPreset } from '../model/presets';
 import { Profile } from '../config/profile';
 import { initBackend } from '../runtime/backend';
 import { releaseFreeGpuBuffers } from '../runtime/webgpu';
 import { REPO_ROOT } from '../runtime/provenance';
-import { defaultRunParts, trainConfigFor } from '../train/train-config';
+import { DiTRunConfig, trainConfigFor } from '../train/train-config';
+import { ditRunConfig } from '../train/run-dit';
 import { DiTTrainer } from '../train/trainer';
 import { SyntheticSquareSource, defaultSyntheticSquareConfig } from '../train/video-source';
 import { BenchOptions, BenchSuite } from './suite';
@@ -119,10 +120,15 @@ interface TfjsTiming {
 /** The bench's clip: 8 frames of 16×16 RGB (quick presets: 128 tokens; paper presets, 1×2×2 patches: 512). */
 export const BENCH_CLIP: [number, number, number, number] = [8, 16, 16, 3];
 
+/** The run a bench row times: `preset` on BENCH_CLIP pixels, quick training at `batch`, through the one builder (ditRunConfig). */
+export function benchRunConfig(preset: string, batch: number): DiTRunConfig {
+  return ditRunConfig({ preset, frameShape: BENCH_CLIP, seed: 1, train: { ...trainConfigFor('quick'), batchSize: batch } });
+}
+
 async function timeTfjs(preset: string, batch: number, warmup: number, iters: number, engine: string): Promise<TfjsTiming> {
-  const model = modelConfigFor(preset, BENCH_CLIP);
   const src = new SyntheticSquareSource({ ...defaultSyntheticSquareConfig(), count: 4 * batch }, 1);
-  const trainer = DiTTrainer.create({ config: { seed: 1, preset, model, ...defaultRunParts(), train: { ...trainConfigFor('quick'), batchSize: batch } }, source: src });
+  const config = benchRunConfig(preset, batch);
+  const trainer = DiTTrainer.create({ config, source: src });
   try {
     const train: number[] = [];
     for (let i = 0; i < warmup + iters; i++) {
@@ -131,7 +137,7 @@ async function timeTfjs(preset: string, batch: number, warmup: number, iters: nu
     }
     // sampling forward: one denoiser call at batch `batch` (EMA weights), read back
     const dit: DiT = trainer.model;
-    const [t, h, w, c] = model.latentShape;
+    const [t, h, w, c] = config.model.latentShape;
     const xt = tf.randomNormal([batch, t, h, w, c], 0, 1, 'float32', 1) as tf.Tensor5D;
     const cond = tf.randomNormal([batch, t, h, w, c], 0, 1, 'float32', 2) as tf.Tensor5D;
     const mask = tf.ones([batch, t, h, w, 1]) as tf.Tensor5D;
@@ -223,7 +229,7 @@ export const suite: BenchSuite = {
     process.stdout.write(`  ${'preset'.padEnd(6)} ${'params'.padStart(10)} ${'tokens'.padStart(6)} ${'engine'.padEnd(9)} ${'train'.padStart(9)} ${'sample'.padStart(8)} ${'TFLOP/s'.padStart(7)} ${'torch tr'.padStart(9)} ${'torch sa'.padStart(9)} ${'t TFLOP/s'.padStart(9)} ${'ratio tr'.padStart(8)} ${'ratio sa'.padStart(8)}\n`);
     try {
       for (const preset of opts.presets ?? PROFILE_PRESETS[profile]) {
-        const cfg = modelConfigFor(preset, BENCH_CLIP);
+        const cfg = benchRunConfig(preset, batch).model;
         const g = tokenGeometry(cfg);
         const torch = runTorchPeer({ batch, tokens: g.tokens, inDim: g.inDim, width: cfg.hidden, depth: cfg.depth, heads: cfg.heads }, iters, warmup, torchDevice);
         if (typeof torch === 'string') {

@@ -18,11 +18,10 @@ import { formatKernelTable, profileKernels } from '../engine/kernel-profile';
 import { disableNativeKernels, enableNativeKernels, nativeKernelsStatus } from '../engine/native-kernels';
 import { disableNativeMatMul, enableNativeMatMul, nativeMatMulStatus } from '../engine/native-matmul';
 import { tokenGeometry } from '../model/dit-config';
-import { PROFILE_PRESETS, modelConfigFor } from '../model/presets';
+import { PROFILE_PRESETS } from '../model/presets';
 import { rngFor } from '../rng/rng';
 import { initBackend } from '../runtime/backend';
-import { torchScriptPath } from './dit-bench';
-import { defaultRunParts, trainConfigFor } from '../train/train-config';
+import { benchRunConfig, torchScriptPath } from './dit-bench';
 import { DiTTrainer } from '../train/trainer';
 import { SyntheticSquareSource, defaultSyntheticSquareConfig } from '../train/video-source';
 import { BenchOptions, BenchSuite } from './suite';
@@ -99,9 +98,8 @@ interface StepTiming {
 }
 
 function makeTrainer(preset: string, batch: number): DiTTrainer {
-  const model = modelConfigFor(preset, [8, 16, 16, 3]);
   const src = new SyntheticSquareSource({ ...defaultSyntheticSquareConfig(), count: 4 * batch }, 1);
-  return DiTTrainer.create({ config: { seed: 1, preset, model, ...defaultRunParts(), train: { ...trainConfigFor('quick'), batchSize: batch } }, source: src });
+  return DiTTrainer.create({ config: benchRunConfig(preset, batch), source: src });
 }
 
 async function timeSteps(trainer: DiTTrainer, iters: number): Promise<StepTiming> {
@@ -172,7 +170,7 @@ async function benchDit(opts: BenchOptions): Promise<Record<string, unknown>[]> 
   const rows: Record<string, unknown>[] = [];
   process.stdout.write(`\n  DiT train step, batch ${batch}, 16 px x 8 frames (128 tokens); best of ${iters}: CPU-ms (wall-ms); ratio = CPU-ms / PyTorch CPU-ms\n`);
   for (const preset of presets) {
-    const cfg = modelConfigFor(preset, [8, 16, 16, 3]);
+    const cfg = benchRunConfig(preset, batch).model;
     const g = tokenGeometry(cfg);
     const torch = torchStep([batch, g.tokens, g.inDim, cfg.hidden, cfg.depth, cfg.heads], iters);
     const tr = typeof torch === 'string' ? null : torch;

@@ -7,6 +7,7 @@
  * (lib/data/make-video.ts).
  */
 import { ConfigError, Profile } from '../config/profile';
+import { ProfileTable, resolveProfile } from '../config/profile-table';
 import { Band, validateBands } from './bands';
 import { evalSize, ID_RANGES, OOD_BANDS, OOD_LEVELS, ParamName, paramNames, trainSizes } from './ranges';
 import { defaultTiming, objectCount, parseScenario, Scenario, Timing } from '../sim/scenes';
@@ -89,18 +90,20 @@ export interface DatasetConfig {
   contactFrames: [number, number] | null;
 }
 
-const PROFILE_CLIP: Record<Profile, { frames: number; size: number }> = {
+/** Clip frames and side in pixels per profile: 8 × 16 px, paper 32 × 128 px (the paper's). */
+export const CLIP_SHAPE_PROFILES: ProfileTable<{ frames: number; size: number }> = {
+  default: { frames: 8, size: 16 },
   paper: { frames: 32, size: 128 },
-  quick: { frames: 8, size: 16 },
-  smoke: { frames: 8, size: 16 },
 };
+
+/** Which of the profile's training-set sizes (ranges.ts `trainSizes`) a training set has by default: quick the middle (4K), smoke and paper the smallest (paper 30K). */
+export const TRAIN_SIZE_INDEX_PROFILES: ProfileTable<number> = { default: 1, smoke: 0, paper: 0 };
 
 /** Defaults of a profile: paper 128 px × 32 frames, quick and smoke 16 px × 8 frames; counts from ranges.ts. */
 export function defaultDatasetConfig(profile: Profile = 'quick', scenario: Scenario = 'uniform', split: Split = 'train'): DatasetConfig {
-  const clip = PROFILE_CLIP[profile];
+  const clip = resolveProfile(CLIP_SHAPE_PROFILES, profile);
   const sizes = trainSizes(profile, scenario);
-  // train: the smallest paper size (30K) at paper scale, the middle quick size (4K) at quick scale
-  const count = split === 'train' ? (profile === 'quick' ? sizes[1] : sizes[0]) : evalSize(profile, scenario, split);
+  const count = split === 'train' ? sizes[resolveProfile(TRAIN_SIZE_INDEX_PROFILES, profile)] : evalSize(profile, scenario, split);
   return {
     scenario,
     split,

@@ -16,6 +16,7 @@
 import type { Band } from './bands';
 import type { Scenario } from '../sim/scenes';
 import type { Profile } from '../config/profile';
+import { ProfileTable, resolveProfile } from '../config/profile-table';
 
 /** Names of the sampled parameters: object 1 (and object 2 in collisions). */
 export type ParamName = 'r1' | 'v1' | 'r2' | 'v2';
@@ -109,13 +110,14 @@ export function trainSizes(profile: Profile, scenario: Scenario): number[] {
   }
 }
 
-/** Evaluation-set sizes (paper A.4: ID ~1.05k / 2k / 1.1k; OOD ~2.4k / 4.8k / 2.5k). */
+/** Evaluation-set sizes per profile and scenario (paper A.4: ID ~1.05k / 2k / 1.1k; OOD ~2.4k / 4.8k / 2.5k); quick 256 / 384, smoke 8. */
+export const EVAL_SIZE_PROFILES: ProfileTable<Record<Scenario, { id: number; ood: number }>> = {
+  default: { uniform: { id: 256, ood: 384 }, collision: { id: 256, ood: 384 }, parabola: { id: 256, ood: 384 } },
+  smoke: { uniform: { id: 8, ood: 8 }, collision: { id: 8, ood: 8 }, parabola: { id: 8, ood: 8 } },
+  paper: { uniform: { id: 1050, ood: 2400 }, collision: { id: 2000, ood: 4800 }, parabola: { id: 1100, ood: 2500 } },
+};
+
+/** Evaluation-set size of a profile, scenario and split (EVAL_SIZE_PROFILES). */
 export function evalSize(profile: Profile, scenario: Scenario, split: 'id' | 'ood'): number {
-  if (profile === 'paper') {
-    const id = { uniform: 1050, collision: 2000, parabola: 1100 }[scenario];
-    const ood = { uniform: 2400, collision: 4800, parabola: 2500 }[scenario];
-    return split === 'id' ? id : ood;
-  }
-  if (profile === 'quick') return split === 'id' ? 256 : 384;
-  return 8;
+  return resolveProfile(EVAL_SIZE_PROFILES, profile)[scenario][split];
 }

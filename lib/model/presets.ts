@@ -74,10 +74,28 @@ export function getPreset(name: string, param = 'preset'): DiTPreset {
   return p;
 }
 
-/** A full model config: preset architecture on the given latent clip, then field overrides. */
-export function modelConfigFor(preset: string, latentShape: [number, number, number, number], overrides: Partial<DiTConfig> = {}): DiTConfig {
+/** How the DiT sees its clip: `pixels` true when it diffuses raw pixels (autoencoder 'pixel'). */
+export interface ModelInput {
+  pixels?: boolean;
+}
+
+/**
+ * The one model-config builder (every run goes through it: `ditRunConfig`, `phylab train`, the
+ * experiments' train units and their `--dry-run` descriptions, the benches): the preset's
+ * architecture on the given latent clip, then field overrides. A paper preset (DiT-S/B/L/XL) on
+ * raw pixels without a `patch` override gets `pixelPatchForPaperGrid` (the paper's 8×8×8 = 512-token
+ * grid, e.g. 4×16×16 on 32 × 128 px) instead of its 1×2×2, which is meant for VAE latents.
+ */
+export function modelConfigFor(preset: string, latentShape: [number, number, number, number], overrides: Partial<DiTConfig> = {}, input: ModelInput = {}): DiTConfig {
   const p = getPreset(preset);
-  const cfg: DiTConfig = { ...defaultDiTConfig(), ...structuredClone(p), latentShape: [...latentShape] as [number, number, number, number], ...structuredClone(overrides) };
+  const paperGrid = input.pixels && overrides.patch === undefined && PROFILE_PRESETS.paper.includes(preset) ? pixelPatchForPaperGrid(latentShape) : null;
+  const cfg: DiTConfig = {
+    ...defaultDiTConfig(),
+    ...structuredClone(p),
+    ...(paperGrid ? { patch: paperGrid } : {}),
+    latentShape: [...latentShape] as [number, number, number, number],
+    ...structuredClone(overrides),
+  };
   validateDiTConfig(cfg);
   return cfg;
 }

@@ -27,14 +27,18 @@ export interface RunConfigSpec {
   train?: Partial<TrainConfig>;
 }
 
-/** A validated DiTRunConfig from a preset, the data's clip shape and overrides. */
+/**
+ * The one run-config builder (`phylab train`, every experiment's train units, the benches, the
+ * notebooks): a validated DiTRunConfig from a preset, the data's clip shape and overrides; the model
+ * through `modelConfigFor` on the autoencoder's latent shape.
+ */
 export function ditRunConfig(spec: RunConfigSpec): DiTRunConfig {
   const autoencoder = { ...defaultAutoencoderConfig(), ...spec.autoencoder };
   const latent = createAutoencoder(autoencoder).latentShape(spec.frameShape);
   const cfg: DiTRunConfig = {
     seed: spec.seed,
     preset: spec.preset,
-    model: modelConfigFor(spec.preset, latent, spec.model ?? {}),
+    model: modelConfigFor(spec.preset, latent, spec.model ?? {}, { pixels: autoencoder.kind === 'pixel' }),
     diffusion: { ...defaultDiffusionConfig(), ...spec.diffusion },
     autoencoder,
     train: { ...defaultTrainConfig(), ...spec.train },

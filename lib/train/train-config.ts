@@ -7,6 +7,7 @@ import { AutoencoderConfig, defaultAutoencoderConfig } from '../model/autoencode
 import { DiTConfig } from '../model/dit-config';
 import { DiffusionConfig, defaultDiffusionConfig, validateDiffusionConfig } from '../diffusion/schedule';
 import { ConfigError, Profile } from '../config/profile';
+import { ProfileTable, resolveProfile } from '../config/profile-table';
 import { LossWeightingConfig, validateLossWeighting } from '../diffusion/loss-weighting';
 import { TimestepSamplingConfig, validateTimestepSampling } from '../diffusion/timestep-sampling';
 
@@ -133,12 +134,19 @@ export function resolvedTrainConfig(cfg: TrainConfig): ResolvedTrainConfig {
   };
 }
 
-/** Per-profile training defaults. */
+/**
+ * Training defaults per profile, stated once: `quick` is defaultTrainConfig() with 15000 steps
+ * (batch 32); smoke and paper patch it. Experiments patch these in their own profile tables.
+ */
+export const TRAIN_PROFILES: ProfileTable<TrainConfig> = {
+  default: { ...defaultTrainConfig(), steps: 15000 },
+  smoke: { steps: 30, batchSize: 4, warmupSteps: 5, condFrames: [3], checkpointEvery: 0, emaDecay: 0.9 },
+  paper: { steps: 100000, batchSize: 256, lr: 1e-4, warmupSteps: 1000, emaDecay: 0.9999, checkpointEvery: 5000 },
+};
+
+/** Per-profile training defaults (TRAIN_PROFILES resolved). */
 export function trainConfigFor(profile: Profile): TrainConfig {
-  const base = defaultTrainConfig();
-  if (profile === 'smoke') return { ...base, steps: 30, batchSize: 4, warmupSteps: 5, condFrames: [3], checkpointEvery: 0, emaDecay: 0.9 };
-  if (profile === 'paper') return { ...base, steps: 100000, batchSize: 256, lr: 1e-4, warmupSteps: 1000, emaDecay: 0.9999, checkpointEvery: 5000 };
-  return { ...base, steps: 15000 };
+  return resolveProfile(TRAIN_PROFILES, profile);
 }
 
 /** Everything that defines a run; embedded in checkpoints. */

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Profile } from '../config/profile';
+import { ProfileTable, resolveProfile } from '../config/profile-table';
 import { ConfigError } from '../config/profile';
 import { Progress } from '../runtime/progress';
 import { seededNormal } from '../diffusion/sampler';
@@ -42,9 +43,10 @@ export interface VaeTrainConfig {
   scaleFrames: number;
 }
 
-export function defaultVaeTrainConfig(profile: Profile = 'quick'): VaeTrainConfig {
-  return {
-    steps: profile === 'smoke' ? 300 : 4000,
+/** VAE training defaults per profile, stated once: 4000 steps, smoke 300. */
+export const VAE_TRAIN_PROFILES: ProfileTable<VaeTrainConfig> = {
+  default: {
+    steps: 4000,
     batchSize: 32,
     lr: 2e-3,
     warmupSteps: 20,
@@ -54,7 +56,12 @@ export function defaultVaeTrainConfig(profile: Profile = 'quick'): VaeTrainConfi
     beta2: 0.999,
     eps: 1e-8,
     scaleFrames: 256,
-  };
+  },
+  smoke: { steps: 300 },
+};
+
+export function defaultVaeTrainConfig(profile: Profile = 'quick'): VaeTrainConfig {
+  return resolveProfile(VAE_TRAIN_PROFILES, profile);
 }
 
 export function validateVaeTrainConfig(c: VaeTrainConfig): void {

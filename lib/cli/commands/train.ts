@@ -8,9 +8,10 @@ import { CommandSpec, ParsedArgs, UsageError } from '../args';
 import { claimLock, describeHolder, lockHolder, releaseLock } from '../../runtime/pid-lock';
 import { applyDotted, Choices } from '../../config/overrides';
 import { ConfigError, PROFILES, Profile, parseProfile } from '../../config/profile';
-import { AUTOENCODER_KINDS, createAutoencoder } from '../../model/autoencoder';
+import { AUTOENCODER_KINDS } from '../../model/autoencoder';
 import { DiTConfig } from '../../model/dit-config';
-import { PRESET_NAMES, defaultPresetFor, modelConfigFor, pixelPatchForPaperGrid } from '../../model/presets';
+import { PRESET_NAMES, defaultPresetFor, modelConfigFor } from '../../model/presets';
+import { ditRunConfig } from '../../train/run-dit';
 import { DiffusionConfig, defaultDiffusionConfig } from '../../diffusion/schedule';
 import { initBackend } from '../../runtime/backend';
 import { writeRunInfo } from '../../runtime/provenance';
@@ -66,14 +67,12 @@ export function resolveTrainConfig(profile: Profile, preset: string, scenario: S
   // checkpoints store this path: make it absolute so `phylab sample` and experiments work from any folder
   if (cfg.autoencoder.weights) cfg.autoencoder.weights = resolve(cfg.autoencoder.weights);
   if (cfg.data.kind === 'synthetic' && !('data.synthetic.count' in overrides)) cfg.data.synthetic.count = cfg.data.dataset.count;
-  const ae = createAutoencoder(cfg.autoencoder);
-  const latent = ae.latentShape(dataFrameShape(cfg.data));
-  if (preset.startsWith('DiT-') && cfg.autoencoder.kind === 'pixel' && !('model.patch' in overrides)) {
-    // paper presets patch VAE latents 1×2×2; on pixels keep the paper's 8×8×8 token grid instead
-    const pp = pixelPatchForPaperGrid(latent);
-    if (pp) cfg.model.patch = pp;
-  }
-  cfg.model = modelConfigFor(preset, latent, { ...cfg.model, latentShape: latent });
+  // the model through the one builder (ditRunConfig → modelConfigFor), as every experiment's units:
+  // its latent shape from the data and the autoencoder, the patch the preset's unless overridden
+  const { latentShape: _derived, ...model } = cfg.model;
+  if (!('model.patch' in overrides)) delete (model as Partial<DiTConfig>).patch;
+  const run = ditRunConfig({ preset, frameShape: dataFrameShape(cfg.data), seed: cfg.seed, model, diffusion: cfg.diffusion, autoencoder: cfg.autoencoder, train: cfg.train });
+  cfg.model = run.model;
   return cfg;
 }
 

@@ -14,7 +14,9 @@ import { DatasetConfig, defaultDatasetConfig } from '../../data/index';
 import { PROFILE_PRESETS } from '../../model/presets';
 import { defaultVaeConfig, VaeConfig } from '../../model/vae';
 import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
-import { TrainConfig, trainConfigFor } from '../../train/train-config';
+import { TrainConfig, TRAIN_PROFILES } from '../../train/train-config';
+import { ProfileTable, resolveProfile } from '../../config/profile-table';
+import { BEST_RECIPE } from '../dit/recipe';
 import { Combo, comboClasses, PAIR_NAMES, PAIRS } from './pairs';
 
 /**
@@ -46,7 +48,7 @@ export interface AttributePriorityConfig {
   condFrames: number;
   /** DiT training settings; quick: the best measured recipe (module doc). */
   train: TrainConfig;
-  /** DiT patch [frames, rows, cols] on the VAE latents. Default [1, 2, 2]. */
+  /** DiT patch [frames, rows, cols] on the VAE latents. Default [1, 2, 2]; paper 4×2×2 (512 tokens). */
   patch: [number, number, number];
   /** The shared frame VAE: architecture, training, and videos per combination it learns from. */
   vae: { model: VaeConfig; train: VaeTrainConfig; videosPerCombo: number };
@@ -68,39 +70,55 @@ export interface AttributePriorityConfig {
   examples: number;
 }
 
-export function defaultAttributePriorityConfig(profile: Profile): AttributePriorityConfig {
-  const smoke = profile === 'smoke';
-  const paper = profile === 'paper';
-  const base = trainConfigFor(profile);
-  const train: TrainConfig = smoke
-    ? { ...base, condFrames: [3] }
-    : paper
-      ? { ...base, condFrames: [3] }
-      : { ...base, steps: ATTR_QUICK_STEPS, batchSize: 32, lr: 4e-3, warmupSteps: 500, lrSchedule: 'cosine', minLrRatio: 0.05, emaDecay: 0.999, condFrames: [3], checkpointEvery: 1000 };
-  return {
+/**
+ * attribute-priority's settings per profile, stated once. Training: TRAIN_PROFILES of the profile;
+ * quick the best measured recipe (lib/experiments/dit/recipe.ts) over ATTR_QUICK_STEPS, checkpoint every 1000.
+ */
+export const ATTRIBUTE_PRIORITY_PROFILES: ProfileTable<AttributePriorityConfig> = {
+  default: {
     pairs: [...PAIR_NAMES],
-    preset: smoke ? PROFILE_PRESETS.smoke[0] : paper ? 'DiT-B' : 'q64',
-    dataSize: smoke ? 16 : paper ? 300_000 : 2048,
-    frames: paper ? 32 : 8,
-    size: smoke ? 16 : paper ? 128 : 32,
-    frameStride: paper ? 10 : 30,
+    preset: 'q64',
+    dataSize: 2048,
+    frames: 8,
+    size: 32,
+    frameStride: 30,
     condFrames: 3,
-    train,
+    train: { ...TRAIN_PROFILES.default },
     patch: [1, 2, 2],
     vae: {
-      model: { ...defaultVaeConfig(), patches: smoke ? [2, 2] : [4, 2], latentChannels: smoke ? 4 : 16 },
-      train: { ...defaultVaeTrainConfig(profile), steps: smoke ? 60 : 12000 },
-      videosPerCombo: smoke ? 4 : 256,
+      model: { ...defaultVaeConfig(), patches: [4, 2], latentChannels: 16 },
+      train: { ...defaultVaeTrainConfig('quick'), steps: 12000 },
+      videosPerCombo: 256,
     },
-    testPerCombo: smoke ? 2 : paper ? 350 : 48,
-    heldOutPerCombo: smoke ? 1 : 16,
-    readerPerCombo: smoke ? 4 : 64,
-    clipSizeClips: smoke ? 4 : 100,
-    sampleSteps: smoke ? 4 : 20,
+    testPerCombo: 48,
+    heldOutPerCombo: 16,
+    readerPerCombo: 64,
+    clipSizeClips: 100,
+    sampleSteps: 20,
     evalSeed: 1000,
     toleranceFactor: 3,
-    examples: smoke ? 1 : 2,
-  };
+    examples: 2,
+  },
+  smoke: {
+    preset: PROFILE_PRESETS.smoke[0],
+    dataSize: 16,
+    size: 16,
+    train: TRAIN_PROFILES.smoke,
+    vae: { model: { patches: [2, 2], latentChannels: 4 }, train: { steps: 60 }, videosPerCombo: 4 },
+    testPerCombo: 2,
+    heldOutPerCombo: 1,
+    readerPerCombo: 4,
+    clipSizeClips: 4,
+    sampleSteps: 4,
+    examples: 1,
+  },
+  quick: { train: { ...BEST_RECIPE, steps: ATTR_QUICK_STEPS, checkpointEvery: 1000 } },
+  // patch 4×2×2 on the 8× VAE's 32 × 16 × 16 latents: the paper token grid (8 × 8 × 8 = 512 tokens, presets.ts PAPER_LATENT_SHAPE; paper-spec §2 states no patch)
+  paper: { preset: 'DiT-B', dataSize: 300_000, frames: 32, size: 128, frameStride: 10, train: TRAIN_PROFILES.paper, patch: [4, 2, 2], testPerCombo: 350 },
+};
+
+export function defaultAttributePriorityConfig(profile: Profile): AttributePriorityConfig {
+  return resolveProfile(ATTRIBUTE_PRIORITY_PROFILES, profile);
 }
 
 /** Uniform-motion dataset of the given combinations (video i has combination i mod K). */

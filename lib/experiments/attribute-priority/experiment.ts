@@ -21,6 +21,7 @@
  * pair's two attributes, null for the others). The summary rows are flat, so the issue's
  * `condition`/`generated`/`kept` objects appear as dotted column names.
  */
+import { DEFAULT_SEEDS, resolveProfile } from '../../config/profile-table';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../config/profile';
@@ -121,7 +122,7 @@ export const experiment: Experiment<AttributePriorityConfig> = {
   name: 'attribute-priority',
   description: 'attribute priority: which attribute a model keeps in unseen combinations (paper §5.3, Fig 8–9)',
   defaultConfig: defaultAttributePriorityConfig,
-  defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  defaultSeeds: (profile) => resolveProfile(DEFAULT_SEEDS, profile),
   validate: validateAttributePriority,
   plan(c, seeds) {
     const vae = vaeUnit(c);

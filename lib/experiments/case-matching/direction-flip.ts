@@ -25,7 +25,9 @@ import { join } from 'node:path';
 import { ConfigError, Profile } from '../../config/profile';
 import type { Band } from '../../data/bands';
 import { ID_RANGES } from '../../data/ranges';
-import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVae, EvalRecord, truthOverGenerated, uniformData } from './units';
+import { DEFAULT_SEEDS, ProfileTable, resolveProfile } from '../../config/profile-table';
+import { CLIP_PROFILES } from '../dit/clip-settings';
+import { CASE_MATCHING_PROFILES, CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVae, EvalRecord, truthOverGenerated, uniformData } from './units';
 import { toB64 } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { validateCaseMatchingBase } from './validate';
@@ -56,16 +58,22 @@ export interface DirectionFlipConfig extends CaseMatchingBase {
   examples: number;
 }
 
-export function defaultDirectionFlipConfig(profile: Profile): DirectionFlipConfig {
-  return {
-    ...caseMatchingBase(profile),
+/** direction-flip's settings per profile, stated once over the case-matching ones (CASE_MATCHING_PROFILES). */
+export const DIRECTION_FLIP_PROFILES: ProfileTable<DirectionFlipConfig> = {
+  default: {
+    ...CASE_MATCHING_PROFILES.default,
     sets: ['Set-1', 'Set-2', 'control'],
     trainVelocity: [[2.5, 4.0]],
     controlVelocity: ID_RANGES.uniform.velocity.map((b) => [b[0], b[1]] as Band),
     testVelocity: [[1.0, 2.5]],
     flipThreshold: 0.5,
-    examples: profile === 'smoke' ? 1 : 3,
-  };
+    examples: 3,
+  },
+  smoke: { examples: 1 },
+};
+
+export function defaultDirectionFlipConfig(profile: Profile): DirectionFlipConfig {
+  return resolveProfile(DIRECTION_FLIP_PROFILES, profile, CLIP_PROFILES, CASE_MATCHING_PROFILES);
 }
 
 function checkSets(c: DirectionFlipConfig): void {
@@ -105,7 +113,7 @@ export const experiment: Experiment<DirectionFlipConfig> = {
   name: 'direction-flip',
   description: 'case matching: direction flips at unseen low speeds (paper §5.2, Fig 7)',
   defaultConfig: defaultDirectionFlipConfig,
-  defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  defaultSeeds: (profile) => resolveProfile(DEFAULT_SEEDS, profile),
   validate(c, seeds) {
     validateCaseMatchingBase(c, seeds);
     checkSets(c);

@@ -19,7 +19,9 @@
  */
 import { ConfigError, Profile } from '../../config/profile';
 import type { Band } from '../../data/bands';
-import { CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVae, inBands, uniformData } from './units';
+import { DEFAULT_SEEDS, ProfileTable, resolveProfile } from '../../config/profile-table';
+import { CLIP_PROFILES } from '../dit/clip-settings';
+import { CASE_MATCHING_PROFILES, CaseMatchingBase, caseMatchingBase, CASE_EVAL_RESULT, caseUnits, caseVae, inBands, uniformData } from './units';
 import { resultOf } from '../core/unit-results';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { validateCaseMatchingBase } from './validate';
@@ -47,16 +49,15 @@ export interface VelocityGapConfig extends CaseMatchingBase {
   evalVelocity: Band[];
 }
 
+/** velocity-gap's settings per profile, stated once over the case-matching ones (CASE_MATCHING_PROFILES). */
+export const VELOCITY_GAP_PROFILES: ProfileTable<VelocityGapConfig> = {
+  default: { ...CASE_MATCHING_PROFILES.default, trainingSets: ['1', '2', '3', '4', '5'], evalVelocity: [[0.5, 4.5]] },
+  // the paper: about 200K videos per set
+  paper: { dataSize: 200_000, evalCount: 1210 },
+};
+
 export function defaultVelocityGapConfig(profile: Profile): VelocityGapConfig {
-  const base = caseMatchingBase(profile);
-  return {
-    ...base,
-    // the paper: about 200K videos per set
-    dataSize: profile === 'paper' ? 200_000 : base.dataSize,
-    evalCount: profile === 'paper' ? 1210 : base.evalCount,
-    trainingSets: ['1', '2', '3', '4', '5'],
-    evalVelocity: [[0.5, 4.5]],
-  };
+  return resolveProfile(VELOCITY_GAP_PROFILES, profile, CLIP_PROFILES, CASE_MATCHING_PROFILES);
 }
 
 function checkSets(c: VelocityGapConfig): void {
@@ -73,7 +74,7 @@ export const experiment: Experiment<VelocityGapConfig> = {
   name: 'velocity-gap',
   description: 'case matching: interpolation across gaps in the training speeds (paper §5.1, Fig 5)',
   defaultConfig: defaultVelocityGapConfig,
-  defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  defaultSeeds: (profile) => resolveProfile(DEFAULT_SEEDS, profile),
   validate(c, seeds) {
     validateCaseMatchingBase(c, seeds);
     checkSets(c);

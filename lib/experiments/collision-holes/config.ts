@@ -7,7 +7,9 @@ import type { Profile } from '../../config/profile';
 import { STRIDE } from '../../sim/constants';
 import { idBand } from '../../data/ranges';
 import { PROFILE_PRESETS } from '../../model/presets';
-import { clipSettings, ClipSettings } from '../dit/clip-settings';
+import { CLIP_PROFILES, ClipSettings } from '../dit/clip-settings';
+import { BEST_RECIPE } from '../dit/recipe';
+import { ProfileTable, resolveProfile } from '../../config/profile-table';
 import { QUICK_FRAME_STRIDE } from '../id-ood/config';
 
 export interface CollisionHolesConfig extends ClipSettings {
@@ -27,21 +29,28 @@ export interface CollisionHolesConfig extends ClipSettings {
   evalRadius: [number, number, number];
 }
 
-export function defaultCollisionHolesConfig(profile: Profile): CollisionHolesConfig {
-  const quick = profile === 'quick';
-  const base = clipSettings(profile, 3);
-  const v2 = idBand('collision', 'velocity'); // the collision ID ranges (data/ranges.ts)
-  const r = idBand('collision', 'radius');
-  return {
-    ...base,
-    // the best measured recipe (README "Training recipe of the e2e cell"): lr 4e-3, 500 warm-up, cosine to 0.05·lr, batch 32, EMA 0.999
-    train: quick ? { ...base.train, lr: 4e-3, warmupSteps: 500, lrSchedule: 'cosine', minLrRatio: 0.05, batchSize: 32, emaDecay: 0.999 } : base.train,
-    preset: quick ? 'q64' : profile === 'paper' ? 'DiT-B' : PROFILE_PRESETS.smoke[0],
+const V2 = idBand('collision', 'velocity'); // the collision ID ranges (data/ranges.ts)
+const R = idBand('collision', 'radius');
+
+/** collision-holes' settings per profile, stated once over the shared clip settings (CLIP_PROFILES). */
+export const COLLISION_HOLES_PROFILES: ProfileTable<CollisionHolesConfig> = {
+  default: {
+    ...CLIP_PROFILES.default,
+    preset: 'q64',
     trainingSets: ['square', 'half'],
-    dataSize: profile === 'smoke' ? 32 : quick ? 4096 : 200_000,
-    frameStride: quick ? QUICK_FRAME_STRIDE.collision : STRIDE,
-    evalV1: profile === 'paper' ? [0, 4.5, 21] : quick ? [0, 4.5, 10] : [0, 4.5, 3],
-    evalV2: [v2[0], v2[1], profile === 'paper' ? 13 : quick ? 7 : 2],
-    evalRadius: profile === 'paper' ? [r[0], r[1], 5] : quick ? [r[0], r[1], 2] : [1, 1, 1],
-  };
+    dataSize: 4096,
+    frameStride: QUICK_FRAME_STRIDE.collision,
+    evalV1: [0, 4.5, 10],
+    evalV2: [V2[0], V2[1], 7],
+    evalRadius: [R[0], R[1], 2],
+  },
+  smoke: { preset: PROFILE_PRESETS.smoke[0], dataSize: 32, frameStride: STRIDE, evalV1: [0, 4.5, 3], evalV2: [V2[0], V2[1], 2], evalRadius: [1, 1, 1] },
+  // the best measured recipe (README "Training recipe of the e2e cell") over 6000 steps
+  quick: { train: { ...BEST_RECIPE, steps: 6000 } },
+  // pixels: the model builder (presets.ts modelConfigFor) patches DiT-B 4×16×16 on 32 × 128 px, the paper's 512 tokens
+  paper: { preset: 'DiT-B', dataSize: 200_000, frameStride: STRIDE, evalV1: [0, 4.5, 21], evalV2: [V2[0], V2[1], 13], evalRadius: [R[0], R[1], 5] },
+};
+
+export function defaultCollisionHolesConfig(profile: Profile): CollisionHolesConfig {
+  return resolveProfile(COLLISION_HOLES_PROFILES, profile, CLIP_PROFILES);
 }

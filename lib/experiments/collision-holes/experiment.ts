@@ -18,6 +18,7 @@
  * training videos per set (paper: a subset of 1.6M), grid 10 v1 × 7 v2 × 2 × 2 radii (paper
  * 21 × 13 × 5 × 5).
  */
+import { DEFAULT_SEEDS, resolveProfile } from '../../config/profile-table';
 import { PRESET_NAMES } from '../../model/presets';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { trainUnit, withTrainedModel } from '../dit/dit-units';
@@ -68,7 +69,7 @@ export const experiment: Experiment<CollisionHolesConfig> = {
   name: 'collision-holes',
   description: 'combinatorial generalisation: collisions trained with holes in (v1, v2), judged inside vs outside the convex hull (paper §5.2, Fig 6)',
   defaultConfig: defaultCollisionHolesConfig,
-  defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  defaultSeeds: (profile) => resolveProfile(DEFAULT_SEEDS, profile),
   choices: { parser: ['alpha', 'mask'] },
   validate(c, seeds) {
     checkSeeds(seeds);

@@ -4,12 +4,10 @@
  * every notebook.
  */
 import type { Profile } from '../../config/profile';
-import { defaultDatasetConfig } from '../../data/index';
+import { ProfileTable, resolveProfile } from '../../config/profile-table';
+import { CLIP_SHAPE_PROFILES } from '../../data/dataset-config';
 import type { ParserConfig } from '../../metrics/parse-state';
-import { TrainConfig, trainConfigFor } from '../../train/train-config';
-
-/** Training steps of a `quick` model (batch 32): ≈ 25 min for q64 on one core of this machine. */
-export const QUICK_TRAIN_STEPS = 6000;
+import { TrainConfig, TRAIN_PROFILES } from '../../train/train-config';
 
 export interface ClipSettings {
   /** Seed of the simulated data (training and evaluation videos). Default 0. */
@@ -18,9 +16,9 @@ export interface ClipSettings {
   frames: number;
   /** Clip side in pixels (quick 16, paper 128). */
   size: number;
-  /** Conditioning frames given to the model (paper 3). */
+  /** Conditioning frames given to the model (paper 3); `train.condFrames` states the same. Default 3. */
   condFrames: number;
-  /** Training settings (steps, batch, lr …); `condFrames` is set from the field above. quick: 6000 steps, checkpoint every 1000. */
+  /** Training settings (steps, batch, lr …): TRAIN_PROFILES, checkpoint every 1000 at quick. */
   train: TrainConfig;
   /** DDIM steps when sampling. smoke 4, otherwise 20. */
   sampleSteps: number;
@@ -28,18 +26,18 @@ export interface ClipSettings {
   parser: ParserConfig['centroid'];
 }
 
-/** The profile's clip settings with `condFrames` conditioning frames. */
-export function clipSettings(profile: Profile, condFrames: number): ClipSettings {
-  const d = defaultDatasetConfig(profile, 'uniform', 'train');
-  const train = trainConfigFor(profile);
-  const quick = profile === 'quick';
-  return {
-    dataSeed: 0,
-    frames: d.frames,
-    size: d.size,
-    condFrames,
-    train: { ...train, steps: quick ? QUICK_TRAIN_STEPS : train.steps, condFrames: [condFrames], checkpointEvery: quick ? 1000 : train.checkpointEvery },
-    sampleSteps: profile === 'smoke' ? 4 : 20,
-    parser: profile === 'paper' ? 'mask' : 'alpha',
-  };
+/**
+ * The clip settings per profile, stated once. Experiments extend this table: they spread its
+ * default into their own and resolve with `resolveProfile(TABLE, profile, CLIP_PROFILES)`.
+ * Training: TRAIN_PROFILES (quick 15000 steps × batch 32) with a checkpoint every 1000 steps at quick.
+ */
+export const CLIP_PROFILES: ProfileTable<ClipSettings> = {
+  default: { dataSeed: 0, ...CLIP_SHAPE_PROFILES.default, condFrames: 3, train: { ...TRAIN_PROFILES.default, checkpointEvery: 1000 }, sampleSteps: 20, parser: 'alpha' },
+  smoke: { ...CLIP_SHAPE_PROFILES.smoke, train: TRAIN_PROFILES.smoke, sampleSteps: 4 },
+  paper: { ...CLIP_SHAPE_PROFILES.paper, train: TRAIN_PROFILES.paper, parser: 'mask' },
+};
+
+/** The profile's clip settings (CLIP_PROFILES resolved). */
+export function clipSettings(profile: Profile): ClipSettings {
+  return resolveProfile(CLIP_PROFILES, profile);
 }

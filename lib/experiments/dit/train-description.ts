@@ -48,7 +48,7 @@ export function describedModel(s: TrainDescriptionSpec): { tokens: number; param
   const shape = describedLatentShape(s);
   if (!shape) return null;
   try {
-    const cfg = modelConfigFor(s.preset, shape, s.model ?? {});
+    const cfg = modelConfigFor(s.preset, shape, s.model ?? {}, { pixels: s.latent === 'pixel' });
     return { tokens: tokenGeometry(cfg).tokens, params: countParams(cfg) };
   } catch {
     return null; // the preset does not fit this shape: the unit itself reports it when it runs

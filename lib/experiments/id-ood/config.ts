@@ -4,13 +4,14 @@
  * and the dataset configs of its training and evaluation sets.
  */
 import type { Profile } from '../../config/profile';
+import { ProfileTable, resolveProfile } from '../../config/profile-table';
 import { DatasetConfig, defaultDatasetConfig, trainSizes } from '../../data/index';
 import { PROFILE_PRESETS } from '../../model/presets';
 import { defaultVaeConfig, VaeConfig } from '../../model/vae';
 import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
 import type { Scenario } from '../../sim/scenes';
 import { STRIDE } from '../../sim/constants';
-import { clipSettings, ClipSettings } from '../dit/clip-settings';
+import { CLIP_PROFILES, ClipSettings } from '../dit/clip-settings';
 
 /**
  * id-ood's `quick` frame strides (IdOodConfig.frameStride). Collisions get 15: at 30, 71 of 128
@@ -18,13 +19,6 @@ import { clipSettings, ClipSettings } from '../dit/clip-settings';
  * while the ground-truth floor falls from 0.131 (10) to 0.090 u/s (15).
  */
 export const QUICK_FRAME_STRIDE: Readonly<Record<Scenario, number>> = { uniform: 30, collision: 15, parabola: 30 };
-/**
- * id-ood's `quick` training steps (batch 32). More than the case-matching experiments' 6000
- * (clip-settings.ts): at 6000 the ID error of every uniform model was still falling (3000 → 6000
- * steps: 0.98 → 0.41 u/s at stride 30) and 16K videos scored worse than 1K (each seen ≈ 12 times).
- */
-export const ID_OOD_QUICK_STEPS = 15000;
-
 /**
  * id-ood's frame VAE: 8 latent channels and 30000 steps (≈ 1.5 min per scenario). Measured on the
  * collision evaluation set (ID velocity error of the parser on reconstructions; ground truth 0.090):
@@ -48,7 +42,7 @@ export interface IdOodConfig extends ClipSettings {
   scenarios: Scenario[];
   /** Model presets (lib/model/presets.ts), smallest first. Default: the profile's presets. */
   presets: string[];
-  /** Training-set sizes, smallest first. Default: quick ID_OOD_QUICK_SIZES (256/1K/4K/16K), smoke 16/32, paper the profile's. */
+  /** Training-set sizes, smallest first. Default: ID_OOD_QUICK_SIZES (256/1K/4K/16K), smoke 16/32, paper the profile's. */
   dataSizes: number[];
   /** Held-out ID videos per evaluation. */
   idCount: number;
@@ -67,9 +61,9 @@ export interface IdOodConfig extends ClipSettings {
    */
   frameStride: Record<Scenario, number>;
   /**
-   * What the models diffuse. 'vae' (quick and smoke): the latents of a frame VAE trained per
-   * scenario on the frames of its largest training set (unit `vae/<scenario>`, lib/model/vae.ts),
-   * as the paper diffuses in a frozen VAE's latent space; 'pixel' (paper profile): the pixels.
+   * What the models diffuse. 'vae' (default): the latents of a frame VAE trained per scenario on
+   * the frames of its largest training set (unit `vae/<scenario>`, lib/model/vae.ts), as the paper
+   * diffuses in a frozen VAE's latent space (paper profile: 8× spatial, 4 channels); 'pixel': the pixels.
    * Measured (q64, 4096 uniform videos, stride 30, 6000 steps, seed 1): pixels ID 0.41 u/s in
    * 15 min, VAE latents with 1×2×2 patches ID 0.17 u/s in 5 min.
    */
@@ -77,7 +71,7 @@ export interface IdOodConfig extends ClipSettings {
   /** The frame VAE (latent 'vae'): architecture and training (lib/model/vae.ts, lib/train/vae-trainer.ts). */
   vae: { model: VaeConfig; train: VaeTrainConfig };
   /**
-   * Spacetime patch [frames, rows, cols] of every model. Default null: the latent's default
+   * Spacetime patch [frames, rows, cols] of every model. Default null (paper: 4×2×2 on the 8×-VAE's latents, the paper's 512 tokens): the latent's default
    * (`resolvedPatch`): 1×2×2 on the VAE's 4×4 latents (32 tokens), the preset's 1×4×4 on pixels
    * (128 tokens); the unit keys hold the patch used. Pixel tubelets [2, 4, 4] (64 tokens)
    * gave ID 1.76 vs 0.41 u/s at 6000 steps.
@@ -85,23 +79,60 @@ export interface IdOodConfig extends ClipSettings {
   patch: [number, number, number] | null;
 }
 
-export function defaultIdOodConfig(profile: Profile): IdOodConfig {
-  const quick = profile === 'quick';
-  const clip = clipSettings(profile, profile === 'smoke' ? 2 : 3);
-  return {
+/**
+ * id-ood's settings per profile, stated once (lib/config/profile-table.ts), over the shared clip
+ * settings (CLIP_PROFILES: quick 15000 training steps × batch 32, checkpoint every 1000; at 6000 the
+ * ID error of every uniform model was still falling, 3000 → 6000 steps: 0.98 → 0.41 u/s at stride 30,
+ * and 16K videos scored worse than 1K, each seen ≈ 12 times).
+ */
+export const ID_OOD_PROFILES: ProfileTable<IdOodConfig> = {
+  default: {
     scenarios: ['uniform', 'collision', 'parabola'],
-    presets: quick ? ['q64', 'q128'] : [...PROFILE_PRESETS[profile]].slice(0, profile === 'paper' ? 3 : 1),
-    dataSizes: profile === 'smoke' ? [16, 32] : quick ? [...ID_OOD_QUICK_SIZES] : trainSizes(profile, 'uniform'),
-    ...clip,
-    train: quick ? { ...clip.train, steps: ID_OOD_QUICK_STEPS } : clip.train,
-    idCount: profile === 'smoke' ? 6 : profile === 'quick' ? 128 : 1050,
-    oodCount: profile === 'smoke' ? 4 : profile === 'quick' ? 96 : 800,
-    examples: profile === 'smoke' ? 1 : 3,
-    frameStride: quick ? { ...QUICK_FRAME_STRIDE } : { uniform: STRIDE, collision: STRIDE, parabola: STRIDE },
-    latent: profile === 'paper' ? 'pixel' : 'vae',
-    vae: { model: { ...defaultVaeConfig(), latentChannels: ID_OOD_VAE_CHANNELS }, train: { ...defaultVaeTrainConfig(profile), steps: profile === 'smoke' ? 60 : ID_OOD_VAE_STEPS } },
+    presets: ['q64', 'q128'],
+    dataSizes: [...ID_OOD_QUICK_SIZES],
+    ...CLIP_PROFILES.default,
+    idCount: 128,
+    oodCount: 96,
+    examples: 3,
+    frameStride: { ...QUICK_FRAME_STRIDE },
+    latent: 'vae',
+    vae: { model: { ...defaultVaeConfig(), latentChannels: ID_OOD_VAE_CHANNELS }, train: { ...defaultVaeTrainConfig('quick'), steps: ID_OOD_VAE_STEPS } },
     patch: null,
-  };
+  },
+  smoke: {
+    presets: [...PROFILE_PRESETS.smoke],
+    dataSizes: [16, 32],
+    condFrames: 2,
+    train: { condFrames: [2] },
+    idCount: 6,
+    oodCount: 4,
+    examples: 1,
+    frameStride: { uniform: STRIDE, collision: STRIDE, parabola: STRIDE },
+    vae: { train: { steps: 60 } },
+  },
+  paper: {
+    presets: PROFILE_PRESETS.paper.slice(0, 3),
+    dataSizes: trainSizes('paper', 'uniform'),
+    idCount: 1050,
+    oodCount: 800,
+    frameStride: { uniform: STRIDE, collision: STRIDE, parabola: STRIDE },
+    /**
+     * Assumption (paper-spec §2: a frozen VAE, compression factors, latent channels and patch size
+     * not stated): the SD-1.5-heritage latent, 8× spatial and 4 channels, here a frame VAE trained on
+     * the simulator's frames (4 × 2 patches), so 32 × 128 px clips are 32 × 16 × 16 × 4 latents;
+     * 4 × 2 × 2 patches give the paper token grid presets.ts assumes (PAPER_LATENT_SHAPE: 8 × 8 × 8
+     * = 512 tokens; the 4 latent frames per patch stand in for the paper VAE's temporal factor) and
+     * DiT-S/B/L within 1% of Tab 1's parameters. `phylab train --profile paper` on pixels builds the
+     * same 512 tokens (modelConfigFor's paper grid, 4 × 16 × 16 pixel patches).
+     */
+    latent: 'vae',
+    vae: { model: { patches: [4, 2], latentChannels: 4 } },
+    patch: [4, 2, 2],
+  },
+};
+
+export function defaultIdOodConfig(profile: Profile): IdOodConfig {
+  return resolveProfile(ID_OOD_PROFILES, profile, CLIP_PROFILES);
 }
 
 /** Dataset config of a scenario split at the experiment's clip size (`level`: OOD level). */

@@ -17,6 +17,7 @@
  * the paper's thresholded mask has a floor of ≈ 0.23 u/s; the paper's parser is reported alongside
  * (`velocityErrorMask`).
  */
+import { DEFAULT_SEEDS, resolveProfile } from '../../config/profile-table';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../config/profile';
@@ -70,7 +71,7 @@ export const experiment: Experiment<IdOodConfig> = {
   name: 'id-ood',
   description: 'in-distribution vs out-of-distribution scaling (paper §3, Fig 3)',
   defaultConfig: defaultIdOodConfig,
-  defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  defaultSeeds: (profile) => resolveProfile(DEFAULT_SEEDS, profile),
   validate: validateIdOodConfig,
   choices: { parser: ['alpha', 'mask'], latent: ['pixel', 'vae'] },
   plan(c, seeds) {

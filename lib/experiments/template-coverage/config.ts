@@ -25,7 +25,9 @@
 import type { Profile } from '../../config/profile';
 import { defaultVaeConfig, VaeConfig } from '../../model/vae';
 import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
-import { TrainConfig, trainConfigFor } from '../../train/train-config';
+import { TrainConfig, TRAIN_PROFILES } from '../../train/train-config';
+import { ProfileTable, resolveProfile } from '../../config/profile-table';
+import { BEST_RECIPE } from '../dit/recipe';
 import { PHYRE_STRIDE } from '../../sim/phyre/simulate';
 import type { SimNetConfig } from '../../metrics/feature-nets';
 import type { DetectorConfig } from '../../metrics/abnormal';
@@ -39,11 +41,6 @@ export const TEMPLATE_SET_SIZES = [6, 30, 60] as const;
 export const TC_QUICK_STEPS = 4000;
 /** `quick` training videos per template (the data grows with the templates, as in the paper's 100K per template). */
 export const TC_QUICK_PER_TEMPLATE = 64;
-/** The best measured recipe of the e2e cell (README, "Training recipe of the e2e cell"): lr 4e-3, 500 warm-up steps, cosine to 0.05·lr, batch 32, EMA 0.999. */
-export function tcRecipe(base: TrainConfig, steps: number): TrainConfig {
-  return { ...base, steps, batchSize: 32, lr: 4e-3, warmupSteps: 500, lrSchedule: 'cosine', minLrRatio: 0.05, emaDecay: 0.999 };
-}
-
 export interface TemplateCoverageConfig {
   /** Template set sizes to train on, each one of 6 | 30 | 60 (paper-spec §4.2). Default [6, 30, 60]. */
   templateSets: number[];
@@ -61,7 +58,7 @@ export interface TemplateCoverageConfig {
   condFrames: number;
   /** Model preset (lib/model/presets.ts). Default quick q64, smoke tiny, paper DiT-XL (the paper's Tab 2 model). */
   preset: string;
-  /** DiT training (condFrames set from `condFrames`). quick: TC_QUICK_STEPS with the e2e recipe (tcRecipe). */
+  /** DiT training (condFrames set from `condFrames`). quick: TC_QUICK_STEPS with the best measured recipe (lib/experiments/dit/recipe.ts). */
   train: TrainConfig;
   /** DDIM steps when sampling. smoke 4, otherwise 20. */
   sampleSteps: number;
@@ -85,37 +82,51 @@ export interface TemplateCoverageConfig {
   features: { frame: Partial<SimNetConfig>; video: Partial<SimNetConfig> };
 }
 
-export function defaultTemplateCoverageConfig(profile: Profile): TemplateCoverageConfig {
-  const smoke = profile === 'smoke';
-  const paper = profile === 'paper';
-  const base = trainConfigFor(profile);
-  const train: TrainConfig = smoke
-    ? { ...base, condFrames: [1], checkpointEvery: 0 }
-    : paper
-      ? { ...base, condFrames: [1] }
-      : { ...tcRecipe(base, TC_QUICK_STEPS), condFrames: [1], checkpointEvery: 1000 };
-  return {
+/** template-coverage's settings per profile, stated once. Training: TRAIN_PROFILES of the profile with 1 conditioning frame. */
+export const TEMPLATE_COVERAGE_PROFILES: ProfileTable<TemplateCoverageConfig> = {
+  default: {
     templateSets: [...TEMPLATE_SET_SIZES],
-    perTemplate: smoke ? 4 : paper ? 100000 : TC_QUICK_PER_TEMPLATE,
+    perTemplate: TC_QUICK_PER_TEMPLATE,
     dataSeed: 0,
-    frames: smoke ? 4 : paper ? 32 : 8,
-    size: paper ? 256 : 32,
+    frames: 8,
+    size: 32,
     stride: PHYRE_STRIDE,
     condFrames: 1,
-    preset: smoke ? 'tiny' : paper ? 'DiT-XL' : 'q64',
-    train,
-    sampleSteps: smoke ? 4 : 20,
+    preset: 'q64',
+    train: { ...TRAIN_PROFILES.default, condFrames: [1] },
+    sampleSteps: 20,
     latent: 'vae',
     vae: {
       model: { ...defaultVaeConfig(), patches: [2, 2, 2], latentChannels: 8 },
-      train: { ...defaultVaeTrainConfig(profile), steps: smoke ? 40 : 10000 },
+      train: { ...defaultVaeTrainConfig('quick'), steps: 10000 },
     },
-    vaePerTemplate: smoke ? 2 : 32,
+    vaePerTemplate: 32,
     patch: [1, 2, 2],
-    inCount: smoke ? 4 : paper ? 600 : 120,
-    outCount: smoke ? 4 : paper ? 500 : 200,
-    examples: smoke ? 1 : 4,
-    detector: paper ? {} : { massNoise: 4 },
-    features: smoke ? { frame: { steps: 4, trainVideos: 70 }, video: { steps: 4, trainVideos: 70 } } : { frame: {}, video: {} },
-  };
+    inCount: 120,
+    outCount: 200,
+    examples: 4,
+    // quick and smoke { massNoise: 4 } (see above), paper the detector's defaults (at 256 px)
+    detector: {},
+    features: { frame: {}, video: {} },
+  },
+  smoke: {
+    perTemplate: 4,
+    frames: 4,
+    preset: 'tiny',
+    train: { ...TRAIN_PROFILES.smoke, condFrames: [1] },
+    sampleSteps: 4,
+    vae: { train: { steps: 40 } },
+    vaePerTemplate: 2,
+    inCount: 4,
+    outCount: 4,
+    examples: 1,
+    detector: { massNoise: 4 },
+    features: { frame: { steps: 4, trainVideos: 70 }, video: { steps: 4, trainVideos: 70 } },
+  },
+  quick: { train: { ...BEST_RECIPE, steps: TC_QUICK_STEPS, checkpointEvery: 1000 }, detector: { massNoise: 4 } },
+  paper: { perTemplate: 100000, frames: 32, size: 256, preset: 'DiT-XL', train: TRAIN_PROFILES.paper, inCount: 600, outCount: 500 },
+};
+
+export function defaultTemplateCoverageConfig(profile: Profile): TemplateCoverageConfig {
+  return resolveProfile(TEMPLATE_COVERAGE_PROFILES, profile);
 }

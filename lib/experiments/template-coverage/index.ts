@@ -17,6 +17,7 @@
  * weightedSpatialIou, maskedMse, abnormal, abnormalKinds (list). The set-level FVD-sim goes to
  * the second table `frechet.json` / `frechet.csv` beside the summary (`frechetRows`).
  */
+import { DEFAULT_SEEDS, resolveProfile } from '../../config/profile-table';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodePng, filmstrip } from '../../render/png';
@@ -99,7 +100,7 @@ export const experiment: Experiment<TemplateCoverageConfig> = {
   name: 'template-coverage',
   description: 'template coverage: out-of-template plausibility vs 6 / 30 / 60 training templates (paper §4, Tab 2)',
   defaultConfig: defaultTemplateCoverageConfig,
-  defaultSeeds: (profile) => (profile === 'smoke' ? [1] : [1, 2, 3]),
+  defaultSeeds: (profile) => resolveProfile(DEFAULT_SEEDS, profile),
   validate: validateTemplateCoverageConfig,
   choices: { latent: ['pixel', 'vae'] },
   plan(c, seeds) {

@@ -36,11 +36,9 @@ describe('experiments/dit/train-description', () => {
       assert.ok(Math.abs(params / paper - 1) < 0.01, `${u.id}: ${params} params vs paper ${paper}`);
       assert.equal(Number(m![3]), 100000);
       assert.equal(Number(m![4]), 256);
-      // Pinned as it is today, not as the paper has it: the paper profile diffuses 32×128×128 pixels
-      // with the preset's 1×2×2 patch, 32·64·64 = 131072 tokens, where the paper latent assumed in
-      // presets.ts (PAPER_LATENT_SHAPE) gives 512. The parameters still match Tab 1 (only the
-      // embedding's 28 vs 36 inputs differ), so the description is what shows the difference.
-      assert.equal(Number(m![1]), 131072);
+      // the paper token grid (presets.ts PAPER_LATENT_SHAPE): 32 × 128 px through the paper profile's
+      // 8×-spatial, 4-channel frame VAE, 4×2×2 patches = 8·8·8 = 512 tokens, as `phylab train --profile paper`
+      assert.equal(Number(m![1]), 512);
       seen.add(preset);
     }
     assert.deepEqual([...seen].sort(), ['DiT-B', 'DiT-L', 'DiT-S']);

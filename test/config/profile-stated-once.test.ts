@@ -1,0 +1,85 @@
+/**
+ * A profile is stated once: each experiment's settings per profile are one table
+ * (lib/config/profile-table.ts) in its own config file, every run config comes from one builder
+ * (ditRunConfig → modelConfigFor), and no setting is chosen by an inline `profile === '…'`.
+ */
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import '../../lib/experiments/all';
+import { experimentNames, getExperiment } from '../../lib/experiments/core/registry';
+import { configHash } from '../../lib/config/hash';
+import type { Profile } from '../../lib/config/profile';
+import { resolveTrainConfig } from '../../lib/cli/commands/train';
+import { tokenGeometry } from '../../lib/model/dit-config';
+import { describedModel, formatParams } from '../../lib/experiments/dit/train-description';
+import { experiment as idOod } from '../../lib/experiments/id-ood/experiment';
+import { vaeFactor } from '../../lib/model/vae';
+import { PAPER_PARAM_COUNTS } from '../../lib/model/presets';
+import { defaultIdOodConfig, resolvedPatch } from '../../lib/experiments/id-ood/config';
+
+/**
+ * configHash of each experiment's resolved default config. smoke and quick: the values before the
+ * profile tables (shipped results rest on them: a change here moves unit keys). paper: no shipped
+ * results; id-ood's changed when its paper profile moved from pixels with 1×2×2 patches (131,072 tokens)
+ * to the paper's 512-token grid (an 8×-spatial 4-channel VAE, 4×2×2 patches); attribute-priority's when
+ * its paper patch became 4×2×2 (2048 → 512 tokens).
+ */
+const RESOLVED: Record<string, Record<Profile, string>> = {
+  'attribute-priority': { smoke: '6ccdac286f4f5323', quick: '9183dd2db9fa0a9c', paper: 'adba43f8c1f707a2' },
+  'collision-holes': { smoke: '1d2c176f16a54fcc', quick: '21a67ab9b4258af6', paper: 'c625bd86ac8d7105' },
+  'direction-flip': { smoke: '03f5fb694110f50d', quick: '01af7a824acce6d2', paper: '0bdb1966091b1a6a' },
+  'id-ood': { smoke: 'a5c30645098262a2', quick: 'd172ddcd4b1d9ac5', paper: '9b74585e95fd5f69' },
+  'template-coverage': { smoke: '08b47116ef691047', quick: '19364efdfc955c90', paper: 'c7660de01948a6d2' },
+  'velocity-gap': { smoke: '08906d5e97dc4b0b', quick: 'aee598a5e24e5cef', paper: '666ef4e0af868fc4' },
+};
+
+/** Inline profile tests that are logic, not settings: a notebook always runs its smoke profile; the quick bench adds its block table. */
+const LOGIC_ALLOWED = ['lib/experiments/core/notebook-run.ts', 'lib/bench/dit-bench.ts'];
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('config: a profile is stated once', () => {
+  it('every experiment resolves its profiles to the recorded configs', () => {
+    assert.deepEqual(experimentNames(), Object.keys(RESOLVED));
+    for (const name of experimentNames()) {
+      for (const p of ['smoke', 'quick', 'paper'] as Profile[]) {
+        assert.equal(configHash(getExperiment(name)!.defaultConfig(p)), RESOLVED[name][p], `${name} --profile ${p}`);
+      }
+    }
+  });
+
+  it('no setting in lib is chosen by an inline profile conditional', () => {
+    const root = join(__dirname, '../..');
+    const hits: string[] = [];
+    for (const f of tsFiles(join(root, 'lib'))) {
+      const rel = relative(root, f);
+      if (LOGIC_ALLOWED.includes(rel)) continue;
+      readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
+        if (/profile\s*[!=]==\s*'(smoke|quick|paper)'/.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    assert.deepEqual(hits, [], 'state the value in a profile table (lib/config/profile-table.ts) instead');
+  });
+
+  it('`phylab train --profile paper` and the paper-profile id-ood build the paper token grid (512 tokens) through the one builder', () => {
+    const train = resolveTrainConfig('paper', 'DiT-S', 'uniform', 0, {});
+    const c = defaultIdOodConfig('paper');
+    const unit = idOod.plan(c, [1]).find((u) => u.id === 'train/uniform/DiT-S/n30000/s1')!;
+    // the id-ood unit's model: DiT-S on the paper VAE's latents (what its run builds with ditRunConfig)
+    const latent = { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels };
+    const m = describedModel({ preset: 'DiT-S', clip: c, train: c.train, model: { patch: resolvedPatch(c)! }, latent })!;
+    assert.equal(tokenGeometry(train.model).tokens, 512);
+    assert.deepEqual(train.model.patch, [4, 16, 16], 'pixels: the paper grid');
+    assert.equal(m.tokens, 512);
+    assert.ok(Math.abs(m.params / PAPER_PARAM_COUNTS['DiT-S'] - 1) < 0.01, `${m.params} params vs Tab 1`);
+    assert.equal(unit.describe?.(), `512 tokens, ${formatParams(m.params)} params, ${train.train.steps} steps × batch ${train.train.batchSize}`);
+    assert.equal(train.train.steps, c.train.steps);
+    assert.equal(train.train.batchSize, c.train.batchSize);
+  });
+});
