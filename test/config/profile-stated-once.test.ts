@@ -30,7 +30,7 @@ const RESOLVED: Record<string, Record<Profile, string>> = {
   'collision-holes': { smoke: '1d2c176f16a54fcc', quick: '21a67ab9b4258af6', paper: 'c625bd86ac8d7105' },
   'direction-flip': { smoke: '03f5fb694110f50d', quick: '01af7a824acce6d2', paper: '0bdb1966091b1a6a' },
   'id-ood': { smoke: 'a5c30645098262a2', quick: 'd172ddcd4b1d9ac5', paper: '9b74585e95fd5f69' },
-  'template-coverage': { smoke: '08b47116ef691047', quick: '19364efdfc955c90', paper: 'c7660de01948a6d2' },
+  'template-coverage': { smoke: '08b47116ef691047', quick: '19364efdfc955c90', paper: 'b3b4550b3e74ae46' },
   'velocity-gap': { smoke: '08906d5e97dc4b0b', quick: 'aee598a5e24e5cef', paper: '666ef4e0af868fc4' },
 };
 
