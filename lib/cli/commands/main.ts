@@ -17,7 +17,7 @@ import { checkChromium, checkNode, formatChecks, registerKernel } from '../docto
 import { formatDuration } from '../../runtime/progress';
 
 /** The experiments of the main job, in order. */
-export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap', 'template-coverage', 'attribute-priority'];
+export const MAIN_EXPERIMENTS = ['id-ood', 'direction-flip', 'velocity-gap', 'collision-holes', 'template-coverage', 'attribute-priority'];
 
 export const command: CommandSpec = {
   name: 'main',

@@ -117,11 +117,14 @@ export function setVerdict(rows: ReadonlyArray<HoleRow>, set: string): SetVerdic
   const outsideRatio = eTrain && eOutside !== null ? eOutside / eTrain : null;
   const base = { trainingSet: set, seeds, eTrain, eHole, eOutside, floorTrain, holeRatio, outsideRatio, cells: { train: count('train'), hole: count('hole'), outside: count('outside') } };
   const incomplete = (reason: string): SetVerdict => ({ ...base, verdict: 'incomplete', reason });
-  if (seeds < C.minSeeds) return incomplete(`${seeds} seed(s), the verdict needs ${C.minSeeds}`);
-  if (holeRatio === null || outsideRatio === null) return incomplete('the grid has no scored hole cell, outside cell or training cell');
+  // every unmet precondition is named (a single seed far from the floor says both)
+  const unmet: string[] = [];
+  if (seeds < C.minSeeds) unmet.push(`${seeds} seed(s), the verdict needs ${C.minSeeds}`);
+  if (holeRatio === null || outsideRatio === null) unmet.push('the grid has no scored hole cell, outside cell or training cell');
   if (floorTrain !== null && eTrain !== null && eTrain > C.floorFactor * floorTrain) {
-    return incomplete(`in-training error ${eTrain.toFixed(3)} is over ${C.floorFactor}x the parse floor ${floorTrain.toFixed(3)}: models too far from converged to judge ratios`);
+    unmet.push(`in-training error ${eTrain.toFixed(3)} is ${(eTrain / floorTrain).toFixed(1)}x the parse floor ${floorTrain.toFixed(3)} (needs ≤ ${C.floorFactor}x): models too far from converged to judge ratios`);
   }
+  if (unmet.length || holeRatio === null || outsideRatio === null) return incomplete(unmet.join('; '));
   const near = holeRatio <= C.nearRatio;
   const far = outsideRatio >= C.farRatio;
   const r = `hole/train ${holeRatio.toFixed(2)} (≤ ${C.nearRatio}: ${near ? 'yes' : 'no'}), outside/train ${outsideRatio.toFixed(2)} (≥ ${C.farRatio}: ${far ? 'yes' : 'no'})`;

@@ -41,4 +41,10 @@ describe('experiments/collision-holes/verdict', () => {
     assert.match(far.reason, /parse floor/);
     assert.equal(HOLE_CRITERION.nearRatio, 2);
   });
+
+  it('names every unmet precondition: one seed far from the floor says both', () => {
+    const v = setVerdict(rows({ train: 3, hole: 2, outside: 4 }, [1], 0.1), 'square');
+    assert.equal(v.verdict, 'incomplete');
+    assert.match(v.reason, /^1 seed\(s\), the verdict needs 3; in-training error [0-9.]+ is [0-9.]+x the parse floor 0\.100 \(needs ≤ 3x\)/);
+  });
 });
