@@ -31,11 +31,12 @@ import { readAttributes, defaultReaderOptions } from '../../metrics/attribute-re
 import { toB64, trainUnit, withTrainedModel } from '../dit/dit-units';
 import { datasetKey } from '../dit/dataset-key';
 import { trainConfigKey } from '../dit/train-key';
-import type { Experiment, Json, Row, Unit } from '../core/experiment';
+import type { Experiment, Row, Unit } from '../core/experiment';
+import { resultOf, toJson } from '../core/unit-results';
 import { checkChoiceList, checkInt, checkNumber, checkSeeds } from '../dit/settings-checks';
 import { AttributePriorityConfig, comboData, defaultAttributePriorityConfig } from './config';
 import { ATTRIBUTES, Attribute, Combo, PAIR_NAMES, pairSpec, PairSpec } from './pairs';
-import { ATTR_EVAL, ATTR_READERS, ATTR_VAE } from './schemas';
+import { ATTR_EVAL, ATTR_EVAL_RESULT, ATTR_READERS, ATTR_READERS_RESULT, ATTR_VAE } from './schemas';
 import { ReadersResult, readersUnit, vaeDir, vaeUnit } from './vae-readers';
 import { predictionRows, stackedStrips } from './filmstrips';
 import { vaeFactor } from '../../model/vae';
@@ -170,17 +171,17 @@ export const experiment: Experiment<AttributePriorityConfig> = {
               for (const i of idx) examples.push({ split, combo: k, index: items[i].video.index, generated: toB64(gen[i]), truth: toB64(videos[i].frames) });
             }
           }
-          return { records, examples } as unknown as Json;
+          return toJson<AttrEval>({ records, examples });
         },
       });
     }
     return units;
   },
   summarize(c, seeds, results) {
-    const readers = results.readers as unknown as ReadersResult | undefined;
+    const readers = resultOf(results, 'readers', ATTR_READERS_RESULT);
     const rows: Row[] = [];
     for (const { pair, seed, tag } of cells(c, seeds)) {
-      const ev = results[`eval/${tag}`] as unknown as AttrEval | undefined;
+      const ev = resultOf(results, `eval/${tag}`, ATTR_EVAL_RESULT);
       if (!ev) continue;
       const p = pairSpec(pair);
       for (const r of ev.records) {
@@ -202,7 +203,7 @@ export const experiment: Experiment<AttributePriorityConfig> = {
     const index: Array<Record<string, string | number | null>> = [];
     for (const { pair, seed, tag } of cells(c, seeds)) {
       if (seed !== seeds[0]) continue;
-      const ev = results[`eval/${tag}`] as unknown as AttrEval | undefined;
+      const ev = resultOf(results, `eval/${tag}`, ATTR_EVAL_RESULT);
       if (!ev) continue;
       const p = pairSpec(pair);
       const items = evalVideos(c, p);

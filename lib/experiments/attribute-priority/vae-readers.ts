@@ -16,7 +16,9 @@ import { loadOrGenerateDataset, makeVideo, VideoSample } from '../../data/index'
 import { createAutoencoder, FrameAutoencoder, framesToTensor, tensorToFrames } from '../../model/autoencoder';
 import { VaeTrainer } from '../../train/vae-trainer';
 import { AttributeReading, defaultReaderOptions, readAttributes } from '../../metrics/attribute-readers';
-import type { Json, Unit } from '../core/experiment';
+import type { Unit } from '../core/experiment';
+import { toJson } from '../core/unit-results';
+import type { AttrVaeResult } from './schemas';
 import { datasetKey } from '../dit/dataset-key';
 import { AttributePriorityConfig, allCombos, comboData } from './config';
 import { ClipSizeCell, clipSizeTable } from './clip-size';
@@ -34,7 +36,7 @@ export function vaeUnit(c: AttributePriorityConfig): Unit {
   const seed = c.evalSeed + 7;
   return {
     id: 'vae',
-    key: { data: datasetKey(data), seed, vae: { model: c.vae.model, train: c.vae.train } as unknown as Json },
+    key: { data: datasetKey(data), seed, vae: toJson({ model: c.vae.model, train: c.vae.train }) },
     version: 'attr-vae-v1',
     cost: c.vae.train.steps * c.vae.train.batchSize * 0.05 * (c.size / 16) ** 2,
     run: async (ctx) => {
@@ -47,7 +49,7 @@ export function vaeUnit(c: AttributePriorityConfig): Unit {
           const t0 = Date.now();
           await trainer.run({ progress: true });
           const meta = await trainer.save(vaeDir(ctx.dir));
-          return { reconMse: meta.reconMse, scale: meta.scale, steps: c.vae.train.steps, seconds: (Date.now() - t0) / 1000 };
+          return toJson<AttrVaeResult>({ reconMse: meta.reconMse, scale: meta.scale, steps: c.vae.train.steps, seconds: (Date.now() - t0) / 1000 });
         } finally {
           trainer.dispose();
         }
@@ -147,7 +149,7 @@ export function tolerances(c: AttributePriorityConfig, gt: ReaderScore, vae: Rea
 export function readersUnit(c: AttributePriorityConfig, vae: Unit): Unit {
   return {
     id: 'readers',
-    key: { vae: { key: vae.key, version: vae.version }, readerPerCombo: c.readerPerCombo, clipSizeClips: c.clipSizeClips, evalSeed: c.evalSeed, condFrames: c.condFrames, toleranceFactor: c.toleranceFactor, combos: allCombos(c) as unknown as Json },
+    key: { vae: { key: vae.key, version: vae.version }, readerPerCombo: c.readerPerCombo, clipSizeClips: c.clipSizeClips, evalSeed: c.evalSeed, condFrames: c.condFrames, toleranceFactor: c.toleranceFactor, combos: toJson(allCombos(c)) },
     version: 'attr-readers-v1',
     deps: [vae.id],
     cost: 1,
@@ -172,7 +174,7 @@ export function readersUnit(c: AttributePriorityConfig, vae: Unit): Unit {
         tolerance: tolerances(c, gtGenerated, vaeGenerated),
         clipSizes: clipSizeTable(c.clipSizeClips, c.condFrames, c.evalSeed + 3),
       };
-      return result as unknown as Json;
+      return toJson(result);
     },
   };
 }

@@ -25,6 +25,7 @@ import { trainUnit, withTrainedModel } from '../dit/dit-units';
 import { datasetKey } from '../dit/dataset-key';
 import { trainConfigKey } from '../dit/train-key';
 import type { Schema } from '../core/unit-schemas';
+import { resultKind, resultOf, toJson } from '../core/unit-results';
 import { checkChoice, checkClipSettings, checkInt, checkSeeds } from '../dit/settings-checks';
 import { ConfigError } from '../../config/profile';
 import type { DatasetConfig } from '../../data/dataset-config';
@@ -47,6 +48,11 @@ export const HOLES_EVAL: Schema = {
     },
   },
 };
+/** An eval unit's result, typed: one record per grid video (eval.ts GridRecord). */
+export interface HolesEvalResult {
+  videos: GridRecord[];
+}
+export const HOLES_EVAL_RESULT = resultKind<HolesEvalResult>(HOLES_EVAL);
 
 /** The training videos of a set for a model seed. */
 export function trainingData(c: CollisionHolesConfig, set: string): DatasetConfig {
@@ -102,7 +108,7 @@ export const experiment: Experiment<CollisionHolesConfig> = {
           ctx.progress.status(`sampling ${tag} (${points.length} grid videos)`);
           const videos = points.map((p, k) => gridVideo(c, p, k));
           const gen = await withTrainedModel(ctx.depDirs[tu.id], { condFrames: c.condFrames, seed, steps: c.sampleSteps }, (g) => g(videos));
-          return { videos: gridRecords(c, points, videos, gen) } as unknown as Json;
+          return toJson<HolesEvalResult>({ videos: gridRecords(c, points, videos, gen) });
         },
       });
     }
@@ -111,14 +117,14 @@ export const experiment: Experiment<CollisionHolesConfig> = {
   summarize(c, seeds, results) {
     const rows: Row[] = [];
     for (const { set, seed, tag } of cells(c, seeds)) {
-      const ev = results[`eval/${tag}`] as unknown as { videos: GridRecord[] } | undefined;
+      const ev = resultOf(results, `eval/${tag}`, HOLES_EVAL_RESULT);
       if (!ev) continue;
       const hull = trainingHull(set);
       for (const r of ev.videos) {
         const row: HoleRow & { placementOk: boolean } = {
           trainingSet: set, seed, v1: r.v1, v2: r.v2, r1: r.r1, r2: r.r2, region: regionOf(set, hull, r.v1, r.v2), error: r.error, truthError: r.truthError, placementOk: r.placementOk,
         };
-        rows.push(row as unknown as Row);
+        rows.push({ ...row });
       }
     }
     return rows;

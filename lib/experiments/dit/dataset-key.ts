@@ -6,7 +6,8 @@
  */
 import { DatasetConfig, resolvedDatasetConfig } from '../../data/dataset-config';
 import type { Json } from '../core/experiment';
+import { toJson } from '../core/unit-results';
 
 export function datasetKey(cfg: DatasetConfig): Json {
-  return resolvedDatasetConfig(cfg) as unknown as Json;
+  return toJson(resolvedDatasetConfig(cfg));
 }

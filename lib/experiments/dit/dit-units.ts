@@ -114,8 +114,11 @@ export function trainUnit(spec: TrainUnitSpec): Unit {
   };
 }
 
+/** What generation reads of a conditioning video: its frames and their shape. */
+export type ConditioningVideo = Pick<VideoSample, 'frames' | 'frameShape'>;
+
 /** Generates clips from conditioning videos with one loaded model (see `withTrainedModel`). */
-export type Generator = (videos: VideoSample[]) => Promise<Uint8Array[]>;
+export type Generator = (videos: ReadonlyArray<ConditioningVideo>) => Promise<Uint8Array[]>;
 
 /** The noise seed the evaluations sample a train unit's model with: 1000 + its training seed. */
 export const evalNoiseSeed = (trainingSeed: number): number => 1000 + trainingSeed;
@@ -125,7 +128,7 @@ export const evalNoiseSeed = (trainingSeed: number): number => 1000 + trainingSe
  * DDIM steps, noise seed `noiseSeed` (video k on noise stream k) and `batchSize` videos per batch
  * (sampleVideos' default when absent); each clip comes back as (T, H, W, 3) uint8.
  */
-export function generateFrom(loaded: LoadedModel, videos: VideoSample[], o: { condFrames: number; noiseSeed: number; steps: number; batchSize?: number }): Promise<Uint8Array[]> {
+export function generateFrom(loaded: LoadedModel, videos: ReadonlyArray<ConditioningVideo>, o: { condFrames: number; noiseSeed: number; steps: number; batchSize?: number }): Promise<Uint8Array[]> {
   const [, H, W, C] = videos[0].frameShape;
   const cond = videos.map((v) => v.frames.slice(0, o.condFrames * H * W * C));
   return sampleVideos({ model: loaded.model, autoencoder: loaded.autoencoder, diffusion: loaded.meta.config.diffusion, conditioning: cond, frameShape: videos[0].frameShape, seed: o.noiseSeed, steps: o.steps, batchSize: o.batchSize });

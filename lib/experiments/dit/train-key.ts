@@ -5,7 +5,8 @@
  */
 import { resolvedTrainConfig, TrainConfig } from '../../train/train-config';
 import type { Json } from '../core/experiment';
+import { toJson } from '../core/unit-results';
 
 export function trainConfigKey(cfg: TrainConfig): Json {
-  return resolvedTrainConfig(cfg) as unknown as Json;
+  return toJson(resolvedTrainConfig(cfg));
 }

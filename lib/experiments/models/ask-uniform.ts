@@ -20,7 +20,8 @@ import { ConfigError } from '../../config/profile';
 import type { ModelCard, RegistryModel } from '../../sample/model-registry';
 import { generateFrom } from '../dit/dit-units';
 import { CaseMatchingBase, evalRecords, inBands, uniformData } from '../case-matching/units';
-import { dataConfig, IdOodConfig } from '../id-ood/config';
+import { dataConfig } from '../id-ood/config';
+import { CASE_MATCHING_CARD_CONFIG, configOf, ID_OOD_CARD_CONFIG } from './card-config';
 import { score as idOodScore } from '../id-ood/eval';
 
 /** Allowed conditioning speed (u/s, moving right) and radius (world units): the simulator's dataset limits. */
@@ -81,17 +82,17 @@ interface Family {
 const CASE_MATCHING: Family = {
   experiments: ['direction-flip', 'velocity-gap'],
   queryData(card, q, count) {
-    const c = card.experimentConfig as unknown as CaseMatchingBase;
+    const c = configOf(card, CASE_MATCHING_CARD_CONFIG);
     const data = uniformData(c, 'id', count, [[q.velocity, q.velocity]], 'right');
     return { data: q.radius === undefined ? data : { ...data, radius: [[q.radius, q.radius]] }, seed: c.dataSeed };
   },
   score(card, videos, gen) {
-    return evalRecords(card.experimentConfig as unknown as CaseMatchingBase, videos, gen).map((r) => ({
+    return evalRecords(configOf(card, CASE_MATCHING_CARD_CONFIG), videos, gen).map((r) => ({
       index: r.index, conditionVelocity: r.conditionVelocity, radius: r.radius, generatedVelocity: r.generatedVelocity, truthVelocity: r.truthVelocity,
       intact: r.intact, minRadiusRatio: r.minRadiusRatio, maxRadiusRatio: r.maxRadiusRatio, velocityError: null,
     }));
   },
-  trainRadius: (card) => resolvedIdRanges(uniformData(card.experimentConfig as unknown as CaseMatchingBase, 'train', 1, [[1, 1]], 'right')).radius,
+  trainRadius: (card) => resolvedIdRanges(uniformData(configOf(card, CASE_MATCHING_CARD_CONFIG), 'train', 1, [[1, 1]], 'right')).radius,
 };
 
 /** id-ood's uniform cells: its ID evaluation set's dataset config and its velocity-error parser (`score`). */
@@ -99,12 +100,12 @@ const ID_OOD: Family = {
   experiments: ['id-ood'],
   queryData(card, q, count) {
     if (card.trainedOn.scenario !== 'uniform') throw new ConfigError(`model ${card.name} was trained on ${String(card.trainedOn.scenario)} clips; asking by velocity and radius works for uniform-motion models`);
-    const c = card.experimentConfig as unknown as IdOodConfig;
+    const c = configOf(card, ID_OOD_CARD_CONFIG);
     const data = { ...dataConfig(c, 'uniform', 'id', count), velocity: [[q.velocity, q.velocity]] as Band[] };
     return { data: q.radius === undefined ? data : { ...data, radius: [[q.radius, q.radius]] }, seed: c.dataSeed };
   },
   score(card, videos, gen) {
-    const c = card.experimentConfig as unknown as IdOodConfig;
+    const c = configOf(card, ID_OOD_CARD_CONFIG);
     const g = idOodScore(c, 'uniform', videos, gen).videos;
     const t = idOodScore(c, 'uniform', videos, videos.map((v) => v.frames)).videos;
     return videos.map((v, i) => ({
@@ -112,7 +113,7 @@ const ID_OOD: Family = {
       intact: null, minRadiusRatio: null, maxRadiusRatio: null, velocityError: g[i].error,
     }));
   },
-  trainRadius: (card) => resolvedIdRanges(dataConfig(card.experimentConfig as unknown as IdOodConfig, 'uniform', 'train', 1)).radius,
+  trainRadius: (card) => resolvedIdRanges(dataConfig(configOf(card, ID_OOD_CARD_CONFIG), 'uniform', 'train', 1)).radius,
 };
 
 const FAMILIES: ReadonlyArray<Family> = [CASE_MATCHING, ID_OOD];
@@ -131,7 +132,7 @@ export function uniformConfigOf(m: Pick<RegistryModel, 'card'>): CaseMatchingBas
   if (!CASE_MATCHING.experiments.includes(m.card.experiment)) {
     throw new ConfigError(`model ${m.card.name} is from experiment '${m.card.experiment}'; a case-matching config belongs to the models of ${CASE_MATCHING.experiments.join(', ')}`);
   }
-  return m.card.experimentConfig as unknown as CaseMatchingBase;
+  return configOf(m.card, CASE_MATCHING_CARD_CONFIG);
 }
 
 /** Checks a query's values (ConfigError naming the parameter and the allowed range). */

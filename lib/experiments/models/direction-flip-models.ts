@@ -112,7 +112,7 @@ export function exportDirectionFlipModels(o: ExportFlipOptions): ModelCard[] {
       },
       numbers: { ...numbers },
       numbersFrom: `${where}/summary.json: rows of set ${set}, seed ${seed} (flipShares, speedShifts: lib/experiments/case-matching/report.ts; baselineErrors: baseline.ts; flip threshold ${config.flipThreshold} u/s)`,
-      experimentConfig: { ...config } as unknown as Record<string, unknown>,
+      experimentConfig: { ...config },
       sampling: { seed: evalNoiseSeed(seed), steps: config.sampleSteps, condFrames: config.condFrames, batchSize: DEFAULT_SAMPLE_BATCH },
     }, { root: o.root ?? defaultModelsRoot(), dtype: o.dtype }));
   }

@@ -23,6 +23,7 @@ import { evalSets, evalVideos, score, SetScore } from '../id-ood/eval';
 import { aggregate, floors } from '../id-ood/report';
 import { generateLike } from './ask-uniform';
 import { shippedRun, shippedTrainUnit } from './shipped-train-unit';
+import { configOf, ID_OOD_CARD_CONFIG } from './card-config';
 
 /** One cell of id-ood's grid. */
 export interface IdOodCell {
@@ -128,7 +129,7 @@ export function exportIdOodModels(o: ExportIdOodOptions): ModelCard[] {
       },
       numbers: { ...idOodModelNumbers(run.rows, cell) },
       numbersFrom: `${where}/summary.json: rows of ${cell.scenario} ${cell.preset} n=${cell.n} seed ${cell.seed} and the ${cell.scenario} floors (aggregate, floors: lib/experiments/id-ood/report.ts; parser '${config.parser}')`,
-      experimentConfig: { ...config } as unknown as Record<string, unknown>,
+      experimentConfig: { ...config },
       sampling: { seed: evalNoiseSeed(cell.seed), steps: config.sampleSteps, condFrames: config.condFrames, batchSize: DEFAULT_SAMPLE_BATCH },
     }, { root: o.root ?? defaultModelsRoot(), dtype: o.dtype });
   });
@@ -142,7 +143,7 @@ export function exportIdOodModels(o: ExportIdOodOptions): ModelCard[] {
  */
 export async function evaluateIdOodModel(m: RegistryModel, set: string, count?: number): Promise<SetScore> {
   if (m.card.experiment !== 'id-ood') throw new Error(`model ${m.card.name} is from experiment '${m.card.experiment}', not id-ood`);
-  const c = m.card.experimentConfig as unknown as IdOodConfig;
+  const c = configOf(m.card, ID_OOD_CARD_CONFIG);
   const scenario = m.card.trainedOn.scenario as Scenario;
   const s = evalSets(scenario).find((x) => x.name === set);
   if (!s) throw new Error(`set must be one of ${evalSets(scenario).map((x) => x.name).join(', ')} (id-ood's ${scenario} evaluation sets), got '${set}'`);

@@ -22,9 +22,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodePng, filmstrip } from '../../render/png';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
+import { resultOf } from '../core/unit-results';
 import { toCsv } from '../core/runner';
 import { defaultTemplateCoverageConfig, TemplateCoverageConfig } from './config';
 import type { SetScores } from './scores';
+import { TC_EVAL_RESULT, TC_FLOOR_RESULT, TC_VAE_RESULT } from './schemas';
 import { featuresUnit, floorUnit, SPLITS, tcEvalUnit, tcTrainUnit, vaeUnit } from './units';
 import { validateTemplateCoverageConfig } from './validate';
 
@@ -36,8 +38,6 @@ export type { Split } from './units';
 export function cells(c: TemplateCoverageConfig, seeds: number[]): Array<{ templates: number; seed: number }> {
   return seeds.flatMap((seed) => c.templateSets.map((templates) => ({ templates, seed })));
 }
-
-type Stored = SetScores & { examples?: Array<{ index: number; generated: string; truth: string }> };
 
 function videoRows(model: string, templates: number | null, seed: number | null, split: string, s: SetScores): Row[] {
   return s.videos.map((v) => ({
@@ -63,7 +63,7 @@ function floorRows(model: 'gt' | 'vae', sets: Record<string, SetScores>): Row[] 
 /** The second table: set-level FVD-sim per model and split (and of the ground-truth-free VAE floor). */
 export function frechetRows(c: TemplateCoverageConfig, seeds: number[], results: Record<string, Json>): Row[] {
   const rows: Row[] = [];
-  const vae = results['vae'] as unknown as { recon: Record<string, SetScores> } | undefined;
+  const vae = resultOf(results, 'vae', TC_VAE_RESULT);
   if (vae) {
     for (const [k, s] of Object.entries(vae.recon)) {
       const [t, split] = k.split('/');
@@ -71,7 +71,7 @@ export function frechetRows(c: TemplateCoverageConfig, seeds: number[], results:
     }
   }
   for (const { templates, seed } of cells(c, seeds)) {
-    const ev = results[`eval/t${templates}/s${seed}`] as unknown as Record<string, SetScores> | undefined;
+    const ev = resultOf(results, `eval/t${templates}/s${seed}`, TC_EVAL_RESULT);
     if (!ev) continue;
     for (const split of SPLITS) rows.push({ model: c.preset, templates, seed, split, fvdSim: ev[split].fvdSim, n: ev[split].videos.length });
   }
@@ -115,12 +115,12 @@ export const experiment: Experiment<TemplateCoverageConfig> = {
   },
   summarize(c, seeds, results) {
     const rows: Row[] = [];
-    const floor = results['floor'] as unknown as Record<string, SetScores> | undefined;
+    const floor = resultOf(results, 'floor', TC_FLOOR_RESULT);
     if (floor) rows.push(...floorRows('gt', floor));
-    const vae = results['vae'] as unknown as { recon: Record<string, SetScores> } | undefined;
+    const vae = resultOf(results, 'vae', TC_VAE_RESULT);
     if (vae) rows.push(...floorRows('vae', vae.recon));
     for (const { templates, seed } of cells(c, seeds)) {
-      const ev = results[`eval/t${templates}/s${seed}`] as unknown as Record<string, SetScores> | undefined;
+      const ev = resultOf(results, `eval/t${templates}/s${seed}`, TC_EVAL_RESULT);
       if (!ev) continue;
       for (const split of SPLITS) rows.push(...videoRows(c.preset, templates, seed, split, ev[split]));
     }
@@ -135,7 +135,7 @@ export const experiment: Experiment<TemplateCoverageConfig> = {
     const dir = join(outDir, 'examples');
     rmSync(dir, { recursive: true, force: true });
     for (const { templates, seed } of cells(c, seeds)) {
-      const ev = results[`eval/t${templates}/s${seed}`] as unknown as Record<string, Stored> | undefined;
+      const ev = resultOf(results, `eval/t${templates}/s${seed}`, TC_EVAL_RESULT);
       const s = ev?.['out-of-template'];
       if (!s?.examples?.length) continue;
       mkdirSync(dir, { recursive: true });

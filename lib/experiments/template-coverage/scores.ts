@@ -12,7 +12,6 @@ import { lpipsSimFrames } from '../../metrics/lpips-sim';
 import { motionMetrics } from '../../metrics/motion-iou';
 import { psnrVideo } from '../../metrics/psnr';
 import { ssimVideo } from '../../metrics/ssim';
-import type { Json } from '../core/experiment';
 import type { TcVideo } from './data';
 
 /** One scored video (stored in the unit results, one summary row each). */
@@ -84,6 +83,3 @@ export function scoreSet(truths: TcVideo[], gens: Uint8Array[], condFrames: numb
   const fvd = truths.length >= 2 ? fvdSim(nets.video, gens, truths.map((t) => t.frames), T, H, W) : null;
   return { videos, fvdSim: fvd === null || !Number.isFinite(fvd) ? null : Number(fvd.toFixed(6)) };
 }
-
-/** As JSON for a unit result. */
-export const setScoresJson = (s: SetScores): Json => s as unknown as Json;

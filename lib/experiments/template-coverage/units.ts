@@ -14,12 +14,12 @@ import { trainConfigKey } from '../dit/train-key';
 import { describeTraining } from '../dit/train-description';
 import { vaeFactor } from '../../model/vae';
 import type { Json, Unit, UnitContext } from '../core/experiment';
-import type { VideoSample } from '../../data/index';
+import { toJson } from '../core/unit-results';
 import { TRAIN_RESULT } from '../core/unit-schemas';
 import type { TemplateCoverageConfig } from './config';
 import { inTemplateVideos, outOfTemplateVideos, TcVideo, trainVideos, vaeVideos, videoSource } from './data';
-import { scoreSet, setScoresJson } from './scores';
-import { TC_EVAL, TC_FEATURES, TC_FLOOR, TC_VAE } from './schemas';
+import { scoreSet, SetScores } from './scores';
+import { FeatureNetReport, TC_EVAL, TC_FEATURES, TC_FLOOR, TC_VAE, TcEvalResult, TcVaeResult } from './schemas';
 
 /** The two evaluation splits. */
 export const SPLITS = ['in-template', 'out-of-template'] as const;
@@ -31,11 +31,11 @@ export function evalVideos(c: TemplateCoverageConfig, templates: number, split: 
 }
 
 /** Loads (or trains into data/cache/feature-nets) both feature nets of the config. */
-export async function featureNets(c: TemplateCoverageConfig): Promise<{ frame: FeatureNet; video: FeatureNet; reports: Json }> {
+export async function featureNets(c: TemplateCoverageConfig): Promise<{ frame: FeatureNet; video: FeatureNet; reports: { frame: FeatureNetReport; video: FeatureNetReport } }> {
   const f = await trainSimFeatureNet({ ...c.features.frame, kind: 'frame' });
   const v = await trainSimFeatureNet({ ...c.features.video, kind: 'video' });
-  const rep = (r: typeof f.report) => ({ seconds: r.seconds, firstLoss: r.firstLoss, lastLoss: r.lastLoss, trainAccuracy: r.trainAccuracy });
-  return { frame: f.net, video: v.net, reports: { frame: rep(f.report), video: rep(v.report) } as unknown as Json };
+  const rep = (r: typeof f.report): FeatureNetReport => ({ seconds: r.seconds, firstLoss: r.firstLoss, lastLoss: r.lastLoss, trainAccuracy: r.trainAccuracy });
+  return { frame: f.net, video: v.net, reports: { frame: rep(f.report), video: rep(v.report) } };
 }
 
 async function withNets<R>(c: TemplateCoverageConfig, fn: (nets: { frame: FeatureNet; video: FeatureNet }) => Promise<R>): Promise<R> {
@@ -52,7 +52,7 @@ async function withNets<R>(c: TemplateCoverageConfig, fn: (nets: { frame: Featur
 export function featuresUnit(c: TemplateCoverageConfig): Unit {
   return {
     id: 'features',
-    key: { features: c.features as unknown as Json },
+    key: { features: toJson(c.features) },
     version: 'tc-features-v1',
     cost: 2000,
     schema: TC_FEATURES,
@@ -61,13 +61,13 @@ export function featuresUnit(c: TemplateCoverageConfig): Unit {
       const nets = await featureNets(c);
       nets.frame.dispose();
       nets.video.dispose();
-      return nets.reports;
+      return toJson(nets.reports);
     },
   };
 }
 
 const clipKey = (c: TemplateCoverageConfig) => ({ frames: c.frames, size: c.size, stride: c.stride, condFrames: c.condFrames });
-const evalKey = (c: TemplateCoverageConfig) => ({ ...clipKey(c), inCount: c.inCount, outCount: c.outCount, features: c.features as unknown as Json, detector: c.detector as unknown as Json });
+const evalKey = (c: TemplateCoverageConfig) => ({ ...clipKey(c), inCount: c.inCount, outCount: c.outCount, features: toJson(c.features), detector: toJson(c.detector) });
 
 /** Unit `floor`: the ground truth scored against itself, per template set and split (the detector's false positives on clean clips). */
 export function floorUnit(c: TemplateCoverageConfig): Unit {
@@ -79,18 +79,18 @@ export function floorUnit(c: TemplateCoverageConfig): Unit {
     deps: ['features'],
     schema: TC_FLOOR,
     run: async (ctx) => {
-      const out: Record<string, Json> = {};
+      const out: Record<string, SetScores> = {};
       await withNets(c, async (nets) => {
         for (const templates of c.templateSets) {
           for (const split of SPLITS) {
             if (split === 'out-of-template' && templates !== c.templateSets[0]) continue; // the same clips for every set
             ctx.progress.status(`floor: ground truth ${templates} ${split}`);
             const v = evalVideos(c, templates, split);
-            out[`${templates}/${split}`] = setScoresJson(scoreSet(v, v.map((x) => x.frames), c.condFrames, nets, c.detector));
+            out[`${templates}/${split}`] = scoreSet(v, v.map((x) => x.frames), c.condFrames, nets, c.detector);
           }
         }
       });
-      return out;
+      return toJson(out);
     },
   };
 }
@@ -102,7 +102,7 @@ export const vaeDir = (unitDir: string) => join(unitDir, 'vae');
 export function vaeUnit(c: TemplateCoverageConfig): Unit {
   return {
     id: 'vae',
-    key: { ...evalKey(c), vae: c.vae as unknown as Json, vaePerTemplate: c.vaePerTemplate, dataSeed: c.dataSeed, templateSets: c.templateSets },
+    key: { ...evalKey(c), vae: toJson(c.vae), vaePerTemplate: c.vaePerTemplate, dataSeed: c.dataSeed, templateSets: c.templateSets },
     version: 'tc-vae-v1',
     cost: c.vae.train.steps * c.vae.train.batchSize * 0.05,
     deps: ['features'],
@@ -120,7 +120,7 @@ export function vaeUnit(c: TemplateCoverageConfig): Unit {
         trainer.dispose();
       }
       const ae = createAutoencoder({ kind: 'vae', weights: vaeDir(ctx.dir) });
-      const recon: Record<string, Json> = {};
+      const recon: Record<string, SetScores> = {};
       try {
         await withNets(c, async (nets) => {
           for (const templates of c.templateSets) {
@@ -137,14 +137,14 @@ export function vaeUnit(c: TemplateCoverageConfig): Unit {
                 rec.push(...(await tensorToFrames(y)));
                 y.dispose();
               }
-              recon[`${templates}/${split}`] = setScoresJson(scoreSet(v, rec, c.condFrames, nets, c.detector));
+              recon[`${templates}/${split}`] = scoreSet(v, rec, c.condFrames, nets, c.detector);
             }
           }
         });
       } finally {
         ae.dispose();
       }
-      return { meta: { reconMse: meta.reconMse, scale: meta.scale, steps: c.vae.train.steps } as unknown as Json, recon };
+      return toJson<TcVaeResult>({ meta: { reconMse: meta.reconMse, scale: meta.scale, steps: c.vae.train.steps }, recon });
     },
   };
 }
@@ -181,7 +181,7 @@ export function tcTrainUnit(c: TemplateCoverageConfig, templates: number, seed: 
       const trainer = await trainDiT({ config, source, checkpointDir: join(ctx.dir, 'checkpoint'), logFile: join(ctx.dir, 'train-log.jsonl'), progress: true });
       const result: TrainResult = { steps: trainer.step, finalLoss: trainer.lastLoss, seconds: (Date.now() - t0) / 1000, stepSeconds: stepSecondsOf(join(ctx.dir, 'train-log.jsonl')), params: trainer.model.numParams() };
       trainer.dispose();
-      return result as unknown as Json;
+      return toJson(result);
     },
   };
 }
@@ -197,7 +197,7 @@ export function tcEvalUnit(c: TemplateCoverageConfig, templates: number, seed: n
     cost: c.sampleSteps * (c.inCount + c.outCount) * 0.2,
     schema: TC_EVAL,
     run: async (ctx) => {
-      const out: Record<string, Json> = {};
+      const out: Partial<TcEvalResult> = {};
       await withNets(c, async (nets) => {
         await withTrainedModel(ctx.depDirs[`train/${tag}`], { condFrames: c.condFrames, seed, steps: c.sampleSteps }, async (generate) => {
           for (const split of SPLITS) {
@@ -205,15 +205,15 @@ export function tcEvalUnit(c: TemplateCoverageConfig, templates: number, seed: n
             const gen: Uint8Array[] = [];
             for (let i = 0; i < v.length; i += 50) {
               ctx.progress.status(`sampling ${tag} ${split} ${i}/${v.length}`);
-              gen.push(...(await generate(v.slice(i, i + 50) as unknown as VideoSample[])));
+              gen.push(...(await generate(v.slice(i, i + 50))));
             }
             const s = scoreSet(v, gen, c.condFrames, nets, c.detector);
             const keep = split === 'out-of-template' ? c.examples : Math.min(1, c.examples);
-            out[split] = { ...s, examples: gen.slice(0, keep).map((g, i) => ({ index: i, generated: toB64(g), truth: toB64(v[i].frames) })) } as unknown as Json;
+            out[split] = { ...s, examples: gen.slice(0, keep).map((g, i) => ({ index: i, generated: toB64(g), truth: toB64(v[i].frames) })) };
           }
         });
       });
-      return out;
+      return toJson(out);
     },
   };
 }
