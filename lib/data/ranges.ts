@@ -98,16 +98,24 @@ export const PAPER_GRIDS: Readonly<Record<Scenario, Readonly<Record<number, Read
   collision: { 28224: [8, 8, 21, 21], 329476: [14, 14, 41, 41], 3407716: [26, 26, 71, 71] },
 };
 
-/** Training-set sizes of the data-scaling sweep for each profile (paper: ~30K / 300K / 3M). */
+/**
+ * Training-set sizes of the data-scaling sweep, per profile and scenario (smallest first): quick
+ * 1K / 4K / 16K, smoke 16 / 32 / 64, paper the set sizes of the paper's grids (PAPER_GRIDS:
+ * ~30K / 300K / 3M).
+ */
+export const TRAIN_SIZE_PROFILES: ProfileTable<Record<Scenario, number[]>> = {
+  default: { uniform: [1024, 4096, 16384], collision: [1024, 4096, 16384], parabola: [1024, 4096, 16384] },
+  smoke: { uniform: [16, 32, 64], collision: [16, 32, 64], parabola: [16, 32, 64] },
+  paper: {
+    uniform: Object.keys(PAPER_GRIDS.uniform).map(Number).sort((a, b) => a - b),
+    collision: Object.keys(PAPER_GRIDS.collision).map(Number).sort((a, b) => a - b),
+    parabola: Object.keys(PAPER_GRIDS.parabola).map(Number).sort((a, b) => a - b),
+  },
+};
+
+/** Training-set sizes of a profile and scenario (TRAIN_SIZE_PROFILES). */
 export function trainSizes(profile: Profile, scenario: Scenario): number[] {
-  switch (profile) {
-    case 'paper':
-      return Object.keys(PAPER_GRIDS[scenario]).map(Number).sort((a, b) => a - b);
-    case 'quick':
-      return [1024, 4096, 16384];
-    default:
-      return [16, 32, 64];
-  }
+  return resolveProfile(TRAIN_SIZE_PROFILES, profile)[scenario];
 }
 
 /** Evaluation-set sizes per profile and scenario (paper A.4: ID ~1.05k / 2k / 1.1k; OOD ~2.4k / 4.8k / 2.5k); quick 256 / 384, smoke 8. */
