@@ -20,18 +20,23 @@ import { defaultIdOodConfig, resolvedPatch } from '../../lib/experiments/id-ood/
 
 /**
  * configHash of each experiment's resolved default config. smoke and quick: the values before the
- * profile tables (shipped results rest on them: a change here moves unit keys). paper: no shipped
+ * profile tables (shipped results rest on them: a change here may move unit keys; check them). The
+ * case-matching experiments and collision-holes gained the fields `patch` (and collision-holes
+ * `latent`, `vae`) when their paper profiles moved to the VAE route (512 tokens): the resolved
+ * configs of smoke and quick changed, every unit key of theirs stayed the same. paper: no shipped
  * results; id-ood's changed when its paper profile moved from pixels with 1×2×2 patches (131,072 tokens)
  * to the paper's 512-token grid (an 8×-spatial 4-channel VAE, 4×2×2 patches); attribute-priority's when
- * its paper patch became 4×2×2 (2048 → 512 tokens).
+ * its paper patch became 4×2×2 (2048 → 512 tokens); direction-flip's, velocity-gap's and collision-holes'
+ * when they moved from pixels (97.27M parameters) to the VAE route; template-coverage's when its paper
+ * patch became 4×2×2 on a 4-channel VAE (8192 → 2048 tokens).
  */
 const RESOLVED: Record<string, Record<Profile, string>> = {
   'attribute-priority': { smoke: '6ccdac286f4f5323', quick: '9183dd2db9fa0a9c', paper: 'adba43f8c1f707a2' },
-  'collision-holes': { smoke: '1d2c176f16a54fcc', quick: '21a67ab9b4258af6', paper: 'c625bd86ac8d7105' },
-  'direction-flip': { smoke: '03f5fb694110f50d', quick: '01af7a824acce6d2', paper: '0bdb1966091b1a6a' },
+  'collision-holes': { smoke: '4c27900b64d9e12f', quick: '78a3c6f009bd4177', paper: '71c75b8339eb36cb' },
+  'direction-flip': { smoke: 'e8120ac7cd5084fb', quick: 'a8a89f616e3ea1c1', paper: '26ec856b093fbad6' },
   'id-ood': { smoke: 'a5c30645098262a2', quick: 'd172ddcd4b1d9ac5', paper: '9b74585e95fd5f69' },
-  'template-coverage': { smoke: '08b47116ef691047', quick: '19364efdfc955c90', paper: 'b3b4550b3e74ae46' },
-  'velocity-gap': { smoke: '08906d5e97dc4b0b', quick: 'aee598a5e24e5cef', paper: '666ef4e0af868fc4' },
+  'template-coverage': { smoke: '08b47116ef691047', quick: '19364efdfc955c90', paper: '55c293b2dd90a152' },
+  'velocity-gap': { smoke: '5fc0944544e5e18a', quick: '099ba90bc816b82d', paper: '380211455086b35a' },
 };
 
 /** Inline profile tests that are logic, not settings: a notebook always runs its smoke profile; the quick bench adds its block table. */
@@ -81,5 +86,24 @@ describe('config: a profile is stated once', () => {
     assert.equal(unit.describe?.(), `512 tokens, ${formatParams(m.params)} params, ${train.train.steps} steps × batch ${train.train.batchSize}`);
     assert.equal(train.train.steps, c.train.steps);
     assert.equal(train.train.batchSize, c.train.batchSize);
+  });
+
+  it('every paper-profile train unit builds the paper token grid and Tab 1 parameters (within 1%)', () => {
+    // 512 tokens at 128 px × 32 frames (template-coverage: 2048 at 256 px), each on an 8×-spatial VAE with 4×2×2 patches
+    const expected: Record<string, number> = { 'id-ood': 512, 'direction-flip': 512, 'velocity-gap': 512, 'collision-holes': 512, 'attribute-priority': 512, 'template-coverage': 2048 };
+    for (const name of experimentNames()) {
+      const e = getExperiment(name)!;
+      const c = e.defaultConfig('paper');
+      const trains = e.plan(c, [1]).filter((u) => u.id.startsWith('train/'));
+      assert.ok(trains.length > 0, name);
+      for (const u of trains) {
+        const d = u.describe?.() ?? '';
+        const m = /^(\d+) tokens, ([\d.]+)M params/.exec(d);
+        assert.ok(m, `${name} ${u.id}: ${d}`);
+        assert.equal(Number(m[1]), expected[name], `${name} ${u.id} tokens`);
+        const preset = /\/(DiT-(?:S|B|L|XL))\//.exec(u.id)?.[1] ?? (c as { preset?: string }).preset!;
+        assert.ok(Math.abs((Number(m[2]) * 1e6) / PAPER_PARAM_COUNTS[preset] - 1) < 0.01, `${name} ${u.id}: ${m[2]}M vs Tab 1 ${preset}`);
+      }
+    }
   });
 });

@@ -50,19 +50,22 @@ export interface CaseMatchingBase extends ClipSettings {
   /** Conditioning videos evaluated per trained model. quick 128, smoke 8. */
   evalCount: number;
   /**
-   * What the models diffuse. 'vae' (smoke and quick, since 2026-12-05): the latents of a frame VAE
-   * trained once per experiment (unit `vae/uniform`, ./vae.ts), with 1×2×2 patches on its 4×4
-   * latents (32 tokens), as id-ood does; 'pixel' (paper profile, and the shipped results before
-   * 2026-12-05): the pixels with the preset's patch (128 tokens at 16 px). id-ood measured (q64,
+   * What the models diffuse. 'vae' (every profile; smoke and quick since 2026-12-05, paper since
+   * 2026-12-06): the latents of a frame VAE trained once per experiment (unit `vae/uniform`,
+   * ./vae.ts), with `patch` (quick 1×2×2 on its 4×4 latents: 32 tokens), as id-ood does; 'pixel'
+   * (the shipped results before 2026-12-05): the pixels with the preset's patch (128 tokens at 16 px). id-ood measured (q64,
    * 4096 uniform videos, 6000 steps): pixels ID 0.41 u/s in 15 min, VAE latents 0.17 u/s in 5 min.
    */
   latent: 'pixel' | 'vae';
-  /** The frame VAE (latent 'vae'): architecture (8 latent channels, spatial factor 4) and training (quick 30000 steps, smoke 60). */
+  /** The frame VAE (latent 'vae'): architecture (quick 8 latent channels, spatial factor 4; paper 4 channels, factor 8) and training (quick 30000 steps, smoke 60). */
   vae: { model: VaeConfig; train: VaeTrainConfig };
+  /**
+   * The DiT's spacetime patch [frames, rows, cols] on the VAE latents (latent 'vae'; pixels use the
+   * preset's). Default 1×2×2 (quick: 4×4 latent frames, 32 tokens for 8 frames); paper 4×2×2 on the
+   * 8×-VAE's 16×16 latents of 32 frames: the paper's 512 tokens, as id-ood's paper profile.
+   */
+  patch: [number, number, number];
 }
-
-/** The DiT patch on VAE latents: 1×2×2 on 4×4 latent frames (32 tokens for 8 frames). */
-export const CASE_VAE_PATCH: [number, number, number] = [1, 2, 2];
 
 /**
  * The settings both case-matching experiments share, per profile, stated once over the shared clip
@@ -77,11 +80,13 @@ export const CASE_MATCHING_PROFILES: ProfileTable<CaseMatchingBase> = {
     evalCount: 128,
     latent: 'vae',
     vae: { model: { ...defaultVaeConfig(), latentChannels: CASE_VAE_CHANNELS }, train: { ...defaultVaeTrainConfig('quick'), steps: CASE_VAE_STEPS } },
+    patch: [1, 2, 2],
   },
   smoke: { preset: PROFILE_PRESETS.smoke[0], dataSize: 32, evalCount: 8, vae: { train: { steps: 60 } } },
   quick: { train: { ...BEST_RECIPE, steps: 6000 } },
-  // pixels: the model builder (presets.ts modelConfigFor) patches DiT-B 4×16×16 on 32 × 128 px, the paper's 512 tokens
-  paper: { preset: 'DiT-B', dataSize: 300_000, evalCount: 1000, latent: 'pixel' },
+  // DiT-B on the latents of an 8×-spatial 4-channel frame VAE with 4×2×2 patches: the paper's 512 tokens and Tab 1's
+  // parameters (the assumption id-ood's paper profile states: the paper's VAE factors and patch are not published)
+  paper: { preset: 'DiT-B', dataSize: 300_000, evalCount: 1000, vae: { model: { patches: [4, 2], latentChannels: 4 } }, patch: [4, 2, 2] },
 };
 
 /** Settings of a profile shared by both case-matching experiments (CASE_MATCHING_PROFILES resolved). */
@@ -167,7 +172,7 @@ export function evalCost(c: CaseMatchingBase): number {
 /** What a train unit's result depends on (the VAE unit's identity when it diffuses latents). */
 export function trainKey(c: CaseMatchingBase, data: DatasetConfig, seed: number, vae?: Unit): Json {
   const base: { [k: string]: Json } = { preset: c.preset, seed, dataSeed: c.dataSeed, data: datasetKey(data), train: trainConfigKey({ ...c.train, condFrames: [c.condFrames] }) };
-  return vae ? { ...base, patch: CASE_VAE_PATCH, vae: { key: vae.key, version: vae.version } } : base;
+  return vae ? { ...base, patch: c.patch, vae: { key: vae.key, version: vae.version } } : base;
 }
 
 /** What a case-matching cell needs to build its train and eval units. */
@@ -201,7 +206,7 @@ export function caseUnits<R>(c: CaseMatchingBase, cell: CaseCell<R>): Unit[] {
   const key = trainKey(c, cell.data, cell.seed, vae);
   const train = trainUnit({
     id: `train/${cell.tag}`, key, version: cell.versions.train, preset: c.preset, seed: cell.seed, data: cell.data, dataSeed: c.dataSeed, train: { ...c.train, condFrames: [c.condFrames] },
-    model: vae ? { patch: CASE_VAE_PATCH } : undefined,
+    model: vae ? { patch: c.patch } : undefined,
     deps: vae ? [vae.id] : undefined,
     autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeWeightsDir(ctx.depDirs[vae.id]) }) : undefined,
     latent: vae ? { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels } : undefined,

@@ -39,6 +39,8 @@ export interface CaseVaeResult {
 export const CASE_VAE_RESULT = resultKind<CaseVaeResult>(CASE_VAE);
 
 export interface CaseVaeSpec {
+  /** Unit id. Default 'vae/uniform' (the case-matching experiments); collision-holes' paper route: 'vae/collision'. */
+  id?: string;
   /** What the result depends on. */
   key: Json;
   version: string;
@@ -52,20 +54,21 @@ export interface CaseVaeSpec {
   floor: (videos: VideoSample[], clips: Uint8Array[]) => VelocityFloor;
 }
 
-/** Unit `vae/uniform` (see module doc). */
+/** Unit `vae/uniform` (see module doc), or `spec.id` trained and scored the same way on other videos. */
 export function caseVaeUnit(spec: CaseVaeSpec): Unit {
+  const id = spec.id ?? 'vae/uniform';
   return {
-    id: 'vae/uniform',
+    id,
     key: spec.key,
     version: spec.version,
     cost: spec.vae.train.steps * spec.vae.train.batchSize * 0.05,
     schema: CASE_VAE,
     run: async (ctx) => {
-      ctx.progress.status('training vae/uniform');
+      ctx.progress.status(`training ${id}`);
       const ds = await loadOrGenerateDataset(spec.data, spec.dataSeed, { progress: false });
       let meta: Awaited<ReturnType<VaeTrainer['save']>>;
       try {
-        const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `vae/uniform n=${ds.count}` };
+        const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `${id} n=${ds.count}` };
         const trainer = new VaeTrainer(source, spec.vae.model, spec.vae.train, spec.dataSeed);
         try {
           await trainer.run({ progress: true });
@@ -76,7 +79,7 @@ export function caseVaeUnit(spec: CaseVaeSpec): Unit {
       } finally {
         ds.close();
       }
-      ctx.progress.status('vae/uniform: reconstructing the floor videos');
+      ctx.progress.status(`${id}: reconstructing the floor videos`);
       const videos = spec.evalVideos();
       const ae = createAutoencoder({ kind: 'vae', weights: vaeWeightsDir(ctx.dir) });
       const recon: Uint8Array[] = [];

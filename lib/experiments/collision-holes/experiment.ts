@@ -36,6 +36,8 @@ import type { HoleRow } from './verdict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gridCaption, holeRows, holesFigure, holesReportMarkdown } from './report';
+import { caseVaeUnit, vaeWeightsDir, VelocityFloor } from '../case-matching/vae';
+import { vaeFactor } from '../../model/vae';
 
 const num = (nullable = false): Schema => ({ kind: 'number', nullable });
 /** What an eval unit returns. */
@@ -59,6 +61,31 @@ export function trainingData(c: CollisionHolesConfig, set: string): DatasetConfi
   return { ...collisionData(c, c.dataSize), sampling: 'random', holes: datasetHoles(set) };
 }
 
+/**
+ * The frame VAE of the 'vae' route (unit `vae/collision`; undefined on pixels): trained on collision
+ * frames outside the holes of every configured set (no frame of a held-out speed pair), scored by the
+ * post-collision velocity error of its reconstructions of the evaluation grid videos (the floor
+ * beside the ground truth's).
+ */
+export function collisionVae(c: CollisionHolesConfig, points = evalGrid(c)): Unit | undefined {
+  if (c.latent !== 'vae') return undefined;
+  const data: DatasetConfig = { ...collisionData(c, c.dataSize), sampling: 'random', holes: c.trainingSets.flatMap((s) => datasetHoles(String(s))) };
+  const mean = (xs: Array<number | null>): VelocityFloor => {
+    const ok = xs.filter((x): x is number => x !== null);
+    return { error: ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null, n: ok.length };
+  };
+  return caseVaeUnit({
+    id: 'vae/collision',
+    key: { data: datasetKey(data), dataSeed: c.dataSeed, vae: toJson(c.vae), evalV1: c.evalV1, evalV2: c.evalV2, evalRadius: c.evalRadius, parser: c.parser },
+    version: 'collision-holes-vae-v1',
+    data,
+    dataSeed: c.dataSeed,
+    vae: c.vae,
+    evalVideos: () => points.map((p, k) => gridVideo(c, p, k)),
+    floor: (videos, clips) => mean(gridRecords(c, points, videos, clips).map((r) => r.error)),
+  });
+}
+
 function cells(c: CollisionHolesConfig, seeds: number[]): Array<{ set: string; seed: number; tag: string }> {
   return seeds.flatMap((seed) => c.trainingSets.map((s) => ({ set: String(s), seed, tag: `${s}/${c.preset}/s${seed}` })));
 }
@@ -76,7 +103,7 @@ export const experiment: Experiment<CollisionHolesConfig> = {
   description: 'combinatorial generalisation: collisions trained with holes in (v1, v2), judged inside vs outside the convex hull (paper §5.2, Fig 6)',
   defaultConfig: defaultCollisionHolesConfig,
   defaultSeeds: (profile) => resolveProfile(DEFAULT_SEEDS, profile),
-  choices: { parser: ['alpha', 'mask'] },
+  choices: { parser: ['alpha', 'mask'], latent: ['pixel', 'vae'] },
   validate(c, seeds) {
     checkSeeds(seeds);
     checkChoice('preset', c.preset, PRESET_NAMES);
@@ -87,16 +114,30 @@ export const experiment: Experiment<CollisionHolesConfig> = {
     checkAxis('evalV2', c.evalV2, 0);
     checkAxis('evalRadius', c.evalRadius, 0.1);
     checkClipSettings(c);
+    checkChoice('latent', c.latent, ['pixel', 'vae']);
+    if (!Array.isArray(c.patch) || c.patch.length !== 3) throw new ConfigError(`patch must be [frames, rows, cols], got ${JSON.stringify(c.patch)}`);
+    c.patch.forEach((p, i) => checkInt(`patch[${i}]`, p, 1, 64));
+    if (c.latent === 'vae' && c.frames % c.patch[0] !== 0) throw new ConfigError(`patch[0] must divide frames (${c.frames}), got ${c.patch[0]}`);
   },
   plan(c, seeds) {
     checkSets(c.trainingSets);
     const units: Unit[] = [];
     const points = evalGrid(c);
+    const vae = collisionVae(c, points);
+    if (vae) units.push(vae);
     for (const { set, seed, tag } of cells(c, seeds)) {
       const data = trainingData(c, set);
       const train = { ...c.train, condFrames: [c.condFrames] };
-      const key: Json = { preset: c.preset, seed, dataSeed: seed, data: datasetKey(data), train: trainConfigKey(train) };
-      const tu = trainUnit({ id: `train/${tag}`, key, version: 'collision-holes-train-v1', preset: c.preset, seed, data, dataSeed: seed, train });
+      const pixelKey: { [k: string]: Json } = { preset: c.preset, seed, dataSeed: seed, data: datasetKey(data), train: trainConfigKey(train) };
+      // the pixel route's key is the shipped results' key; the VAE route adds the patch and the VAE unit's identity
+      const key: Json = vae ? { ...pixelKey, patch: c.patch, vae: { key: vae.key, version: vae.version } } : pixelKey;
+      const tu = trainUnit({
+        id: `train/${tag}`, key, version: 'collision-holes-train-v1', preset: c.preset, seed, data, dataSeed: seed, train,
+        model: vae ? { patch: c.patch } : undefined,
+        deps: vae ? [vae.id] : undefined,
+        autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeWeightsDir(ctx.depDirs[vae.id]) }) : undefined,
+        latent: vae ? { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels } : undefined,
+      });
       units.push(tu, {
         id: `eval/${tag}`,
         key: { train: key, dataSeed: c.dataSeed, sampleSteps: c.sampleSteps, condFrames: c.condFrames, parser: c.parser, evalV1: c.evalV1, evalV2: c.evalV2, evalRadius: c.evalRadius, frameStride: c.frameStride },

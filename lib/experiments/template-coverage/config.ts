@@ -64,11 +64,11 @@ export interface TemplateCoverageConfig {
   sampleSteps: number;
   /** What the models diffuse: 'vae' (default: the latents of a frame VAE trained on frames of the 60 training templates, as the paper diffuses in a frozen VAE's latent space) or 'pixel'. */
   latent: 'pixel' | 'vae';
-  /** The frame VAE (latent 'vae'): architecture (quick: spatial factor 8, 8 channels) and training. */
+  /** The frame VAE (latent 'vae'): architecture (spatial factor 8; quick 8 channels, paper 4) and training. */
   vae: { model: VaeConfig; train: VaeTrainConfig };
   /** VAE training videos per template of the 60 (seed `dataSeed`). Default quick 32, smoke 2. */
   vaePerTemplate: number;
-  /** Spacetime patch of the DiT [frames, rows, cols]. Default [1, 2, 2] (quick: on 4×4 latents, 32 tokens). */
+  /** Spacetime patch of the DiT [frames, rows, cols]. Default [1, 2, 2] (quick: on 4×4 latents, 32 tokens); paper [4, 2, 2] (2048 tokens). */
   patch: [number, number, number];
   /** In-template evaluation videos per model: held-out trials (990–999) of its training templates, spread evenly. Default quick 120, smoke 4, paper 600. */
   inCount: number;
@@ -125,7 +125,12 @@ export const TEMPLATE_COVERAGE_PROFILES: ProfileTable<TemplateCoverageConfig> = 
   },
   quick: { train: { ...BEST_RECIPE, steps: TC_QUICK_STEPS, checkpointEvery: 1000 }, detector: { massNoise: 4 } },
   // the PHYRE runs trained 1000K steps at batch 256 (paper-spec §4 Training), 10x the basic scenarios' 100K
-  paper: { perTemplate: 100000, frames: 32, size: 256, preset: 'DiT-XL', train: { ...TRAIN_PROFILES.paper, steps: 1_000_000 }, inCount: 600, outCount: 500 },
+  // paper: 32 frames at 256 px on an 8×-spatial 4-channel frame VAE with 4×2×2 patches (8 × 16 × 16 = 2048 tokens), the
+  // assumption id-ood's paper profile states for the paper's unpublished VAE factors and patch (512 tokens at 128 px)
+  paper: {
+    perTemplate: 100000, frames: 32, size: 256, preset: 'DiT-XL', train: { ...TRAIN_PROFILES.paper, steps: 1_000_000 }, inCount: 600, outCount: 500,
+    vae: { model: { latentChannels: 4 } }, patch: [4, 2, 2],
+  },
 };
 
 export function defaultTemplateCoverageConfig(profile: Profile): TemplateCoverageConfig {

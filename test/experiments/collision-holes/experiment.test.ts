@@ -62,4 +62,33 @@ describe('experiments/collision-holes', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("latent 'vae' (the paper route): a frame VAE unit first, trained outside every set's holes; the pixel keys stay those of the shipped results", () => {
+    const pixel = defaultCollisionHolesConfig('quick');
+    const vae = { ...pixel, latent: 'vae' as const };
+    const pu = experiment.plan(pixel, [1]);
+    const vu = experiment.plan(vae, [1]);
+    assert.equal(vu[0].id, 'vae/collision');
+    assert.deepEqual((vu[0].key as { data: { holes: unknown } }).data.holes, [{ v1: [2, 3], v2: [2, 3] }, { v1: [1.25, 4], v2: [1.25, 4] }]);
+    const train = vu.find((u) => u.id === 'train/square/q64/s1')!;
+    assert.deepEqual(train.deps, ['vae/collision']);
+    assert.deepEqual((train.key as { patch: number[] }).patch, [1, 2, 2]);
+    const ptrain = pu.find((u) => u.id === 'train/square/q64/s1')!;
+    assert.ok(!('patch' in (ptrain.key as object)) && !('vae' in (ptrain.key as object)), 'pixel key unchanged');
+    assert.match(train.describe!(), /^32 tokens, /);
+    assert.throws(() => experiment.validate!({ ...vae, patch: [3, 2, 2] }, [1]), /patch\[0\] must divide frames \(8\), got 3/);
+  });
+
+  it("smoke with latent 'vae': trains the VAE, diffuses its latents and scores the grid", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phylab-holes-vae-'));
+    try {
+      const c = { ...experiment.defaultConfig('smoke'), latent: 'vae' as const };
+      const r = await runExperiment(experiment, c, { profile: 'smoke' as const, cacheDir: join(dir, 'cache'), outDir: join(dir, 'out'), silent: true });
+      assert.ok(r.complete);
+      assert.equal(r.rows.length, 2 * evalGrid(c).length);
+      assert.ok(r.rows.some((row) => typeof row.error === 'number'), 'some grid video scored');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
