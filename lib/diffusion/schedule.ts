@@ -27,6 +27,12 @@ export interface DiffusionConfig {
   sampler: SamplerKind;
   /** Sampling steps (≤ timesteps), spaced 'trailing' (Lin et al. 2024 §3.4). Default 20. */
   sampleSteps: number;
+  /**
+   * Classifier-free guidance weight w on the conditioning frames: v̂ = v̂_u + w·(v̂_c − v̂_u), v̂_u
+   * the model's prediction without conditioning frames (Ho & Salimans 2022). Needs a model
+   * trained with `train.condDropout` > 0. Default 1 (absent): v̂_c alone, one forward pass per step.
+   */
+  guidance?: number;
 }
 
 export function defaultDiffusionConfig(): DiffusionConfig {
@@ -41,6 +47,7 @@ export function validateDiffusionConfig(cfg: DiffusionConfig, prefix = 'diffusio
   if (cfg.schedule !== 'cosine' && cfg.schedule !== 'linear') fail('schedule', `allowed: cosine, linear; got '${cfg.schedule}'`);
   if (!(cfg.cosineS >= 0)) fail('cosineS', `must be ≥ 0, got ${cfg.cosineS}`);
   if (cfg.sampler !== 'ddim' && cfg.sampler !== 'ancestral') fail('sampler', `allowed: ddim, ancestral; got '${cfg.sampler}'`);
+  if (cfg.guidance !== undefined && !(cfg.guidance >= 0 && cfg.guidance <= 20)) fail('guidance', `must be in [0, 20], got ${cfg.guidance}`);
   if (!Number.isInteger(cfg.sampleSteps) || cfg.sampleSteps < 1 || cfg.sampleSteps > cfg.timesteps) {
     fail('sampleSteps', `must be an integer in [1, ${cfg.timesteps}], got ${cfg.sampleSteps}`);
   }

@@ -4,7 +4,7 @@ import type { DiTTrainer } from '../train/trainer';
 import { sampleVideos } from './sample-videos';
 
 /** K videos (T·H·W·3 bytes each) from conditioning frames (c·H·W·3 bytes each) with the EMA weights. */
-export function sampleFromTrainer(trainer: DiTTrainer, conditioning: ReadonlyArray<Uint8Array>, opts: { seed: number; steps?: number; sampler?: DiffusionConfig['sampler']; batchSize?: number; progress?: boolean }): Promise<Uint8Array[]> {
+export function sampleFromTrainer(trainer: DiTTrainer, conditioning: ReadonlyArray<Uint8Array>, opts: { seed: number; steps?: number; sampler?: DiffusionConfig['sampler']; guidance?: number; batchSize?: number; progress?: boolean }): Promise<Uint8Array[]> {
   return sampleVideos({
     model: trainer.model,
     params: trainer.ema,

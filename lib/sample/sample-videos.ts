@@ -36,6 +36,8 @@ export interface SampleVideosOptions {
   sampler?: SamplerKind;
   /** Steps override. Default diffusion.sampleSteps. */
   steps?: number;
+  /** Classifier-free guidance weight override. Default diffusion.guidance, else 1 (none). */
+  guidance?: number;
   /** Videos per forward batch. Default 16. */
   batchSize?: number;
   /** Show a progress bar. Default false. */
@@ -61,6 +63,7 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
   const params = o.params ?? o.model.params;
   const bs = Math.max(1, o.batchSize ?? DEFAULT_SAMPLE_BATCH);
   const steps = o.steps ?? o.diffusion.sampleSteps;
+  const guidance = o.guidance ?? o.diffusion.guidance ?? 1;
   const total = o.conditioning.length;
   const progress = o.progress ? new Progress({ label: `sample ${total} videos × ${steps} steps`, total: total * steps, unit: 'video-steps' }) : null;
   const out: Uint8Array[] = [];
@@ -77,7 +80,9 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
       const fm = frameMask(lens, T); // (n, T, 1, 1, 1)
       const cond = tf.mul(ae.encode(framesToTensor(clips, o.frameShape)), fm) as tf.Tensor5D; // zero-padded
       const mask = spreadFrameMask(fm, latent[1], latent[2]);
-      const denoise = (xt: tf.Tensor5D, t: number) => o.model.apply(params, { xt, cond, mask, t: tf.fill([n], t) as tf.Tensor1D });
+      const denoise = guidance === 1
+        ? (xt: tf.Tensor5D, t: number) => o.model.apply(params, { xt, cond, mask, t: tf.fill([n], t) as tf.Tensor1D })
+        : guidedDenoiser(o.model, params, cond, mask, guidance);
       const ids = Array.from({ length: n }, (_, k) => (o.firstId ?? 0) + start + k);
       const x0 = sample(denoise, [n, ...latent], schedule, {
         sampler: o.sampler ?? o.diffusion.sampler,
@@ -94,6 +99,21 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
   }
   progress?.finish();
   return out;
+}
+
+/**
+ * Classifier-free guidance on the conditioning frames: one forward pass over the batch twice, with
+ * and without its conditioning (zero frames, zero mask), v̂ = v̂_u + w·(v̂_c − v̂_u).
+ */
+export function guidedDenoiser(model: DiT, params: ParamMap, cond: tf.Tensor5D, mask: tf.Tensor5D, w: number): (xt: tf.Tensor5D, t: number) => tf.Tensor5D {
+  const n = cond.shape[0];
+  const cond2 = tf.concat([cond, tf.zerosLike(cond)], 0) as tf.Tensor5D; // (2n, T, h, w, C)
+  const mask2 = tf.concat([mask, tf.zerosLike(mask)], 0) as tf.Tensor5D; // (2n, T, h, w, 1)
+  return (xt, t) => {
+    const v = model.apply(params, { xt: tf.concat([xt, xt], 0) as tf.Tensor5D, cond: cond2, mask: mask2, t: tf.fill([2 * n], t) as tf.Tensor1D }); // (2n, …)
+    const [vc, vu] = tf.split(v, 2, 0) as [tf.Tensor5D, tf.Tensor5D];
+    return tf.add(vu, tf.mul(tf.sub(vc, vu), w)) as tf.Tensor5D;
+  };
 }
 
 /** Writes a clip (T·H·W·3 bytes) as `dir/frame-000.png`, `frame-001.png`, … */

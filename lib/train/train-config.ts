@@ -53,6 +53,14 @@ export interface TrainConfig extends TimestepSamplingConfig, LossWeightingConfig
   condFrames: number[];
   /** Save a checkpoint every this many steps (0 = only at the end). Default 500. */
   checkpointEvery: number;
+  /**
+   * Share of training clips whose conditioning is dropped (no conditioning frames: zero frames, a
+   * zero mask, the loss on every frame), so that one model also learns the unconditional velocity
+   * and sampling can use classifier-free guidance on the conditioning frames (Ho & Salimans 2022;
+   * `diffusion.guidance`). In [0, 1). Default 0 (absent): nothing dropped, as every run before it;
+   * it enters the resolved form (unit keys) only when > 0, so the keys of the runs without it stay.
+   */
+  condDropout?: number;
 }
 
 export function defaultTrainConfig(): TrainConfig {
@@ -98,6 +106,7 @@ export function withoutRecipeDefaults(cfg: TrainConfig): TrainConfig {
     delete out.logitNormalStd;
   }
   if ((out.lossWeighting ?? 'none') === 'none') delete out.minSnrGamma;
+  if (!out.condDropout) delete out.condDropout;
   return out;
 }
 
@@ -120,6 +129,7 @@ export type ResolvedTrainConfig = Omit<TrainConfig, 'minLrRatio' | 'logitNormalM
  */
 export function resolvedTrainConfig(cfg: TrainConfig): ResolvedTrainConfig {
   const r = withRecipeDefaults(cfg);
+  if (!r.condDropout) delete r.condDropout; // 0 and absent share a key (see TrainConfig.condDropout)
   const timestepSampling = r.timestepSampling ?? 'uniform';
   const lossWeighting = r.lossWeighting ?? 'none';
   return {
@@ -182,6 +192,7 @@ export function validateTrainConfig(cfg: TrainConfig, frames: number, prefix = '
   for (const k of ['beta1', 'beta2'] as const) if (!(cfg[k] >= 0 && cfg[k] < 1)) fail(k, `must be in [0, 1), got ${cfg[k]}`);
   if (!(cfg.eps > 0)) fail('eps', `must be > 0, got ${cfg.eps}`);
   if (!(cfg.weightDecay >= 0)) fail('weightDecay', `must be ≥ 0, got ${cfg.weightDecay}`);
+  if (cfg.condDropout !== undefined && !(cfg.condDropout >= 0 && cfg.condDropout < 1)) fail('condDropout', `must be in [0, 1), got ${cfg.condDropout}`);
   if (!(cfg.gradClip >= 0)) fail('gradClip', `must be ≥ 0 (0 = off), got ${cfg.gradClip}`);
   if (!(cfg.emaDecay >= 0 && cfg.emaDecay < 1)) fail('emaDecay', `must be in [0, 1), got ${cfg.emaDecay}`);
   if (!Array.isArray(cfg.condFrames) || cfg.condFrames.length === 0) fail('condFrames', 'must be a non-empty list of frame counts');

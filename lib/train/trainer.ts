@@ -213,7 +213,9 @@ export class DiTTrainer {
     const cfg = this.config;
     const idx = this.batchIndices(s);
     const rc = rngFor(cfg.seed, 'cond', s);
-    const condLens = idx.map(() => rc.choice(cfg.train.condFrames));
+    const drop = cfg.train.condDropout ?? 0;
+    const rd = drop > 0 ? rngFor(cfg.seed, 'cond-dropout', s) : null; // its own stream: runs without dropout draw as before
+    const condLens = idx.map(() => rc.choice(cfg.train.condFrames)).map((c) => (rd && rd.uniform() < drop ? 0 : c));
     const rt = rngFor(cfg.seed, 'timestep', s);
     const ts = sampleTimesteps(cfg.train, cfg.diffusion.timesteps, idx.length, rt);
     const w = lossWeights(cfg.train, this.schedule, ts);
