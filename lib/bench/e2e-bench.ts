@@ -38,7 +38,7 @@ export interface E2eResult {
   floor: number;
   target: number;
   /** (step, ID velocity error, wall s, CPU s) at every evaluation; times from the bench's start, the VAE included. */
-  curve: Array<{ step: number; error: number; wallS: number; cpuS: number }>;
+  curve: Array<{ step: number; error: number; wallS: number; cpuS: number; guided?: Record<string, number> }>;
   reached: boolean;
   /** First evaluation at or under the target (null: not reached within the cap). */
   atStep: number | null;
@@ -101,8 +101,8 @@ export const suite: BenchSuite = {
     process.stdout.write(`uniform ${preset} on ${n} videos, ${ids.length} ID clips; floor ${floor.toFixed(3)} u/s → target ≤ ${target.toFixed(3)}; cap ${maxSteps} steps, evaluated every ${evalEvery}${opts.maxCpuMin ? `, CPU limit ${opts.maxCpuMin} min` : ''}\n`);
     process.stdout.write(`recipe: ${changes.length ? changes.join('; ') : 'default (id-ood quick settings)'}\n`);
     process.stdout.write(`recipe (resolved): ${JSON.stringify(recipe)}\n`);
-    const wall0 = Date.now();
-    const cpu0 = cpuSeconds();
+    let wall0 = Date.now();
+    let cpu0 = cpuSeconds();
     let vaeTmp: string | null = null;
     let vaeDir: string | null = null;
     let vaeInfo: E2eTrial['vae'] = null;
@@ -150,9 +150,22 @@ export const suite: BenchSuite = {
         await trainer.train({ untilStep: step, progress: true });
         const cond = ids.map((v) => v.frames.slice(0, c.condFrames * v.frameShape[1] * v.frameShape[2] * 3));
         const gen = await sampleFromTrainer(trainer, cond, { seed: 1001, steps: recipe.diffusion.sampleSteps });
-        const point = { step, error: score(c, 'uniform', ids, gen).error, wallS: offset.wallS + (Date.now() - wall0) / 1000, cpuS: offset.cpuS + cpuSeconds() - cpu0 };
+        const point: E2eResult['curve'][number] = { step, error: score(c, 'uniform', ids, gen).error, wallS: offset.wallS + (Date.now() - wall0) / 1000, cpuS: offset.cpuS + cpuSeconds() - cpu0 };
         curve.push(point);
         process.stdout.write(`step ${step}: ID velocity error ${point.error.toFixed(4)} u/s (${(point.error / floor).toFixed(2)}x floor) after ${(point.wallS / 60).toFixed(1)} min wall, ${(point.cpuS / 60).toFixed(1)} CPU-min\n`);
+        if (opts.alsoGuidance?.length) {
+          // extra scores of the same model; their time is taken out of the curve (the baselines move forward)
+          const w1 = Date.now();
+          const c1 = cpuSeconds();
+          point.guided = {};
+          for (const w of opts.alsoGuidance) {
+            const g = await sampleFromTrainer(trainer, cond, { seed: 1001, steps: recipe.diffusion.sampleSteps, guidance: w });
+            point.guided[String(w)] = score(c, 'uniform', ids, g).error;
+          }
+          process.stdout.write(`  guidance ${Object.entries(point.guided).map(([w, e]) => `w=${w}: ${e.toFixed(4)} (${(e / floor).toFixed(2)}x)`).join(', ')}\n`);
+          wall0 += Date.now() - w1;
+          cpu0 += cpuSeconds() - c1;
+        }
         if (point.error <= target) {
           hit = point;
           stopped = 'target';

@@ -56,8 +56,9 @@ export const E2E_CHOICES = {
 export function defaultE2eRecipe(c: Pick<IdOodConfig, 'train' | 'sampleSteps' | 'patch' | 'latent'>, maxSteps = E2E_MAX_STEPS): E2eRecipe {
   const p = DIT_PRESETS[E2E_PRESET];
   return {
-    train: withRecipeDefaults({ ...c.train, steps: maxSteps }),
-    diffusion: { ...defaultDiffusionConfig(), sampleSteps: c.sampleSteps },
+    // condDropout and guidance written out at their 'off' values so the bench takes them as overrides
+    train: { ...withRecipeDefaults({ ...c.train, steps: maxSteps }), condDropout: 0 },
+    diffusion: { ...defaultDiffusionConfig(), sampleSteps: c.sampleSteps, guidance: 1 },
     model: { hidden: p.hidden, depth: p.depth, heads: p.heads, mlpRatio: p.mlpRatio, patch: [...(resolvedPatch(c) ?? p.patch)] as [number, number, number] },
   };
 }
@@ -84,7 +85,9 @@ export function resolveE2eRecipe(c: Pick<IdOodConfig, 'train' | 'sampleSteps' | 
   validateTrainConfig(r.train, c.frames);
   validateDiffusionConfig(r.diffusion);
   validateE2eModel(r.model);
-  return { train: withoutRecipeDefaults(r.train), diffusion: r.diffusion, model: r.model };
+  const diffusion = { ...r.diffusion };
+  if (diffusion.guidance === 1) delete diffusion.guidance;
+  return { train: withoutRecipeDefaults(r.train), diffusion, model: r.model };
 }
 
 /** `key: default → value` for every recipe field that differs from the default recipe (one line each). */

@@ -24,6 +24,8 @@ export interface BenchOptions {
   trialDir?: string;
   /** e2e: keep the trained frame VAE here and reuse it (its CPU/wall time is added to the curve). Default: train it every run. */
   vaeCache?: string;
+  /** e2e: guidance weights also scored at every evaluation (`guided` in the curve), their sampling time left out of the curve. Default none. */
+  alsoGuidance?: number[];
 }
 
 export interface BenchSuite {

@@ -42,9 +42,10 @@ export const command: CommandSpec = {
     { name: 'eval-every', type: 'integer', min: 1, help: 'e2e: evaluate every this many steps (default 1000; 500 with --quick)' },
     { name: 'max-cpu-min', type: 'number', min: 0, help: 'e2e: stop after the first evaluation past this many CPU minutes' },
     { name: 'vae-cache', type: 'string', help: 'e2e: keep the trained frame VAE in this folder and reuse it (its recorded time is added to the curve)' },
+    { name: 'also-guidance', type: 'list', help: 'e2e: also score these classifier-free guidance weights at every evaluation (e.g. 1,2,4; needs --train.condDropout > 0); their sampling time is left out of the curve' },
   ],
   acceptsOverrides: true,
-  description: 'The e2e suite takes recipe overrides: --train.<key>=<value>, --diffusion.<key>=<value> and --model.<hidden|depth|heads|mlpRatio|patch>=<value> (e.g. --train.lr=2e-3 --train.lrSchedule=cosine --train.steps=20000 --train.timestepSampling=logit-normal --train.lossWeighting=min-snr --model.depth=8 --model.patch=1,1,1; the model defaults to q64 with id-ood’s 1×2×2 latent patch); train.steps is its step cap and the end of a decaying schedule. Other suites take none.',
+  description: 'The e2e suite takes recipe overrides: --train.<key>=<value>, --diffusion.<key>=<value> and --model.<hidden|depth|heads|mlpRatio|patch>=<value> (e.g. --train.lr=2e-3 --train.lrSchedule=cosine --train.steps=20000 --train.timestepSampling=logit-normal --train.lossWeighting=min-snr --model.depth=8 --model.patch=1,1,1 --train.condDropout=0.1 --diffusion.guidance=2; the model defaults to q64 with id-ood’s 1×2×2 latent patch); train.steps is its step cap and the end of a decaying schedule. Other suites take none.',
   examples: [
     'phylab bench --only=dit',
     'phylab bench --only=dit --backend webgpu --profile paper --iters 3 --out bench-dit.json',
@@ -81,6 +82,11 @@ export const command: CommandSpec = {
         evalEvery: o['eval-every'] as number | undefined,
         maxCpuMin: o['max-cpu-min'] as number | undefined,
         vaeCache: o['vae-cache'] as string | undefined,
+        alsoGuidance: o['also-guidance'] === undefined ? undefined : (o['also-guidance'] as string[]).map((w) => {
+          const v = Number(w);
+          if (!(v >= 0 && v <= 20)) throw new UsageError(`--also-guidance: each weight must be a number in [0, 20], got '${w}'`);
+          return v;
+        }),
       });
     }
     if (args.options.out) {
