@@ -26,7 +26,7 @@ import { datasetKey } from '../dit/dataset-key';
 import { trainConfigKey } from '../dit/train-key';
 import type { Schema } from '../core/unit-schemas';
 import { resultKind, resultOf, toJson } from '../core/unit-results';
-import { checkChoice, checkClipSettings, checkInt, checkSeeds } from '../dit/settings-checks';
+import { checkChoice, checkClipSettings, checkInt, checkLatentPatch, checkSeeds } from '../dit/settings-checks';
 import { ConfigError } from '../../config/profile';
 import type { DatasetConfig } from '../../data/dataset-config';
 import { CollisionHolesConfig, defaultCollisionHolesConfig } from './config';
@@ -115,9 +115,7 @@ export const experiment: Experiment<CollisionHolesConfig> = {
     checkAxis('evalRadius', c.evalRadius, 0.1);
     checkClipSettings(c);
     checkChoice('latent', c.latent, ['pixel', 'vae']);
-    if (!Array.isArray(c.patch) || c.patch.length !== 3) throw new ConfigError(`patch must be [frames, rows, cols], got ${JSON.stringify(c.patch)}`);
-    c.patch.forEach((p, i) => checkInt(`patch[${i}]`, p, 1, 64));
-    if (c.latent === 'vae' && c.frames % c.patch[0] !== 0) throw new ConfigError(`patch[0] must divide frames (${c.frames}), got ${c.patch[0]}`);
+    checkLatentPatch(c);
   },
   plan(c, seeds) {
     checkSets(c.trainingSets);

@@ -63,3 +63,11 @@ export function checkClipSettings(c: ClipSettings): void {
   validateTrainConfig(c.train, c.frames);
   if (!c.train.condFrames.includes(c.condFrames)) throw new ConfigError(`train.condFrames ${show(c.train.condFrames)} must include condFrames (${c.condFrames}), the number of frames the evaluation conditions on`);
 }
+
+/** A DiT patch on VAE latents: three integers in [1, 64]; its frame size divides the clip's frames when the route is 'vae'. */
+export function checkLatentPatch(c: { patch: unknown; frames: number; latent: string }): void {
+  const p = c.patch;
+  if (!Array.isArray(p) || p.length !== 3) throw new ConfigError(`patch must be [frames, rows, cols], got ${JSON.stringify(p)}`);
+  p.forEach((v, i) => checkInt(`patch[${i}]`, v, 1, 64));
+  if (c.latent === 'vae' && c.frames % (p[0] as number) !== 0) throw new ConfigError(`patch[0] must divide frames (${c.frames}), got ${p[0]}`);
+}

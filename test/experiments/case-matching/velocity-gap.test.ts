@@ -22,6 +22,16 @@ describe('experiments/velocity-gap', function () {
     assert.throws(() => experiment.plan({ ...c, trainingSets: ['6'] }, [1]), /trainingSets: unknown set '6'/);
   });
 
+  it('paper: DiT-B on the VAE route with 4×2×2 patches (512 tokens); a patch that does not divide the frames is refused by name', () => {
+    const c = defaultVelocityGapConfig('paper');
+    assert.equal(c.latent, 'vae');
+    assert.deepEqual(c.patch, [4, 2, 2]);
+    const train = experiment.plan(c, [1]).find((u) => u.id === 'train/set1/DiT-B/s1')!;
+    assert.match(train.describe!(), /^512 tokens, 89\.57M params/);
+    assert.deepEqual((train.key as { patch: number[] }).patch, [4, 2, 2]);
+    assert.throws(() => experiment.validate!({ ...defaultVelocityGapConfig('quick'), patch: [3, 2, 2] }, [1]), /patch\[0\] must divide frames \(8\), got 3/);
+  });
+
   it('smoke: runs end to end, rows carry the required columns, a rerun hits the cache', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'phylab-gap-'));
     try {
