@@ -4,8 +4,9 @@
  * (ditRunConfig → modelConfigFor), and no setting is chosen by an inline `profile === '…'`.
  */
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { sourceFiles } from '../lint/source-files';
 import '../../lib/experiments/all';
 import { experimentNames, getExperiment } from '../../lib/experiments/core/registry';
 import { configHash } from '../../lib/config/hash';
@@ -42,13 +43,6 @@ const RESOLVED: Record<string, Record<Profile, string>> = {
 /** Inline profile tests that are logic, not settings: a notebook always runs its smoke profile; the quick bench adds its block table. */
 const LOGIC_ALLOWED = ['lib/experiments/core/notebook-run.ts', 'lib/bench/dit-bench.ts'];
 
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
-
 describe('config: a profile is stated once', () => {
   it('every experiment resolves its profiles to the recorded configs', () => {
     assert.deepEqual(experimentNames(), Object.keys(RESOLVED));
@@ -62,7 +56,7 @@ describe('config: a profile is stated once', () => {
   it('no setting in lib is chosen by an inline profile conditional', () => {
     const root = join(__dirname, '../..');
     const hits: string[] = [];
-    for (const f of tsFiles(join(root, 'lib'))) {
+    for (const f of sourceFiles(join(root, 'lib'))) {
       const rel = relative(root, f);
       if (LOGIC_ALLOWED.includes(rel)) continue;
       readFileSync(f, 'utf8').split('\n').forEach((line, i) => {

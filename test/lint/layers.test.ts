@@ -1,19 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { allowedFor, groupOf, LAYERS } from './layers';
+import { sourceFiles } from './source-files';
 
 const LIB = resolve(__dirname, '..', '..', 'lib');
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const f of readdirSync(dir)) {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (/\.ts$/.test(f) && !f.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
+/** lib's TypeScript sources (declaration files left out). */
+const libSources = () => sourceFiles(LIB, (f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'));
 
 /** Relative specifiers of a source file's imports, re-exports, dynamic imports and requires. */
 export function importSpecifiers(src: string): string[] {
@@ -45,7 +39,7 @@ export function layerViolations(files: string[]): string[] {
 
 describe('lint: layers of lib/ (test/lint/layers.ts, lib/README.md)', () => {
   it('no import points back up a layer', () => {
-    const files = walk(LIB);
+    const files = libSources();
     assert.ok(files.length > 100, 'found the library sources');
     assert.deepEqual(layerViolations(files), []);
   });
@@ -64,7 +58,7 @@ describe('lint: layers of lib/ (test/lint/layers.ts, lib/README.md)', () => {
   });
 
   it('every folder of lib/ with sources has a rule', () => {
-    const groups = new Set(walk(LIB).map((f) => groupOf(relative(LIB, f).split('\\').join('/'))));
+    const groups = new Set(libSources().map((f) => groupOf(relative(LIB, f).split('\\').join('/'))));
     const missing = [...groups].filter((g) => allowedFor(g) === undefined);
     assert.deepEqual(missing, []);
   });

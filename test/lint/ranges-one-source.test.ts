@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { sourceFiles } from './source-files';
 import { ID_RANGES, OOD_BANDS } from '../../lib/data/ranges';
 import type { Band } from '../../lib/data/bands';
 
@@ -17,16 +18,6 @@ const NOT_PHYSICAL: Readonly<Record<string, string>> = {
   'lib/model/': 'DiT patch sizes such as [1, 4, 4]',
   'lib/train/video-source.ts': 'the synthetic square source: pixel speeds per frame [0.5, 1.5]',
 };
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const f of readdirSync(dir)) {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (f.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** The source with comments and the contents of strings and template literals blanked, line breaks kept so line numbers hold. */
 export function codeOnly(src: string): string {
@@ -87,7 +78,7 @@ describe('lint: physical ranges have one source (lib/data/ranges.ts)', () => {
 
   it('no file under lib/, bin/ or scripts/ except data/ranges.ts types an ID range or OOD band as a literal', () => {
     const skip = (f: string) => f === 'lib/data/ranges.ts' || Object.keys(NOT_PHYSICAL).some((p) => f.startsWith(p));
-    const files = ['lib', 'bin', 'scripts'].flatMap((d) => walk(join(ROOT, d))).filter((f) => !skip(relative(ROOT, f).split(sep).join('/')));
+    const files = ['lib', 'bin', 'scripts'].flatMap((d) => sourceFiles(join(ROOT, d))).filter((f) => !skip(relative(ROOT, f).split(sep).join('/')));
     assert.ok(files.length > 50, 'found the sources');
     const hits = files.flatMap((f) => typedRanges(f, readFileSync(f, 'utf8'), bands));
     const pending = new Set(Object.keys(PENDING));

@@ -1,16 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const f of readdirSync(dir)) {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (f.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
+import { sourceFiles } from './source-files';
 
 /**
  * The only `as unknown as` casts lib/experiments may hold, per file, and why. A unit result or key
@@ -30,7 +21,7 @@ const ALLOWED: Record<string, number> = {
 describe('lint: unit results are typed, not cast', () => {
   it('lib/experiments has no `as unknown as` beyond the typed accessors', () => {
     const root = join(__dirname, '..', '..', 'lib', 'experiments');
-    const files = walk(root);
+    const files = sourceFiles(root);
     assert.ok(files.length > 20, 'found the experiment sources');
     const found: Record<string, number> = {};
     for (const f of files) {
