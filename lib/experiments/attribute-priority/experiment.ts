@@ -28,7 +28,7 @@ import { ConfigError } from '../../config/profile';
 import type { Shape } from '../../sim/types';
 import { makeVideo, VideoSample } from '../../data/index';
 import { readAttributes, defaultReaderOptions } from '../../metrics/attribute-readers';
-import { toB64, trainUnit, withTrainedModel } from '../dit/dit-units';
+import { toB64, trainUnit, vaeTrainFields, withTrainedModel } from '../dit/dit-units';
 import { datasetKey } from '../dit/dataset-key';
 import { trainConfigKey } from '../dit/train-key';
 import type { Experiment, Row, Unit } from '../core/experiment';
@@ -39,7 +39,6 @@ import { ATTRIBUTES, Attribute, Combo, PAIR_NAMES, pairSpec, PairSpec } from './
 import { ATTR_EVAL, ATTR_EVAL_RESULT, ATTR_READERS, ATTR_READERS_RESULT, ATTR_VAE } from './schemas';
 import { ReadersResult, readersUnit, vaeDir, vaeUnit } from './vae-readers';
 import { predictionRows, stackedStrips } from './filmstrips';
-import { vaeFactor } from '../../model/vae';
 
 export * from './config';
 export * from './pairs';
@@ -138,9 +137,7 @@ export const experiment: Experiment<AttributePriorityConfig> = {
       const key = { pair, preset: c.preset, seed, dataSeed: seed, data: datasetKey(data), train: trainConfigKey(train), patch: c.patch, vae: { key: vae.key, version: vae.version } };
       units.push(trainUnit({
         id: `train/${tag}`, key, version: 'attr-train-v1', preset: c.preset, seed, data, dataSeed: seed, train,
-        model: { patch: c.patch }, deps: [vae.id],
-        autoencoder: (ctx) => ({ kind: 'vae', weights: vaeDir(ctx.depDirs[vae.id]) }),
-        latent: { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels },
+        ...vaeTrainFields(vae, c.vae.model, c.patch, vaeDir),
       }));
       units.push({
         id: `eval/${tag}`,

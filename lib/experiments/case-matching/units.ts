@@ -28,12 +28,12 @@ import { parseVideo, defaultParserConfig, ParserConfig } from '../../metrics/par
 import { encodePng, filmstrip } from '../../render/png';
 import { WORLD_SIZE } from '../../sim/constants';
 import { PROFILE_PRESETS } from '../../model/presets';
-import { defaultVaeConfig, VaeConfig, vaeFactor } from '../../model/vae';
+import { defaultVaeConfig, VaeConfig } from '../../model/vae';
 import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
 import { CLIP_PROFILES, ClipSettings } from '../dit/clip-settings';
 import { ProfileTable, resolveProfile } from '../../config/profile-table';
 import { BEST_RECIPE } from '../dit/recipe';
-import { trainUnit, withTrainedModel } from '../dit/dit-units';
+import { trainUnit, vaeTrainFields, withTrainedModel } from '../dit/dit-units';
 import type { Json, Unit } from '../core/experiment';
 import { CASE_EVAL } from '../core/unit-schemas';
 import { caseVaeUnit, CASE_VAE_STEPS, CASE_VAE_CHANNELS, vaeWeightsDir, VelocityFloor } from './vae';
@@ -206,10 +206,7 @@ export function caseUnits<R>(c: CaseMatchingBase, cell: CaseCell<R>): Unit[] {
   const key = trainKey(c, cell.data, cell.seed, vae);
   const train = trainUnit({
     id: `train/${cell.tag}`, key, version: cell.versions.train, preset: c.preset, seed: cell.seed, data: cell.data, dataSeed: c.dataSeed, train: { ...c.train, condFrames: [c.condFrames] },
-    model: vae ? { patch: c.patch } : undefined,
-    deps: vae ? [vae.id] : undefined,
-    autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeWeightsDir(ctx.depDirs[vae.id]) }) : undefined,
-    latent: vae ? { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels } : undefined,
+    ...(vae ? vaeTrainFields(vae, c.vae.model, c.patch, vaeWeightsDir) : {}),
   });
   const evaluation: Unit = {
     id: `eval/${cell.tag}`,

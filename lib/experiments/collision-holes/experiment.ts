@@ -21,7 +21,7 @@
 import { DEFAULT_SEEDS, resolveProfile } from '../../config/profile-table';
 import { PRESET_NAMES } from '../../model/presets';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
-import { trainUnit, withTrainedModel } from '../dit/dit-units';
+import { trainUnit, vaeTrainFields, withTrainedModel } from '../dit/dit-units';
 import { datasetKey } from '../dit/dataset-key';
 import { trainConfigKey } from '../dit/train-key';
 import type { Schema } from '../core/unit-schemas';
@@ -37,7 +37,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gridCaption, holeRows, holesFigure, holesReportMarkdown } from './report';
 import { caseVaeUnit, vaeWeightsDir, VelocityFloor } from '../case-matching/vae';
-import { vaeFactor } from '../../model/vae';
 
 const num = (nullable = false): Schema => ({ kind: 'number', nullable });
 /** What an eval unit returns. */
@@ -131,10 +130,7 @@ export const experiment: Experiment<CollisionHolesConfig> = {
       const key: Json = vae ? { ...pixelKey, patch: c.patch, vae: { key: vae.key, version: vae.version } } : pixelKey;
       const tu = trainUnit({
         id: `train/${tag}`, key, version: 'collision-holes-train-v1', preset: c.preset, seed, data, dataSeed: seed, train,
-        model: vae ? { patch: c.patch } : undefined,
-        deps: vae ? [vae.id] : undefined,
-        autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeWeightsDir(ctx.depDirs[vae.id]) }) : undefined,
-        latent: vae ? { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels } : undefined,
+        ...(vae ? vaeTrainFields(vae, c.vae.model, c.patch, vaeWeightsDir) : {}),
       });
       units.push(tu, {
         id: `eval/${tag}`,

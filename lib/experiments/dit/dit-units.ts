@@ -15,6 +15,7 @@ import { ditRunConfig, trainDiT } from '../../train/run-dit';
 import type { TrainConfig } from '../../train/train-config';
 import type { AutoencoderConfig } from '../../model/autoencoder';
 import type { DiTConfig } from '../../model/dit-config';
+import { vaeFactor, VaeConfig } from '../../model/vae';
 import type { Json, Unit, UnitContext } from '../core/experiment';
 import { TRAIN_RESULT } from '../core/unit-schemas';
 import { resultKind, toJson } from '../core/unit-results';
@@ -84,6 +85,20 @@ export function stepSecondsOf(logFile: string): number {
   let total = 0;
   for (const v of ms.values()) total += v;
   return total / 1000;
+}
+
+/**
+ * The train-unit fields of a model that diffuses the latents of the frame VAE unit `vae`: the VAE as a dependency,
+ * its weights (`weightsDir` of the VAE unit's folder) as the autoencoder, its geometry (for `--dry-run`) and the DiT
+ * patch on its latents.
+ */
+export function vaeTrainFields(vae: Unit, vaeModel: VaeConfig, patch: [number, number, number], weightsDir: (unitDir: string) => string): Required<Pick<TrainUnitSpec, 'model' | 'deps' | 'autoencoder' | 'latent'>> {
+  return {
+    model: { patch },
+    deps: [vae.id],
+    autoencoder: (ctx) => ({ kind: 'vae', weights: weightsDir(ctx.depDirs[vae.id]) }),
+    latent: { factor: vaeFactor(vaeModel), channels: vaeModel.latentChannels },
+  };
 }
 
 /** A cacheable unit that trains (or resumes from its checkpoint) `spec.preset` on `spec.data`. */

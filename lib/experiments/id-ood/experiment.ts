@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../config/profile';
 import { encodePng, filmstrip } from '../../render/png';
 import type { Scenario } from '../../sim/scenes';
-import { toB64, TRAIN_RESULTS, trainUnit, withTrainedModel } from '../dit/dit-units';
+import { toB64, TRAIN_RESULTS, trainUnit, vaeTrainFields, withTrainedModel } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
 import { dataConfig, defaultIdOodConfig, IdOodConfig, resolvedPatch } from './config';
 import { evalDataKey, evalSets, evalVideos, score, SET_SCORES } from './eval';
@@ -31,7 +31,6 @@ import { VAE_RESULT, vaeDir, vaeTrainingKey, vaeUnit } from './vae';
 import { datasetKey } from '../dit/dataset-key';
 import { trainConfigKey } from '../dit/train-key';
 import { getPreset } from '../../model/presets';
-import { vaeFactor } from '../../model/vae';
 import { resultOf, toJson } from '../core/unit-results';
 import { ID_OOD_SETS } from '../core/unit-schemas';
 import { validateIdOodConfig } from './validate';
@@ -113,10 +112,8 @@ export const experiment: Experiment<IdOodConfig> = {
       };
       units.push(trainUnit({
         id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data, dataSeed: c.dataSeed, train,
-        model: resolvedPatch(c) ? { patch: resolvedPatch(c)! } : undefined,
-        deps: vae ? [vae.id] : undefined,
-        autoencoder: vae ? (ctx) => ({ kind: 'vae', weights: vaeDir(ctx.depDirs[vae.id]) }) : undefined,
-        latent: vae ? { factor: vaeFactor(c.vae.model), channels: c.vae.model.latentChannels } : undefined,
+        // with a VAE the patch is always resolved (1×2×2 on latents unless set)
+        ...(vae ? vaeTrainFields(vae, c.vae.model, resolvedPatch(c)!, vaeDir) : { model: resolvedPatch(c) ? { patch: resolvedPatch(c)! } : undefined }),
       }));
       units.push({
         id: `eval/${tag}`,
