@@ -35,6 +35,9 @@ export interface DiffusionConfig {
   guidance?: number;
 }
 
+/** The allowed classifier-free guidance weights, [lo, hi] (DiffusionConfig.guidance). */
+export const GUIDANCE_RANGE: readonly [number, number] = [0, 20];
+
 export function defaultDiffusionConfig(): DiffusionConfig {
   return { timesteps: 1000, schedule: 'cosine', cosineS: 0.008, zeroTerminalSnr: true, sampler: 'ddim', sampleSteps: 20 };
 }
@@ -47,7 +50,7 @@ export function validateDiffusionConfig(cfg: DiffusionConfig, prefix = 'diffusio
   if (cfg.schedule !== 'cosine' && cfg.schedule !== 'linear') fail('schedule', `allowed: cosine, linear; got '${cfg.schedule}'`);
   if (!(cfg.cosineS >= 0)) fail('cosineS', `must be ≥ 0, got ${cfg.cosineS}`);
   if (cfg.sampler !== 'ddim' && cfg.sampler !== 'ancestral') fail('sampler', `allowed: ddim, ancestral; got '${cfg.sampler}'`);
-  if (cfg.guidance !== undefined && !(cfg.guidance >= 0 && cfg.guidance <= 20)) fail('guidance', `must be in [0, 20], got ${cfg.guidance}`);
+  if (cfg.guidance !== undefined && !(cfg.guidance >= GUIDANCE_RANGE[0] && cfg.guidance <= GUIDANCE_RANGE[1])) fail('guidance', `must be in [${GUIDANCE_RANGE.join(', ')}], got ${cfg.guidance}`);
   if (!Number.isInteger(cfg.sampleSteps) || cfg.sampleSteps < 1 || cfg.sampleSteps > cfg.timesteps) {
     fail('sampleSteps', `must be an integer in [1, ${cfg.timesteps}], got ${cfg.sampleSteps}`);
   }

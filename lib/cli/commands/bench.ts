@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CommandSpec, UsageError } from '../args';
 import type { BenchOptions, BenchSuite } from '../../bench/suite';
 import { PROFILES } from '../../config/profile';
+import { GUIDANCE_RANGE } from '../../diffusion/schedule';
 import { BACKEND_CHOICES } from '../../runtime/backend';
 import { bundledModules } from '../registry';
 
@@ -84,7 +85,7 @@ export const command: CommandSpec = {
         vaeCache: o['vae-cache'] as string | undefined,
         alsoGuidance: o['also-guidance'] === undefined ? undefined : (o['also-guidance'] as string[]).map((w) => {
           const v = Number(w);
-          if (!(v >= 0 && v <= 20)) throw new UsageError(`--also-guidance: each weight must be a number in [0, 20], got '${w}'`);
+          if (!(v >= GUIDANCE_RANGE[0] && v <= GUIDANCE_RANGE[1])) throw new UsageError(`--also-guidance: each weight must be a number in [${GUIDANCE_RANGE.join(', ')}], got '${w}'`);
           return v;
         }),
       });
