@@ -4,7 +4,7 @@
  */
 import { CommandSpec, UsageError } from '../args';
 import { parseProfile } from '../../config/profile';
-import { applyDotted } from '../../config/overrides';
+import { applyExperimentOverrides } from '../../experiments/core/optional-settings';
 import { experimentNames, getExperiment } from '../../experiments/core/registry';
 import '../../experiments/all';
 import { runExperiment } from '../../experiments/core/runner';
@@ -42,7 +42,7 @@ export const command: CommandSpec = {
     { name: 'print-config', type: 'boolean', help: 'print the resolved config and exit', default: false },
     ...clusterOptions,
   ],
-  examples: ['phylab exp id-ood --profile smoke', 'phylab exp id-ood --seeds 1,2,3 --train.steps=2000', 'phylab exp id-ood --dry-run', 'phylab exp direction-flip --no-train', 'phylab exp id-ood --emit slurm --gpus-per-task 1 --time 04:00:00 --cache /shared/phylab-cache', 'phylab exp id-ood --status --cache /shared/phylab-cache', 'phylab exp id-ood --unit vae/uniform'],
+  examples: ['phylab exp id-ood --profile smoke', 'phylab exp id-ood --seeds 1,2,3 --train.steps=2000', 'phylab exp id-ood --seeds 1,2,3 --dataPerSeed=true --seedCells=all', 'phylab exp id-ood --dry-run', 'phylab exp direction-flip --no-train', 'phylab exp id-ood --emit slurm --gpus-per-task 1 --time 04:00:00 --cache /shared/phylab-cache', 'phylab exp id-ood --status --cache /shared/phylab-cache', 'phylab exp id-ood --unit vae/uniform'],
   async run(args) {
     const name = args.positionals[0];
     const names = experimentNames();
@@ -51,11 +51,13 @@ export const command: CommandSpec = {
     if (!exp) throw new UsageError(`unknown experiment '${name}'; allowed: ${names.join(', ')}`);
     const profile = parseProfile(String(args.options.profile), '--profile');
 
-    const config = applyDotted(exp.defaultConfig(profile), args.overrides, exp.choices);
+    const config = applyExperimentOverrides(exp, exp.defaultConfig(profile), args.overrides);
     const seeds = parseSeeds(args.options.seeds);
     exp.validate?.(config, seeds ?? exp.defaultSeeds(profile));
     if (args.options['print-config']) {
       process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+      const optional = Object.entries(exp.optional ?? {}).filter(([k]) => !(k in (config as object)));
+      if (optional.length) process.stdout.write(`optional settings, absent here (--key=value sets one): ${optional.map(([k, v]) => `${k} (absent means ${JSON.stringify(v)})`).join(', ')}\n`);
       return 0;
     }
     const cluster = await runClusterMode(args, { exp, config, profile, seeds: parseSeeds(args.options.seeds), outDir: args.options.out as string | undefined });

@@ -55,6 +55,13 @@ export interface Experiment<C> {
   defaultConfig(profile: Profile): C;
   /** Allowed string values of dotted config keys. */
   choices?: Choices;
+  /**
+   * Optional top-level settings that the default config leaves out, with the value their absence
+   * means. `--key=value` sets one (typed by the value here); at that value it is dropped again
+   * (`withOptionalSettings`), so a setting added this way changed no default config, config hash or
+   * results folder.
+   */
+  optional?: Readonly<Record<string, Json>>;
   /** Expand a resolved config and seeds into units. */
   plan(config: C, seeds: number[]): Unit[];
   /** Turn unit results into summary rows. */

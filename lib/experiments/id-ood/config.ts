@@ -77,6 +77,30 @@ export interface IdOodConfig extends ClipSettings {
    * gave ID 1.76 vs 0.41 u/s at 6000 steps.
    */
   patch: [number, number, number] | null;
+  /**
+   * Optional (absent: false; `experiment.optional`, so adding it changed no default config or hash):
+   * each seed also draws its model's training videos (the training set's data seed is the model
+   * seed; issue #17 item 3), so seed spread includes the choice of data. false: every seed trains on
+   * `dataSeed`'s videos. Evaluation videos, floors and the frame VAE keep `dataSeed` either way.
+   */
+  dataPerSeed?: boolean;
+  /**
+   * Optional (absent: 'headline'): which cells get every seed. 'headline': the largest model at the
+   * smallest and largest data size (the others get the first seed); 'all': every cell of the grid.
+   */
+  seedCells?: SeedCells;
+}
+
+/** Which cells of the grid get every seed (IdOodConfig.seedCells). */
+export const SEED_CELLS = ['headline', 'all'] as const;
+export type SeedCells = (typeof SEED_CELLS)[number];
+
+/** The optional settings of id-ood and what their absence means (Experiment.optional). */
+export const ID_OOD_OPTIONAL = { dataPerSeed: false, seedCells: 'headline' } as const;
+
+/** The data seed of the training videos of a model with seed `seed`: the seed itself with `dataPerSeed`, else `dataSeed`. */
+export function trainDataSeed(c: Pick<IdOodConfig, 'dataSeed' | 'dataPerSeed'>, seed: number): number {
+  return c.dataPerSeed ? seed : c.dataSeed;
 }
 
 /**

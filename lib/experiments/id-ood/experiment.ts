@@ -25,7 +25,7 @@ import { encodePng, filmstrip } from '../../render/png';
 import type { Scenario } from '../../sim/scenes';
 import { toB64, TRAIN_RESULTS, trainUnit, vaeTrainFields, withTrainedModel } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
-import { dataConfig, defaultIdOodConfig, IdOodConfig, resolvedPatch } from './config';
+import { dataConfig, defaultIdOodConfig, ID_OOD_OPTIONAL, IdOodConfig, resolvedPatch, SEED_CELLS, trainDataSeed } from './config';
 import { evalDataKey, evalSets, evalVideos, score, SET_SCORES } from './eval';
 import { VAE_RESULT, vaeDir, vaeTrainingKey, vaeUnit } from './vae';
 import { datasetKey } from '../dit/dataset-key';
@@ -40,13 +40,18 @@ export * from './eval';
 export { trainScenarioVae } from './vae';
 
 /**
- * The grid's cells in priority order, so a sweep stopped early has the most informative ones:
- * for each scenario in turn, (a) the smallest model on every data size and (b) the largest model
- * at the smallest and largest size, first seed; then (c) the other seeds of those headline cells,
- * scenario by scenario; then (d) the rest of the grid with the first seed.
+ * The grid's cells in priority order, so a sweep stopped early has the most informative ones.
+ * seedCells 'headline' (default): for each scenario in turn, (a) the smallest model on every data
+ * size and (b) the largest model at the smallest and largest size, first seed; then (c) the other
+ * seeds of those headline cells, scenario by scenario; then (d) the rest of the grid with the first
+ * seed. seedCells 'all': scenario by scenario, each seed in turn on the whole grid (smallest model
+ * first), so a stopped sweep has whole scenarios and whole seeds.
  */
 function cells(c: IdOodConfig, seeds: number[]): Array<{ scenario: Scenario; preset: string; n: number; seed: number }> {
   type Cell = { scenario: Scenario; preset: string; n: number; seed: number };
+  if ((c.seedCells ?? ID_OOD_OPTIONAL.seedCells) === 'all') {
+    return c.scenarios.flatMap((scenario) => seeds.flatMap((seed) => c.presets.flatMap((preset) => c.dataSizes.map((n): Cell => ({ scenario, preset, n, seed })))));
+  }
   const largest = c.presets[c.presets.length - 1];
   const headSizes = [c.dataSizes[0], c.dataSizes[c.dataSizes.length - 1]];
   const tiers: Cell[][] = [[], [], []];
@@ -72,7 +77,8 @@ export const experiment: Experiment<IdOodConfig> = {
   defaultConfig: defaultIdOodConfig,
   defaultSeeds: (profile) => resolveProfile(DEFAULT_SEEDS, profile),
   validate: validateIdOodConfig,
-  choices: { parser: ['alpha', 'mask'], latent: ['pixel', 'vae'] },
+  choices: { parser: ['alpha', 'mask'], latent: ['pixel', 'vae'], seedCells: SEED_CELLS },
+  optional: ID_OOD_OPTIONAL,
   plan(c, seeds) {
     if (!c.train.condFrames.includes(c.condFrames)) {
       throw new ConfigError(`train.condFrames ${JSON.stringify(c.train.condFrames)} must include condFrames (${c.condFrames}), the number of frames the evaluation conditions on`);
@@ -106,12 +112,12 @@ export const experiment: Experiment<IdOodConfig> = {
       const data = dataConfig(c, scenario, 'train', n);
       // the model is trained on the VAE's weights, not on its evaluation: its key names the VAE without the evaluation sets
       const trainKey = {
-        scenario, preset, n, seed, dataSeed: c.dataSeed, frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], train: trainConfigKey(train),
+        scenario, preset, n, seed, dataSeed: trainDataSeed(c, seed), frames: c.frames, size: c.size, frameStride: c.frameStride[scenario], train: trainConfigKey(train),
         trainData: datasetKey(data), patch: resolvedPatch(c) ?? [...getPreset(preset).patch],
         ...(vae ? { vae: { key: vaeTrainingKey(vae.key), version: vae.version } } : {}),
       };
       units.push(trainUnit({
-        id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data, dataSeed: c.dataSeed, train,
+        id: `train/${tag}`, key: trainKey, version: 'id-ood-train-v1', preset, seed, data, dataSeed: trainDataSeed(c, seed), train,
         // with a VAE the patch is always resolved (1×2×2 on latents unless set)
         ...(vae ? vaeTrainFields(vae, c.vae.model, resolvedPatch(c)!, vaeDir) : { model: resolvedPatch(c) ? { patch: resolvedPatch(c)! } : undefined }),
       }));

@@ -1,7 +1,7 @@
 /** Every setting of experiment `id-ood` checked before any unit runs (Experiment.validate). */
 import { PRESET_NAMES } from '../../model/presets';
 import { SCENARIOS } from '../../sim/scenes';
-import type { IdOodConfig } from './config';
+import { IdOodConfig, SEED_CELLS } from './config';
 import { checkChoice, checkChoiceList, checkClipSettings, checkInt, checkIntList, checkSeeds } from '../dit/settings-checks';
 import { ConfigError } from '../../config/profile';
 
@@ -23,5 +23,7 @@ export function validateIdOodConfig(c: IdOodConfig, seeds: number[]): void {
     checkInt('vae.train.batchSize', c.vae.train.batchSize, 1);
     checkInt('vae.model.latentChannels', c.vae.model.latentChannels, 1);
   }
+  if (c.seedCells !== undefined) checkChoice('seedCells', c.seedCells, SEED_CELLS);
+  if (c.dataPerSeed !== undefined && typeof c.dataPerSeed !== 'boolean') throw new ConfigError(`dataPerSeed must be true or false, got ${JSON.stringify(c.dataPerSeed)}`);
   checkClipSettings(c);
 }

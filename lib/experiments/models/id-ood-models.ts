@@ -18,7 +18,7 @@ import { DEFAULT_SAMPLE_BATCH } from '../../sample/sample-videos';
 import type { Row } from '../core/experiment';
 import { defaultCacheDir } from '../core/runner';
 import { evalNoiseSeed } from '../dit/dit-units';
-import { dataConfig, experiment, IdOodConfig } from '../id-ood/experiment';
+import { dataConfig, experiment, IdOodConfig, trainDataSeed } from '../id-ood/experiment';
 import { evalSets, evalVideos, score, SetScore } from '../id-ood/eval';
 import { aggregate, floors } from '../id-ood/report';
 import { generateLike } from './ask-uniform';
@@ -122,7 +122,7 @@ export function exportIdOodModels(o: ExportIdOodOptions): ModelCard[] {
         velocity: ranges.velocity,
         radius: ranges.radius,
         count: data.count,
-        dataSeed: config.dataSeed,
+        dataSeed: trainDataSeed(config, cell.seed),
         frames: config.frames,
         size: config.size,
         frameStride: config.frameStride[cell.scenario],

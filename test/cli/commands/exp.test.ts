@@ -17,6 +17,7 @@ describe('cli: phylab exp rejects bad settings up front', function () {
     { args: ['id-ood', '--scenarios=bogus', '--print-config'], error: /scenarios: 'bogus' is not allowed; allowed: uniform, collision, parabola/ },
     { args: ['id-ood', '--idCount=0', '--dry-run'], error: /idCount must be an integer ≥ 1, got 0/ },
     { args: ['id-ood', '--frameStride.uniform=0', '--print-config'], error: /frameStride\.uniform must be an integer in \[1, 1000\], got 0/ },
+    { args: ['id-ood', '--seedCells=some', '--print-config'], error: /config key 'seedCells': 'some' is not allowed; allowed: headline, all/ },
     { args: ['direction-flip', '--sets=Set-9', '--dry-run'], error: /sets: unknown set 'Set-9'/ },
     { args: ['velocity-gap', '--evalVelocity=[[3,1]]', '--dry-run'], error: /evalVelocity must be a non-empty list of speed bands/ },
     { args: ['direction-flip', 'extra', '--dry-run'], error: /unexpected argument 'extra' for 'phylab exp'/ },

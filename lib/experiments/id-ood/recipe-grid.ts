@@ -1,0 +1,90 @@
+/**
+ * The id-ood grid rerun with the best measured recipe (issue #17 item 3): every cell of the `quick`
+ * grid (3 scenarios × q64, q128 × 256 / 1K / 4K / 16K videos) on seeds 1–3, each seed also drawing
+ * its model's training videos (`dataPerSeed`), each model trained for RECIPE_GRID_STEPS steps with
+ * the recipe of lib/experiments/dit/recipe.ts at peak rate RECIPE_GRID_LR. It runs as a non-default
+ * id-ood run (results in data/results/id-ood/runs/quick-<config hash>), resumable from the cache,
+ * scenario by scenario and seed by seed (`seedCells: 'all'`); its finished units ship as they come.
+ * When it is complete it becomes id-ood's default `quick` config (the unit keys stay the same).
+ *
+ * It is judged by criterion v2 (criteria.ts, fixed on 2026-12-04, before this run): a scenario's
+ * verdict is shown only once every one of its cells has all three seeds.
+ */
+import type { Row } from '../core/experiment';
+import { hashedResultsDir } from '../core/results-folder';
+import { loadSummary } from '../core/summary-files';
+import { bestRecipe } from '../dit/recipe';
+import { defaultIdOodConfig, IdOodConfig } from './config';
+import { verdictV2Markdown } from './criteria';
+
+/** Seeds of every cell; each draws the model's initialisation, noise and training videos. */
+export const RECIPE_GRID_SEEDS: ReadonlyArray<number> = [1, 2, 3];
+/** Training steps of each model: the shipped grid's 15,000 (same cost per model), now the end of the cosine. */
+export const RECIPE_GRID_STEPS = 15000;
+/**
+ * Peak learning rate. The best recipe's 4e-3 was measured on q64; on q128 it was measured against
+ * 2e-3 before this run (e2e trials t14, README).
+ */
+export const RECIPE_GRID_LR = 4e-3;
+
+/** id-ood's quick config with the recipe, every seed on every cell, and per-seed training videos. */
+export function recipeGridConfig(): IdOodConfig {
+  const c = defaultIdOodConfig('quick');
+  return { ...c, train: { ...bestRecipe(c.train, RECIPE_GRID_STEPS), lr: RECIPE_GRID_LR }, dataPerSeed: true, seedCells: 'all' };
+}
+
+/** The command that computes (or resumes) the grid; two processes may share it (units are locked). */
+export const RECIPE_GRID_COMMAND =
+  `npx phylab exp id-ood --seeds=${RECIPE_GRID_SEEDS.join(',')} --dataPerSeed=true --seedCells=all ` +
+  `--train.lr=${RECIPE_GRID_LR} --train.warmupSteps=500 --train.lrSchedule=cosine --train.minLrRatio=0.05`;
+
+/** The grid's results folder (data/results/id-ood/runs/quick-<hash of its config and seeds>). */
+export function recipeGridDir(root?: string): string {
+  return hashedResultsDir('id-ood', 'quick', recipeGridConfig(), RECIPE_GRID_SEEDS, root);
+}
+
+export interface RecipeGridProgress {
+  scenario: string;
+  /** Models with an ID score, of presets × data sizes × seeds. */
+  models: number;
+  of: number;
+  /** Cells (preset × data size) with every seed scored. */
+  completeCells: number;
+  cells: number;
+  /** Every cell has every seed: the scenario's verdict can be shown. */
+  complete: boolean;
+}
+
+/** How far the grid is, per scenario, from its summary rows. */
+export function recipeGridProgress(rows: ReadonlyArray<Row>, c: IdOodConfig = recipeGridConfig(), seeds: ReadonlyArray<number> = RECIPE_GRID_SEEDS): RecipeGridProgress[] {
+  return c.scenarios.map((scenario) => {
+    const scored = new Set(rows.filter((r) => r.scenario === scenario && r.split === 'id' && typeof r.velocityError === 'number').map((r) => `${r.model}/${r.dataSize}/${r.seed}`));
+    let models = 0;
+    let completeCells = 0;
+    for (const p of c.presets) {
+      for (const n of c.dataSizes) {
+        const have = seeds.filter((s) => scored.has(`${p}/${n}/${s}`)).length;
+        models += have;
+        if (have === seeds.length) completeCells++;
+      }
+    }
+    const cells = c.presets.length * c.dataSizes.length;
+    return { scenario, models, of: cells * seeds.length, completeCells, cells, complete: completeCells === cells };
+  });
+}
+
+/** The grid's shipped summary rows; null when nothing has been collected yet. */
+export function loadRecipeGrid(root?: string): Row[] | null {
+  return loadSummary('id-ood', 'quick', recipeGridDir(root))?.rows ?? null;
+}
+
+/** Markdown: the grid's progress per scenario, and criterion v2's verdict for each complete scenario. */
+export function recipeGridMarkdown(rows: ReadonlyArray<Row> | null): string {
+  const head = `**The grid rerun with the recipe** (peak lr ${RECIPE_GRID_LR}, cosine over ${RECIPE_GRID_STEPS} steps, seeds ${RECIPE_GRID_SEEDS.join(', ')} on every cell, each seed drawing its training videos): `;
+  if (!rows || rows.length === 0) return `${head}not run yet (\`${RECIPE_GRID_COMMAND}\`).`;
+  const progress = recipeGridProgress(rows);
+  const lines = progress.map((p) => `- ${p.scenario}: ${p.models} of ${p.of} models, ${p.completeCells} of ${p.cells} cells with all ${RECIPE_GRID_SEEDS.length} seeds${p.complete ? '' : ' — no verdict until every cell has them'}`);
+  const done = progress.filter((p) => p.complete).map((p) => p.scenario);
+  const verdicts = done.length ? `\n\n${verdictV2Markdown(rows.filter((r) => done.includes(String(r.scenario))))}` : '';
+  return `${head}\n\n${lines.join('\n')}${verdicts}`;
+}

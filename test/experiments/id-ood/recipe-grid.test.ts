@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import { experiment, defaultIdOodConfig, dataConfig, trainDataSeed } from '../../../lib/experiments/id-ood/experiment';
+import { applyExperimentOverrides } from '../../../lib/experiments/core/optional-settings';
+import { RECIPE_GRID_COMMAND, RECIPE_GRID_SEEDS, RECIPE_GRID_STEPS, recipeGridConfig, recipeGridDir, recipeGridMarkdown, recipeGridProgress } from '../../../lib/experiments/id-ood/recipe-grid';
+import { runConfigHash } from '../../../lib/experiments/core/results-folder';
+import { makeVideo } from '../../../lib/data/make-video';
+import { ConfigError } from '../../../lib/config/profile';
+import type { Row } from '../../../lib/experiments/core/experiment';
+
+const pairsOf = (cmd: string) => Object.fromEntries([...cmd.matchAll(/--([\w.]+)=(\S+)/g)].filter((m) => m[1] !== 'seeds').map((m) => [m[1], m[2]]));
+
+describe('experiments/id-ood/recipe-grid', () => {
+  it('its command line, applied to the quick config, builds exactly the grid config', () => {
+    assert.deepEqual(applyExperimentOverrides(experiment, defaultIdOodConfig('quick'), pairsOf(RECIPE_GRID_COMMAND)), recipeGridConfig());
+    assert.match(RECIPE_GRID_COMMAND, new RegExp(`--seeds=${RECIPE_GRID_SEEDS.join(',')}`));
+    const t = recipeGridConfig().train;
+    assert.equal(t.steps, RECIPE_GRID_STEPS);
+    assert.equal(t.lrSchedule, 'cosine');
+    assert.match(recipeGridDir(), /id-ood\/runs\/quick-[0-9a-f]{12}$/);
+  });
+
+  it('optional settings: absent from the default config and its hash, dropped again at their default, typed and checked', () => {
+    const base = defaultIdOodConfig('quick');
+    assert.ok(!('dataPerSeed' in base) && !('seedCells' in base));
+    const same = applyExperimentOverrides(experiment, base, { dataPerSeed: 'false', seedCells: 'headline' });
+    assert.deepEqual(same, base);
+    assert.equal(runConfigHash(same, [1, 2, 3]), runConfigHash(base, [1, 2, 3]));
+    assert.throws(() => applyExperimentOverrides(experiment, base, { seedCells: 'some' }), (e: Error) => e instanceof ConfigError && /seedCells.*allowed: headline, all/.test(e.message));
+    assert.throws(() => applyExperimentOverrides(experiment, base, { dataPerSeed: 'yes' }), (e: Error) => e instanceof ConfigError && /dataPerSeed.*true or false/.test(e.message));
+    assert.throws(() => applyExperimentOverrides(experiment, base, { dataPerSed: 'true' }), /unknown config key 'dataPerSed'/);
+  });
+
+  it('plans every cell on every seed, scenario by scenario and seed by seed, each seed on its own training videos', () => {
+    const c = recipeGridConfig();
+    const trains = experiment.plan(c, [...RECIPE_GRID_SEEDS]).filter((u) => u.id.startsWith('train/'));
+    assert.equal(trains.length, 3 * 2 * 4 * 3);
+    assert.deepEqual(trains.slice(0, 8).map((u) => u.id), ['q64', 'q128'].flatMap((p) => [256, 1024, 4096, 16384].map((n) => `train/uniform/${p}/n${n}/s1`)));
+    assert.ok(trains.slice(0, 24).every((u) => u.id.startsWith('train/uniform/')));
+    for (const u of trains) assert.equal((u.key as { dataSeed: number }).dataSeed, Number(u.id.split('/s').pop()));
+    // the default quick plan keeps the shared data seed and the headline seeds
+    const def = experiment.plan(defaultIdOodConfig('quick'), [1, 2, 3]).filter((u) => u.id.startsWith('train/'));
+    assert.equal(def.length, 36);
+    assert.ok(def.every((u) => (u.key as { dataSeed: number }).dataSeed === 0));
+  });
+
+  it('per-seed training videos differ between seeds and from the evaluation videos (leak check)', () => {
+    const c = { ...defaultIdOodConfig('smoke'), dataPerSeed: true };
+    const train = dataConfig(c, 'uniform', 'train', 8);
+    const id = dataConfig(c, 'uniform', 'id', 8);
+    const sig = (v: { frames: Float32Array }) => Array.from(v.frames).join(',');
+    const s1 = new Set(Array.from({ length: 8 }, (_, i) => sig(makeVideo(train, trainDataSeed(c, 1), i))));
+    const s2 = Array.from({ length: 8 }, (_, i) => sig(makeVideo(train, trainDataSeed(c, 2), i)));
+    const ev = Array.from({ length: 8 }, (_, i) => sig(makeVideo(id, c.dataSeed, i)));
+    assert.ok(s2.every((s) => !s1.has(s)));
+    assert.ok(ev.every((s) => !s1.has(s)));
+    assert.equal(trainDataSeed({ dataSeed: 0 }, 2), 0);
+  });
+
+  it('progress per scenario, and a verdict only for scenarios whose every cell has every seed', () => {
+    const rows: Row[] = [];
+    const gt = (scenario: string): Row => ({ scenario, model: 'gt', dataSize: null, seed: null, split: 'gt', set: 'id', velocityError: 0.01 });
+    rows.push(gt('uniform'), gt('collision'));
+    for (const p of ['q64', 'q128']) for (const n of [256, 1024, 4096, 16384]) for (const seed of [1, 2, 3]) {
+      const id = 0.1 * (p === 'q64' ? 1.2 : 1) * Math.pow(n / 256, -0.2) * (1 + 0.05 * seed);
+      rows.push({ scenario: 'uniform', model: p, dataSize: n, seed, split: 'id', set: 'id', velocityError: id });
+      rows.push({ scenario: 'uniform', model: p, dataSize: n, seed, split: 'ood', set: 'ood-v', velocityError: id * 12 });
+    }
+    rows.push({ scenario: 'collision', model: 'q64', dataSize: 256, seed: 1, split: 'id', set: 'id', velocityError: 0.5 });
+    const pr = recipeGridProgress(rows);
+    assert.deepEqual(pr.map((p) => [p.scenario, p.models, p.completeCells, p.complete]), [['uniform', 24, 8, true], ['collision', 1, 0, false], ['parabola', 0, 0, false]]);
+    const md = recipeGridMarkdown(rows);
+    assert.match(md, /collision: 1 of 24 models, 0 of 8 cells with all 3 seeds — no verdict/);
+    assert.match(md, /\*\*uniform: /);
+    assert.doesNotMatch(md, /\*\*collision: /);
+    assert.match(recipeGridMarkdown(null), /not run yet/);
+  });
+});
