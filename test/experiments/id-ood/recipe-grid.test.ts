@@ -47,7 +47,7 @@ describe('experiments/id-ood/recipe-grid', () => {
     const c = { ...defaultIdOodConfig('smoke'), dataPerSeed: true };
     const train = dataConfig(c, 'uniform', 'train', 8);
     const id = dataConfig(c, 'uniform', 'id', 8);
-    const sig = (v: { frames: Float32Array }) => Array.from(v.frames).join(',');
+    const sig = (v: { frames: ArrayLike<number> }) => Array.from(v.frames).join(',');
     const s1 = new Set(Array.from({ length: 8 }, (_, i) => sig(makeVideo(train, trainDataSeed(c, 1), i))));
     const s2 = Array.from({ length: 8 }, (_, i) => sig(makeVideo(train, trainDataSeed(c, 2), i)));
     const ev = Array.from({ length: 8 }, (_, i) => sig(makeVideo(id, c.dataSeed, i)));
