@@ -89,6 +89,13 @@ export interface IdOodConfig extends ClipSettings {
    * smallest and largest data size (the others get the first seed); 'all': every cell of the grid.
    */
   seedCells?: SeedCells;
+  /**
+   * Optional (absent: null): a width-scaled peak learning rate, as µP-style transfer scales it: a
+   * preset of width `hidden` trains at train.lr × lrWidthRef / hidden (lrWidthRef 64 with lr 4e-3:
+   * q64 4e-3, q128 2e-3, the better peak of each in the e2e trials t5/t7 and t14). null: train.lr
+   * for every preset.
+   */
+  lrWidthRef?: number | null;
 }
 
 /** Which cells of the grid get every seed (IdOodConfig.seedCells). */
@@ -96,7 +103,12 @@ export const SEED_CELLS = ['headline', 'all'] as const;
 export type SeedCells = (typeof SEED_CELLS)[number];
 
 /** The optional settings of id-ood and what their absence means (Experiment.optional). */
-export const ID_OOD_OPTIONAL = { dataPerSeed: false, seedCells: 'headline' } as const;
+export const ID_OOD_OPTIONAL = { dataPerSeed: false, seedCells: 'headline', lrWidthRef: null } as const;
+
+/** The peak learning rate of a model of width `hidden`: train.lr, scaled by lrWidthRef / hidden when set. */
+export function presetLr(c: Pick<IdOodConfig, 'train' | 'lrWidthRef'>, hidden: number): number {
+  return c.lrWidthRef ? (c.train.lr * c.lrWidthRef) / hidden : c.train.lr;
+}
 
 /** The data seed of the training videos of a model with seed `seed`: the seed itself with `dataPerSeed`, else `dataSeed`. */
 export function trainDataSeed(c: Pick<IdOodConfig, 'dataSeed' | 'dataPerSeed'>, seed: number): number {

@@ -25,7 +25,7 @@ import { encodePng, filmstrip } from '../../render/png';
 import type { Scenario } from '../../sim/scenes';
 import { toB64, TRAIN_RESULTS, trainUnit, vaeTrainFields, withTrainedModel } from '../dit/dit-units';
 import type { Experiment, Json, Row, Unit } from '../core/experiment';
-import { dataConfig, defaultIdOodConfig, ID_OOD_OPTIONAL, IdOodConfig, resolvedPatch, SEED_CELLS, trainDataSeed } from './config';
+import { dataConfig, defaultIdOodConfig, ID_OOD_OPTIONAL, IdOodConfig, presetLr, resolvedPatch, SEED_CELLS, trainDataSeed } from './config';
 import { evalDataKey, evalSets, evalVideos, score, SET_SCORES } from './eval';
 import { VAE_RESULT, vaeDir, vaeTrainingKey, vaeUnit } from './vae';
 import { datasetKey } from '../dit/dataset-key';
@@ -107,7 +107,8 @@ export const experiment: Experiment<IdOodConfig> = {
     for (const cell of cells(c, seeds)) {
       const { scenario, preset, n, seed } = cell;
       const tag = `${scenario}/${preset}/n${n}/s${seed}`;
-      const train = { ...c.train }; // its condFrames: [condFrames] by default, or a mixed list that includes it
+      // its condFrames: [condFrames] by default, or a mixed list that includes it; lr scaled by width with lrWidthRef
+      const train = { ...c.train, lr: presetLr(c, getPreset(preset).hidden) };
       const vae = vaeUnits.get(scenario);
       const data = dataConfig(c, scenario, 'train', n);
       // the model is trained on the VAE's weights, not on its evaluation: its key names the VAE without the evaluation sets

@@ -2,7 +2,8 @@
  * The id-ood grid rerun with the best measured recipe (issue #17 item 3): every cell of the `quick`
  * grid (3 scenarios × q64, q128 × 256 / 1K / 4K / 16K videos) on seeds 1–3, each seed also drawing
  * its model's training videos (`dataPerSeed`), each model trained for RECIPE_GRID_STEPS steps with
- * the recipe of lib/experiments/dit/recipe.ts at peak rate RECIPE_GRID_LR. It runs as a non-default
+ * the recipe of lib/experiments/dit/recipe.ts, its peak rate scaled by width (`lrWidthRef`: q64 at
+ * 4e-3, q128 at 2e-3, the better peak of each in the e2e trials). It runs as a non-default
  * id-ood run (results in data/results/id-ood/runs/quick-<config hash>), resumable from the cache,
  * scenario by scenario and seed by seed (`seedCells: 'all'`); its finished units ship as they come.
  * When it is complete it becomes id-ood's default `quick` config (the unit keys stay the same).
@@ -21,21 +22,25 @@ import { verdictV2Markdown } from './criteria';
 export const RECIPE_GRID_SEEDS: ReadonlyArray<number> = [1, 2, 3];
 /** Training steps of each model: the shipped grid's 15,000 (same cost per model), now the end of the cosine. */
 export const RECIPE_GRID_STEPS = 15000;
-/**
- * Peak learning rate. The best recipe's 4e-3 was measured on q64; on q128 it was measured against
- * 2e-3 before this run (e2e trials t14, README).
- */
+/** Peak learning rate at width RECIPE_GRID_WIDTH_REF (the best recipe's, measured on q64: trials t1/t5, t4/t7). */
 export const RECIPE_GRID_LR = 4e-3;
+/**
+ * The peak rate scales as RECIPE_GRID_LR × 64 / width: q128 trains at 2e-3. Measured before the grid
+ * ran (e2e trials t14, q128 on the e2e cell, cosine over 15,000 steps): 2e-3 ended at 0.0725 u/s and
+ * 4e-3 at 0.0760, 2e-3 ahead at each of the six evaluations by 2–8%; on q64, 4e-3 was ahead of 2e-3
+ * by 5–12% (t5 vs t1, t7 vs t4).
+ */
+export const RECIPE_GRID_WIDTH_REF = 64;
 
 /** id-ood's quick config with the recipe, every seed on every cell, and per-seed training videos. */
 export function recipeGridConfig(): IdOodConfig {
   const c = defaultIdOodConfig('quick');
-  return { ...c, train: { ...bestRecipe(c.train, RECIPE_GRID_STEPS), lr: RECIPE_GRID_LR }, dataPerSeed: true, seedCells: 'all' };
+  return { ...c, train: { ...bestRecipe(c.train, RECIPE_GRID_STEPS), lr: RECIPE_GRID_LR }, dataPerSeed: true, seedCells: 'all', lrWidthRef: RECIPE_GRID_WIDTH_REF };
 }
 
 /** The command that computes (or resumes) the grid; two processes may share it (units are locked). */
 export const RECIPE_GRID_COMMAND =
-  `npx phylab exp id-ood --seeds=${RECIPE_GRID_SEEDS.join(',')} --dataPerSeed=true --seedCells=all ` +
+  `npx phylab exp id-ood --seeds=${RECIPE_GRID_SEEDS.join(',')} --dataPerSeed=true --seedCells=all --lrWidthRef=${RECIPE_GRID_WIDTH_REF} ` +
   `--train.lr=${RECIPE_GRID_LR} --train.warmupSteps=500 --train.lrSchedule=cosine --train.minLrRatio=0.05`;
 
 /** The grid's results folder (data/results/id-ood/runs/quick-<hash of its config and seeds>). */
@@ -80,7 +85,7 @@ export function loadRecipeGrid(root?: string): Row[] | null {
 
 /** Markdown: the grid's progress per scenario, and criterion v2's verdict for each complete scenario. */
 export function recipeGridMarkdown(rows: ReadonlyArray<Row> | null): string {
-  const head = `**The grid rerun with the recipe** (peak lr ${RECIPE_GRID_LR}, cosine over ${RECIPE_GRID_STEPS} steps, seeds ${RECIPE_GRID_SEEDS.join(', ')} on every cell, each seed drawing its training videos): `;
+  const head = `**The grid rerun with the recipe** (peak lr ${RECIPE_GRID_LR} × ${RECIPE_GRID_WIDTH_REF} / width: q64 ${RECIPE_GRID_LR}, q128 ${(RECIPE_GRID_LR * RECIPE_GRID_WIDTH_REF) / 128}; cosine over ${RECIPE_GRID_STEPS} steps, seeds ${RECIPE_GRID_SEEDS.join(', ')} on every cell, each seed drawing its training videos): `;
   if (!rows || rows.length === 0) return `${head}not run yet (\`${RECIPE_GRID_COMMAND}\`).`;
   const progress = recipeGridProgress(rows);
   const lines = progress.map((p) => `- ${p.scenario}: ${p.models} of ${p.of} models, ${p.completeCells} of ${p.cells} cells with all ${RECIPE_GRID_SEEDS.length} seeds${p.complete ? '' : ' — no verdict until every cell has them'}`);

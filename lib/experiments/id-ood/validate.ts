@@ -25,5 +25,6 @@ export function validateIdOodConfig(c: IdOodConfig, seeds: number[]): void {
   }
   if (c.seedCells !== undefined) checkChoice('seedCells', c.seedCells, SEED_CELLS);
   if (c.dataPerSeed !== undefined && typeof c.dataPerSeed !== 'boolean') throw new ConfigError(`dataPerSeed must be true or false, got ${JSON.stringify(c.dataPerSeed)}`);
+  if (c.lrWidthRef !== undefined && c.lrWidthRef !== null) checkInt('lrWidthRef', c.lrWidthRef, 1);
   checkClipSettings(c);
 }

@@ -28,6 +28,9 @@ describe('experiments/id-ood/recipe-grid', () => {
     assert.throws(() => applyExperimentOverrides(experiment, base, { seedCells: 'some' }), (e: Error) => e instanceof ConfigError && /seedCells.*allowed: headline, all/.test(e.message));
     assert.throws(() => applyExperimentOverrides(experiment, base, { dataPerSeed: 'yes' }), (e: Error) => e instanceof ConfigError && /dataPerSeed.*true or false/.test(e.message));
     assert.throws(() => applyExperimentOverrides(experiment, base, { dataPerSed: 'true' }), /unknown config key 'dataPerSed'/);
+    assert.deepEqual(applyExperimentOverrides(experiment, base, { lrWidthRef: 'null' }), base);
+    assert.equal(applyExperimentOverrides(experiment, base, { lrWidthRef: '64' }).lrWidthRef, 64);
+    assert.throws(() => experiment.validate!({ ...base, lrWidthRef: 0 }, [1]), /lrWidthRef must be an integer ≥ 1, got 0/);
   });
 
   it('plans every cell on every seed, scenario by scenario and seed by seed, each seed on its own training videos', () => {
@@ -37,6 +40,10 @@ describe('experiments/id-ood/recipe-grid', () => {
     assert.deepEqual(trains.slice(0, 8).map((u) => u.id), ['q64', 'q128'].flatMap((p) => [256, 1024, 4096, 16384].map((n) => `train/uniform/${p}/n${n}/s1`)));
     assert.ok(trains.slice(0, 24).every((u) => u.id.startsWith('train/uniform/')));
     for (const u of trains) assert.equal((u.key as { dataSeed: number }).dataSeed, Number(u.id.split('/s').pop()));
+    // peak lr scaled by width: q64 at 4e-3, q128 at 2e-3 (lrWidthRef 64)
+    const lrOf = (id: string) => ((trains.find((u) => u.id === id)!.key as { train: { lr: number } }).train.lr);
+    assert.equal(lrOf('train/uniform/q64/n256/s1'), 0.004);
+    assert.equal(lrOf('train/uniform/q128/n256/s1'), 0.002);
     // the default quick plan keeps the shared data seed and the headline seeds
     const def = experiment.plan(defaultIdOodConfig('quick'), [1, 2, 3]).filter((u) => u.id.startsWith('train/'));
     assert.equal(def.length, 36);
