@@ -20,6 +20,8 @@ export interface UnitStatus {
   state: UnitState;
   /** For done units: where the result is. */
   source: 'cache' | 'shipped' | null;
+  /** For shipped units: the summary folder whose `units/` held the result (the run's own, or the default one it shares units with). */
+  shippedFrom?: string;
   /** For done units: the host that computed it (meta.json; null when not recorded). */
   host: string | null;
   seconds: number | null;
@@ -64,7 +66,7 @@ export async function experimentStatus<C>(exp: Experiment<C>, config: C, opts: S
   const units = res.units.map((r): UnitStatus => {
     const dir = join(cacheRoot, r.hash);
     const deps = plan.get(r.id)?.deps ?? [];
-    if (r.done) return { id: r.id, hash: r.hash, state: 'done', source: r.shipped ? 'shipped' : 'cache', host: r.shipped ? null : metaHost(dir), seconds: r.seconds, holder: null, deps };
+    if (r.done) return { id: r.id, hash: r.hash, state: 'done', source: r.shipped ? 'shipped' : 'cache', ...(r.shipped ? { shippedFrom: res.shippedFrom[r.id] } : {}), host: r.shipped ? null : metaHost(dir), seconds: r.seconds, holder: null, deps };
     const holder = lockHolder(join(dir, 'lock'));
     return { id: r.id, hash: r.hash, state: holder ? 'running' : 'to-run', source: null, host: null, seconds: null, holder, deps };
   });
@@ -85,7 +87,7 @@ export function formatStatus(st: ExperimentStatus): string {
   const doneIds = new Set(st.units.filter((u) => u.state === 'done').map((u) => u.id));
   for (const u of st.units) {
     let detail: string;
-    if (u.state === 'done') detail = [u.source === 'shipped' ? `shipped (${st.outDir}/units)` : 'cache', u.host ? `host ${u.host}` : null, u.seconds !== null ? formatDuration(u.seconds) : null].filter(Boolean).join(', ');
+    if (u.state === 'done') detail = [u.source === 'shipped' ? `shipped (${u.shippedFrom ?? st.outDir}/units)` : 'cache', u.host ? `host ${u.host}` : null, u.seconds !== null ? formatDuration(u.seconds) : null].filter(Boolean).join(', ');
     else if (u.state === 'running') detail = `${describeHolder(u.holder!)}; lock ${u.holder!.file}`;
     else {
       const waiting = u.deps.filter((d) => !doneIds.has(d));

@@ -36,7 +36,8 @@ describe('cluster/unit-status', () => {
     const exp = toy([]);
     await runExperiment(exp, { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'a'), outDir: join(dir, 'out'), silent: true });
     const st = await experimentStatus(exp, { offset: 10 }, { profile: 'smoke', cacheDir: join(dir, 'b'), outDir: join(dir, 'out') });
-    assert.ok(st.units.every((u) => u.state === 'done' && u.source === 'shipped'));
+    assert.ok(st.units.every((u) => u.state === 'done' && u.source === 'shipped' && u.shippedFrom === join(dir, 'out')));
     assert.match(formatStatus(st), /4 done, 0 running, 0 to run/);
+    assert.match(formatStatus(st), new RegExp(`done +train/s1 +shipped \\(${join(dir, 'out')}/units\\)`), 'names the folder that holds the shipped copy');
   });
 });

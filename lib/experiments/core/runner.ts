@@ -88,6 +88,8 @@ export interface ExperimentResult {
   defaultFolder: boolean;
   /** Each planned unit's `describe()` line, by id (units without one are absent); not written to any file. */
   descriptions: Record<string, string>;
+  /** For units taken from shipped results: the summary folder whose `units/` held them, by id; not written to any file. */
+  shippedFrom: Record<string, string>;
 }
 
 /** Order units so dependencies come first (stable otherwise). */
@@ -346,7 +348,7 @@ export function finishRun<C>(plan: RunPlan<C>, done: DoneUnits, records: UnitRec
   }
   const descriptions: Record<string, string> = {};
   for (const u of units) if (u.describe) descriptions[u.id] = u.describe();
-  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete, summaryWritten, summaryNote, defaultFolder: folder.isDefault, descriptions };
+  return { name: exp.name, profile: opts.profile, seeds, config, rows, units: records, outDir, complete, summaryWritten, summaryNote, defaultFolder: folder.isDefault, descriptions, shippedFrom: Object.fromEntries(done.shippedFrom) };
 }
 
 export async function runExperiment<C>(exp: Experiment<C>, config: C, opts: RunOptions): Promise<ExperimentResult> {
