@@ -201,8 +201,10 @@ export function findDone<C>(plan: RunPlan<C>): DoneUnits {
 /**
  * Phase 3: run the units still missing (all of them in order, or only `opts.only`), sharing the
  * work with other processes: a unit another process is computing (or one that needs such a unit)
- * is left for a later pass; between passes this process waits for those locks to go. Fills
- * `done.results` and returns one record per unit, in plan order.
+ * is left for a later pass. After each unit this process finishes, a pass that left units for later
+ * starts over from the top of the plan, so units freed meanwhile run in plan order (two processes
+ * sharing a sweep both stay on its first scenario); when a pass runs nothing, this process waits
+ * for those locks to go. Fills `done.results` and returns one record per unit, in plan order.
  */
 export async function executeUnits<C>(plan: RunPlan<C>, done: DoneUnits, commit: string | null): Promise<UnitRecord[]> {
   const { units, opts, forced, hashes, dirs, log } = plan;
@@ -217,6 +219,7 @@ export async function executeUnits<C>(plan: RunPlan<C>, done: DoneUnits, commit:
   const byId = new Map<string, UnitRecord>();
   for (let pass = 0; ; pass++) {
     const busy = new Set<string>();
+    let rescan = false;
     for (const u of units) {
       if (byId.get(u.id)?.done) continue;
       const cached = pass === 0 && results[u.id] !== undefined && !todo.has(u.id);
@@ -248,8 +251,16 @@ export async function executeUnits<C>(plan: RunPlan<C>, done: DoneUnits, commit:
       if (rec === 'busy') {
         busy.add(u.id);
         byId.set(u.id, notDone(u));
-      } else byId.set(u.id, rec);
+      } else {
+        byId.set(u.id, rec);
+        // units were left for later above this one: look again from the top (they may be free now)
+        if (!rec.cached && busy.size > 0) {
+          rescan = true;
+          break;
+        }
+      }
     }
+    if (rescan) continue;
     if (busy.size === 0 || stopped || opts.dryRun) break;
     // wait until one of the units held by another process is released, then pass again
     const held = units.filter((u) => busy.has(u.id) && !(u.deps ?? []).some((d) => busy.has(d)));

@@ -137,6 +137,31 @@ describe('experiments/runner', () => {
     assert.equal(r.units.find((u) => u.id === 'train/s1')!.cached, true);
   });
 
+  it('after each unit it finishes, looks again from the top: a unit left for later runs as soon as it is free, in plan order', async () => {
+    const calls: string[] = [];
+    const cacheDir = join(dir, 'cache-rescan');
+    const exp = toy(calls);
+    const train1 = exp.plan({ offset: 10 }, [1, 2, 3]).find((u) => u.id === 'train/s1')!;
+    const d = join(cacheDir, 'toy', unitHash(train1));
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'lock'), String(process.ppid)); // another live process holds train/s1 …
+    const slow: Experiment<{ offset: number }> = {
+      ...exp,
+      plan: (c, seeds) => exp.plan(c, seeds).map((u) => (u.id !== 'train/s2' ? u : {
+        ...u,
+        run: async (ctx) => {
+          writeFileSync(join(d, 'result.json'), JSON.stringify({ sq: 100 })); // … and finishes it while train/s2 runs here
+          rmSync(join(d, 'lock'));
+          return u.run(ctx);
+        },
+      })),
+    };
+    const r = await runExperiment(slow, { offset: 10 }, { profile: 'smoke', seeds: [1, 2, 3], cacheDir, outDir: join(dir, 'out-rescan'), silent: true, pollMs: 20 });
+    assert.deepEqual(calls, ['train/s2', 'eval/s1', 'eval/s2', 'train/s3', 'eval/s3'], 'eval/s1 runs right after train/s2, before seed 3');
+    assert.ok(r.complete);
+    assert.deepEqual(r.rows.map((x) => x.value), [110, 14, 19]);
+  });
+
   it('a time budget of 0 runs nothing and writes the summary of what is cached', async () => {
     const calls: string[] = [];
     const out = join(dir, 'out-budget0');
