@@ -5,6 +5,8 @@
  * from the shipped summary); direction-flip (one seed per set) and id-ood (grid cells, default
  * notebook 01's headline cell) have exporters. `--dtype float16` stores the weights at half the bytes.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CommandSpec, UsageError } from '../args';
 import { parseProfile } from '../../config/profile';
 import { defaultCacheDir } from '../../experiments/core/runner';
@@ -45,6 +47,7 @@ export const command: CommandSpec = {
     { name: 'cells', type: 'list', help: 'export, id-ood: grid cells <scenario>/<preset>/n<size>/s<seed> (default: uniform, the largest preset and size, --seed)' },
     { name: 'dtype', type: 'string', choices: [...MODEL_DTYPES], help: 'export: precision of the stored weights (float16: half the bytes, rounded; the VAE stays float32)', default: 'float32' },
     { name: 'cache', type: 'string', help: 'export: unit cache root holding the checkpoints (default PHYLAB_CACHE or data/cache/units)' },
+    { name: 'results', type: 'string', help: 'export: folder of the shipped run whose summary and run.json the cards follow (default data/results/<experiment>/<profile>; a non-default run\'s folder, e.g. data/results/id-ood/runs/quick-45ac7611b8d2, the id-ood recipe grid)' },
     { name: 'root', type: 'string', help: 'registry root (default PHYLAB_MODELS or data/models)' },
   ],
   examples: [
@@ -52,6 +55,7 @@ export const command: CommandSpec = {
     'phylab models show direction-flip/quick/set-1-s1',
     'PHYLAB_CACHE=/work/cache phylab models export --experiment direction-flip --profile quick --seed 1',
     'PHYLAB_CACHE=/work/cache phylab models export --experiment id-ood --profile quick --cells uniform/q128/n16384/s1',
+    'PHYLAB_CACHE=/work/cache phylab models export --experiment id-ood --results data/results/id-ood/runs/quick-45ac7611b8d2 --cells uniform/q128/n16384/s2',
   ],
   async run(args) {
     const [action, name] = args.positionals;
@@ -78,12 +82,14 @@ export const command: CommandSpec = {
       const profile = parseProfile(String(o.profile), '--profile');
       const cacheDir = (o.cache as string | undefined) ?? defaultCacheDir();
       const dtype = String(o.dtype) as ModelDtype;
+      const resultsDir = o.results as string | undefined;
+      if (resultsDir !== undefined && !existsSync(join(resultsDir, 'run.json'))) throw new UsageError(`--results: no run.json in '${resultsDir}' (a shipped run's folder, e.g. data/results/${exp}/${profile})`);
       if (!MODEL_DTYPES.includes(dtype)) throw new UsageError(`--dtype: allowed: ${MODEL_DTYPES.join(', ')}; got '${dtype}'`);
       if (exp === 'id-ood' && o.sets !== undefined) throw new UsageError('--sets is for direction-flip; id-ood exports grid cells (--cells)');
       if (exp === 'direction-flip' && o.cells !== undefined) throw new UsageError('--cells is for id-ood; direction-flip exports sets (--sets)');
       const cards = exp === 'id-ood'
-        ? exportIdOodModels({ profile, cells: o.cells === undefined ? undefined : (o.cells as string[]).map(parseCell), cacheDir, root, dtype, ...(o.cells === undefined ? { seed: o.seed as number } : {}) })
-        : exportDirectionFlipModels({ profile, sets: o.sets as string[] | undefined, seed: o.seed as number, cacheDir, root, dtype });
+        ? exportIdOodModels({ profile, resultsDir, cells: o.cells === undefined ? undefined : (o.cells as string[]).map(parseCell), cacheDir, root, dtype, ...(o.cells === undefined ? { seed: o.seed as number } : {}) })
+        : exportDirectionFlipModels({ profile, resultsDir, sets: o.sets as string[] | undefined, seed: o.seed as number, cacheDir, root, dtype });
       for (const c of cards) process.stdout.write(`${c.name}: ${c.dtype}, ${MB(c.sizeBytes)} with its VAE (unit ${c.unit.id} ${c.unit.hash}, commit ${c.unit.commit}); numbers ${JSON.stringify(c.numbers)}\n`);
       process.stdout.write(`registry ${root}: ${MB(registryBytes(root))} in all\n`);
       return 0;

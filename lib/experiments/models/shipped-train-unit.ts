@@ -38,6 +38,9 @@ export function shippedRun<C>(experiment: string, profile: Profile, resultsDir?:
   const where = resultsDir ?? `data/results/${experiment}/${profile}`;
   const summary = loadSummary(experiment, profile, resultsDir);
   if (!summary) throw new Error(`no shipped ${experiment} summary in ${where} (summary.json and run.json): run 'phylab exp ${experiment} --profile ${profile}' first`);
+  const recorded = summary.run as { experiment?: unknown; profile?: unknown };
+  if (recorded.experiment !== undefined && recorded.experiment !== experiment) throw new Error(`${where}/run.json is a run of ${String(recorded.experiment)}, not ${experiment}`);
+  if (recorded.profile !== undefined && recorded.profile !== profile) throw new Error(`${where}/run.json is a ${String(recorded.profile)} run, not ${profile}: pass its profile`);
   return { rows: summary.rows, config: summary.run.config as C, seeds: summary.run.seeds as number[], units: (summary.run.units ?? []) as RunUnit[], where };
 }
 

@@ -15,7 +15,7 @@ describe('cli: phylab models export', function () {
     assert.throws(() => parseCell('bounce/q64/n1024/s1'), /scenario one of uniform, collision, parabola/);
   });
 
-  it('clear errors: a bad --dtype, --sets with id-ood, a cache without the checkpoint (nothing written)', () => {
+  it('clear errors: a bad --dtype, --sets with id-ood, a --results folder without a run, of another experiment or profile, a cache without the checkpoint (nothing written)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'phylab-models-cli-'));
     try {
       const root = join(dir, 'models');
@@ -23,6 +23,10 @@ describe('cli: phylab models export', function () {
         [['models', 'export', '--experiment', 'id-ood', '--dtype', 'int8', '--root', root], /--dtype/],
         [['models', 'export', '--experiment', 'id-ood', '--sets', 'Set-1', '--root', root], /--sets is for direction-flip; id-ood exports grid cells \(--cells\)/],
         [['models', 'export', '--experiment', 'id-ood', '--cells', 'uniform/q128/n16384/s1', '--cache', join(dir, 'empty'), '--root', root], /no checkpoint of train\/uniform\/q128\/n16384\/s1 at .*empty/],
+        [['models', 'export', '--experiment', 'id-ood', '--results', join(dir, 'nowhere'), '--root', root], /--results: no run.json in '.*nowhere'/],
+        [['models', 'export', '--experiment', 'id-ood', '--results', 'data/results/direction-flip/quick', '--root', root], /run.json is a run of direction-flip, not id-ood/],
+        [['models', 'export', '--experiment', 'id-ood', '--profile', 'smoke', '--results', 'data/results/id-ood/runs/quick-45ac7611b8d2', '--root', root], /is a quick run, not smoke: pass its profile/],
+        [['models', 'export', '--experiment', 'id-ood', '--results', 'data/results/id-ood/runs/quick-45ac7611b8d2', '--cells', 'uniform/q128/n16384/s2', '--cache', join(dir, 'empty'), '--root', root], /no checkpoint of train\/uniform\/q128\/n16384\/s2 at .*empty/],
       ];
       for (const [args, re] of cases) {
         const r = phylab(args);
