@@ -5,7 +5,8 @@
  *
  * Re-runs id-ood's evaluation of the model on every evaluation set of its scenario (the same
  * videos, noise seed, DDIM steps and batch as its eval unit; reproduceIdOodModel) and compares it
- * with the eval unit's result shipped in data/results/id-ood/<profile>/units/: the summary's numbers
+ * with the eval unit's result shipped in the card's run folder (`results`, default
+ * data/results/id-ood/<profile>), under units/: the summary's numbers
  * per set and every video's record. Prints one line per set and writes the comparison.
  */
 import { writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const name = process.argv[2] ?? 'id-ood/quick/uniform-q128-n16384-s1';
   const out = process.argv[3] ?? join('data', 'models', `${name}.reproduction.json`);
   const card = readModelCard(name);
-  const run = shippedRun('id-ood', card.profile as Profile);
+  const run = shippedRun('id-ood', card.profile as Profile, card.results);
   const evalId = card.unit.id.replace(/^train\//, 'eval/');
   const rec = run.units.find((u) => u.id === evalId);
   if (!rec) throw new Error(`${run.where}/run.json records no unit ${evalId}`);

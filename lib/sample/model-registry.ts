@@ -68,6 +68,12 @@ export interface ModelCard {
   numbers: Record<string, unknown>;
   /** Where the numbers come from (e.g. `data/results/direction-flip/quick/summary.json`, rows of set X seed 1). */
   numbersFrom: string;
+  /**
+   * The shipped run folder (relative to the repository root) whose summary.json and run.json the
+   * numbers and the unit come from, e.g. `data/results/id-ood/runs/quick-45ac7611b8d2` for a
+   * non-default run. Absent on cards written before it existed: `data/results/<experiment>/<profile>`.
+   */
+  results?: string;
   /** The experiment's resolved config the model was trained and evaluated with (how to build its conditioning videos). */
   experimentConfig: Record<string, unknown>;
   /** How the experiment sampled from it: noise seed, DDIM steps, conditioning frames, videos per batch. */

@@ -111,6 +111,7 @@ export function exportDirectionFlipModels(o: ExportFlipOptions): ModelCard[] {
         size: config.size,
       },
       numbers: { ...numbers },
+      results: where,
       numbersFrom: `${where}/summary.json: rows of set ${set}, seed ${seed} (flipShares, speedShifts: lib/experiments/case-matching/report.ts; baselineErrors: baseline.ts; flip threshold ${config.flipThreshold} u/s)`,
       experimentConfig: { ...config },
       sampling: { seed: evalNoiseSeed(seed), steps: config.sampleSteps, condFrames: config.condFrames, batchSize: DEFAULT_SAMPLE_BATCH },

@@ -128,6 +128,7 @@ export function exportIdOodModels(o: ExportIdOodOptions): ModelCard[] {
         frameStride: config.frameStride[cell.scenario],
       },
       numbers: { ...idOodModelNumbers(run.rows, cell) },
+      results: where,
       numbersFrom: `${where}/summary.json: rows of ${cell.scenario} ${cell.preset} n=${cell.n} seed ${cell.seed} and the ${cell.scenario} floors (aggregate, floors: lib/experiments/id-ood/report.ts; parser '${config.parser}')`,
       experimentConfig: { ...config },
       sampling: { seed: evalNoiseSeed(cell.seed), steps: config.sampleSteps, condFrames: config.condFrames, batchSize: DEFAULT_SAMPLE_BATCH },

@@ -75,6 +75,7 @@ describe('experiments/models/id-ood-models', function () {
       const root = join(dir, 'models');
       const [card] = exportIdOodModels({ profile: 'smoke', cacheDir: join(dir, 'cache'), resultsDir: out, root });
       assert.equal(card.name, 'id-ood/smoke/uniform-tiny-n16-s1');
+      assert.equal(card.results, out, 'the run folder its numbers come from');
       assert.ok(card.vae, 'smoke diffuses VAE latents: the VAE is shipped');
       assert.equal(card.checkpoint?.commit, r.units.find((u) => u.id === card.unit.id)?.commit, 'the run that wrote the checkpoint');
       assert.deepEqual(card.numbers, { ...idOodModelNumbers(r.rows, { scenario: 'uniform', preset: 'tiny', n: 16, seed: 1 }) });
