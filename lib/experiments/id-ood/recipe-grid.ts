@@ -17,6 +17,8 @@ import { loadSummary } from '../core/summary-files';
 import { bestRecipe } from '../dit/recipe';
 import { defaultIdOodConfig, IdOodConfig } from './config';
 import { verdictV2Markdown } from './criteria';
+import { aggregate, floors } from './report';
+import { ciOrNull } from '../core/intervals';
 
 /** Seeds of every cell; each draws the model's initialisation, noise and training videos. */
 export const RECIPE_GRID_SEEDS: ReadonlyArray<number> = [1, 2, 3];
@@ -83,7 +85,28 @@ export function loadRecipeGrid(root?: string): Row[] | null {
   return loadSummary('id-ood', 'quick', recipeGridDir(root))?.rows ?? null;
 }
 
-/** Markdown: the grid's progress per scenario, and criterion v2's verdict for each complete scenario. */
+const f3 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(3));
+
+/**
+ * Markdown table of every scored cell so far (scenario, preset, data size): seeds scored, ID and OOD
+ * velocity error (mean over seeds, 95% t half-width, `n/a` with one seed), OOD/ID and ID over the
+ * scenario's ground-truth floor. Numbers only; no verdict (criterion v2 waits for complete scenarios).
+ */
+export function recipeGridCellsMarkdown(rows: ReadonlyArray<Row>): string {
+  const cells = aggregate([...rows]);
+  const fl = floors([...rows]);
+  const ids = cells.filter((c) => c.group === 'id');
+  if (ids.length === 0) return '';
+  const head = '| scenario | preset | videos | seeds | ID u/s | ± (95%) | OOD u/s | ± (95%) | OOD / ID | ID / floor |\n|---|---|---|---|---|---|---|---|---|---|';
+  const lines = ids.map((c) => {
+    const ood = cells.find((o) => o.group === 'ood' && o.scenario === c.scenario && o.model === c.model && o.dataSize === c.dataSize);
+    const floor = fl.find((x) => x.scenario === c.scenario && x.group === 'id')?.floor ?? null;
+    return `| ${c.scenario} | ${c.model} | ${c.dataSize} | ${c.seeds} | ${f3(c.mean)} | ${f3(ciOrNull(c.ci, c.seeds))} | ${f3(ood?.mean)} | ${ood ? f3(ciOrNull(ood.ci, ood.seeds)) : 'n/a'} | ${ood ? (ood.mean / c.mean).toFixed(1) : 'n/a'} | ${floor ? `${(c.mean / floor).toFixed(1)}x` : 'n/a'} |`;
+  });
+  return `Cells scored so far (velocity error, ${'`'}velocityError${'`'}; mean over the seeds scored; floor: the parser on the true ID clips):\n\n${head}\n${lines.join('\n')}`;
+}
+
+/** Markdown: the grid's progress per scenario, the cells scored so far, and criterion v2's verdict for each complete scenario. */
 export function recipeGridMarkdown(rows: ReadonlyArray<Row> | null): string {
   const head = `**The grid rerun with the recipe** (peak lr ${RECIPE_GRID_LR} × ${RECIPE_GRID_WIDTH_REF} / width: q64 ${RECIPE_GRID_LR}, q128 ${(RECIPE_GRID_LR * RECIPE_GRID_WIDTH_REF) / 128}; cosine over ${RECIPE_GRID_STEPS} steps, seeds ${RECIPE_GRID_SEEDS.join(', ')} on every cell, each seed drawing its training videos): `;
   if (!rows || rows.length === 0) return `${head}not run yet (\`${RECIPE_GRID_COMMAND}\`).`;
@@ -91,5 +114,6 @@ export function recipeGridMarkdown(rows: ReadonlyArray<Row> | null): string {
   const lines = progress.map((p) => `- ${p.scenario}: ${p.models} of ${p.of} models, ${p.completeCells} of ${p.cells} cells with all ${RECIPE_GRID_SEEDS.length} seeds${p.complete ? '' : ' — no verdict until every cell has them'}`);
   const done = progress.filter((p) => p.complete).map((p) => p.scenario);
   const verdicts = done.length ? `\n\n${verdictV2Markdown(rows.filter((r) => done.includes(String(r.scenario))))}` : '';
-  return `${head}\n\n${lines.join('\n')}${verdicts}`;
+  const table = recipeGridCellsMarkdown(rows);
+  return `${head}\n\n${lines.join('\n')}${table ? `\n\n${table}` : ''}${verdicts}`;
 }

@@ -65,20 +65,22 @@ describe('experiments/id-ood/recipe-grid', () => {
 
   it('progress per scenario, and a verdict only for scenarios whose every cell has every seed', () => {
     const rows: Row[] = [];
-    const gt = (scenario: string): Row => ({ scenario, model: 'gt', dataSize: null, seed: null, split: 'gt', set: 'id', velocityError: 0.01 });
+    const gt = (scenario: string): Row => ({ scenario, model: 'gt', dataSize: null, seed: null, split: 'gt', set: 'id', velocityError: 0.01, n: 128, nanCount: 0 });
     rows.push(gt('uniform'), gt('collision'));
     for (const p of ['q64', 'q128']) for (const n of [256, 1024, 4096, 16384]) for (const seed of [1, 2, 3]) {
       const id = 0.1 * (p === 'q64' ? 1.2 : 1) * Math.pow(n / 256, -0.2) * (1 + 0.05 * seed);
-      rows.push({ scenario: 'uniform', model: p, dataSize: n, seed, split: 'id', set: 'id', velocityError: id });
-      rows.push({ scenario: 'uniform', model: p, dataSize: n, seed, split: 'ood', set: 'ood-v', velocityError: id * 12 });
+      rows.push({ scenario: 'uniform', model: p, dataSize: n, seed, split: 'id', set: 'id', velocityError: id, n: 128, nanCount: 0 });
+      rows.push({ scenario: 'uniform', model: p, dataSize: n, seed, split: 'ood', set: 'ood-v', velocityError: id * 12, n: 128, nanCount: 0 });
     }
-    rows.push({ scenario: 'collision', model: 'q64', dataSize: 256, seed: 1, split: 'id', set: 'id', velocityError: 0.5 });
+    rows.push({ scenario: 'collision', model: 'q64', dataSize: 256, seed: 1, split: 'id', set: 'id', velocityError: 0.5, n: 128, nanCount: 0 });
     const pr = recipeGridProgress(rows);
     assert.deepEqual(pr.map((p) => [p.scenario, p.models, p.completeCells, p.complete]), [['uniform', 24, 8, true], ['collision', 1, 0, false], ['parabola', 0, 0, false]]);
     const md = recipeGridMarkdown(rows);
     assert.match(md, /collision: 1 of 24 models, 0 of 8 cells with all 3 seeds — no verdict/);
     assert.match(md, /\*\*uniform: /);
     assert.doesNotMatch(md, /\*\*collision: /);
+    assert.match(md, /\| collision \| q64 \| 256 \| 1 \| 0\.500 \| n\/a \| n\/a \| n\/a \| n\/a \| 50\.0x \|/, 'one seed: n/a, never ±0');
+    assert.match(md, /\| uniform \| q128 \| 256 \| 3 \| 0\.110 \| 0\.0\d\d \| 1\.320 \| 0\.\d+ \| 12\.0 \| 11\.0x \|/);
     assert.match(recipeGridMarkdown(null), /not run yet/);
   });
 });
