@@ -28,6 +28,9 @@ import { initBackend } from '../runtime/backend';
 import { gitCommit } from '../runtime/provenance';
 import { ditRunConfig } from '../train/run-dit';
 import { sampleFromTrainer } from '../sample/from-trainer';
+import { sampleVideos } from '../sample/sample-videos';
+import { emaDecayAt, updateEma } from '../train/ema';
+import { cloneParams, disposeParams } from '../model/params';
 import { DiTTrainer } from '../train/trainer';
 import { E2eModel, E2eRecipe, E2E_MAX_STEPS, E2E_PRESET, recipeChanges, resolveE2eRecipe } from './e2e-recipe';
 import type { BenchSuite } from './suite';
@@ -38,7 +41,7 @@ export interface E2eResult {
   floor: number;
   target: number;
   /** (step, ID velocity error, wall s, CPU s) at every evaluation; times from the bench's start, the VAE included. */
-  curve: Array<{ step: number; error: number; wallS: number; cpuS: number; guided?: Record<string, number> }>;
+  curve: Array<{ step: number; error: number; wallS: number; cpuS: number; guided?: Record<string, number>; ema?: Record<string, number> }>;
   reached: boolean;
   /** First evaluation at or under the target (null: not reached within the cap). */
   atStep: number | null;
@@ -131,6 +134,11 @@ export const suite: BenchSuite = {
     const source = { count: ds.count, frameShape: ds.frameShape, frames: (i: number) => ds.frames(i), description: `e2e uniform n=${n}` };
     const config = ditRunConfig({ preset, frameShape: ds.frameShape, seed: 1, train: recipe.train, diffusion: recipe.diffusion, autoencoder, model: { ...recipe.model } });
     const trainer = DiTTrainer.create({ config, source, checkpointDir: null });
+    // extra EMA weights beside the recipe's, updated after every optimizer step as the trainer updates its own
+    const extraEma = (opts.alsoEma ?? []).map((d) => ({ decay: d, params: cloneParams(trainer.ema) }));
+    const onStep = extraEma.length
+      ? (info: { step: number }) => { for (const e of extraEma) updateEma(e.params, trainer.model.params, emaDecayAt(e.decay, recipe.train.emaWarmup, info.step - 1)); }
+      : undefined;
     const curve: E2eResult['curve'] = [];
     let hit: E2eResult['curve'][number] | null = null;
     let stopped: E2eTrial['stopped'] = 'running';
@@ -147,7 +155,7 @@ export const suite: BenchSuite = {
     };
     try {
       for (const step of evalSteps(evalEvery, maxSteps)) {
-        await trainer.train({ untilStep: step, progress: true });
+        await trainer.train({ untilStep: step, progress: true, onStep });
         const cond = ids.map((v) => v.frames.slice(0, c.condFrames * v.frameShape[1] * v.frameShape[2] * 3));
         const gen = await sampleFromTrainer(trainer, cond, { seed: 1001, steps: recipe.diffusion.sampleSteps });
         const point: E2eResult['curve'][number] = { step, error: score(c, 'uniform', ids, gen).error, wallS: offset.wallS + (Date.now() - wall0) / 1000, cpuS: offset.cpuS + cpuSeconds() - cpu0 };
@@ -166,6 +174,18 @@ export const suite: BenchSuite = {
           wall0 += Date.now() - w1;
           cpu0 += cpuSeconds() - c1;
         }
+        if (extraEma.length) {
+          const w1 = Date.now();
+          const c1 = cpuSeconds();
+          point.ema = {};
+          for (const e of extraEma) {
+            const g = await sampleVideos({ model: trainer.model, params: e.params, autoencoder: trainer.autoencoder, diffusion: trainer.config.diffusion, conditioning: cond, frameShape: trainer.source.frameShape, seed: 1001, steps: recipe.diffusion.sampleSteps });
+            point.ema[String(e.decay)] = score(c, 'uniform', ids, g).error;
+          }
+          process.stdout.write(`  EMA ${Object.entries(point.ema).map(([d, e]) => `${d === '0' ? 'raw weights' : d}: ${e.toFixed(4)} (${(e / floor).toFixed(2)}x)`).join(', ')} (recipe's ${recipe.train.emaDecay}: ${point.error.toFixed(4)})\n`);
+          wall0 += Date.now() - w1;
+          cpu0 += cpuSeconds() - c1;
+        }
         if (point.error <= target) {
           hit = point;
           stopped = 'target';
@@ -176,6 +196,7 @@ export const suite: BenchSuite = {
       }
     } finally {
       trainer.dispose();
+      for (const e of extraEma) disposeParams(e.params);
       ds.close();
       if (vaeTmp) rmSync(vaeTmp, { recursive: true, force: true });
     }

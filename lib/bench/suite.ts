@@ -26,6 +26,12 @@ export interface BenchOptions {
   vaeCache?: string;
   /** e2e: guidance weights also scored at every evaluation (`guided` in the curve), their sampling time left out of the curve. Default none. */
   alsoGuidance?: number[];
+  /**
+   * e2e: EMA decays also tracked beside the recipe's (same warm-up rule, min(decay, (1 + step)/(10 + step))
+   * when the recipe's `emaWarmup` is on; 0 = the raw training weights) and scored at every evaluation
+   * (`ema` in the curve), their sampling time left out of the curve. Default none.
+   */
+  alsoEma?: number[];
 }
 
 export interface BenchSuite {

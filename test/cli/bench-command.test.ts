@@ -7,6 +7,7 @@ describe('cli/bench command options', () => {
     await assert.rejects(command.run(parseArgs(command, ['--quik'])), /unknown option --quik for 'phylab bench'/);
     await assert.rejects(command.run(parseArgs(command, ['--only=dit', '--train.lr=2e-3'])), /apply to the e2e suite only/);
     await assert.rejects(command.run(parseArgs(command, ['--only=nope'])), /unknown suite nope/);
+    await assert.rejects(command.run(parseArgs(command, ['--only=e2e', '--also-ema=0.99,1.5'])), /--also-ema: each decay must be a number in \[0, 1\), got '1\.5'/);
   });
 
   it('parses the e2e trial options', () => {

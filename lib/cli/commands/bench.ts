@@ -43,6 +43,7 @@ export const command: CommandSpec = {
     { name: 'eval-every', type: 'integer', min: 1, help: 'e2e: evaluate every this many steps (default 1000; 500 with --quick)' },
     { name: 'max-cpu-min', type: 'number', min: 0, help: 'e2e: stop after the first evaluation past this many CPU minutes' },
     { name: 'vae-cache', type: 'string', help: 'e2e: keep the trained frame VAE in this folder and reuse it (its recorded time is added to the curve)' },
+    { name: 'also-ema', type: 'list', help: 'e2e: also track these EMA decays beside the recipe\'s (0 = the raw training weights; the recipe\'s warm-up rule) and score each at every evaluation; their sampling time is left out of the curve' },
     { name: 'also-guidance', type: 'list', help: 'e2e: also score these classifier-free guidance weights at every evaluation (e.g. 1,2,4; needs --train.condDropout > 0); their sampling time is left out of the curve' },
   ],
   acceptsOverrides: true,
@@ -83,6 +84,11 @@ export const command: CommandSpec = {
         evalEvery: o['eval-every'] as number | undefined,
         maxCpuMin: o['max-cpu-min'] as number | undefined,
         vaeCache: o['vae-cache'] as string | undefined,
+        alsoEma: o['also-ema'] === undefined ? undefined : (o['also-ema'] as string[]).map((d) => {
+          const v = Number(d);
+          if (d.trim() === '' || !(v >= 0 && v < 1)) throw new UsageError(`--also-ema: each decay must be a number in [0, 1), got '${d}'`);
+          return v;
+        }),
         alsoGuidance: o['also-guidance'] === undefined ? undefined : (o['also-guidance'] as string[]).map((w) => {
           const v = Number(w);
           if (!(v >= GUIDANCE_RANGE[0] && v <= GUIDANCE_RANGE[1])) throw new UsageError(`--also-guidance: each weight must be a number in [${GUIDANCE_RANGE.join(', ')}], got '${w}'`);
