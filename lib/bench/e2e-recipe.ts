@@ -56,9 +56,9 @@ export const E2E_CHOICES = {
 export function defaultE2eRecipe(c: Pick<IdOodConfig, 'train' | 'sampleSteps' | 'patch' | 'latent'>, maxSteps = E2E_MAX_STEPS): E2eRecipe {
   const p = DIT_PRESETS[E2E_PRESET];
   return {
-    // condDropout and guidance written out at their 'off' values so the bench takes them as overrides
+    // condDropout, guidance and latentScale written out at their 'off' values so the bench takes them as overrides
     train: { ...withRecipeDefaults({ ...c.train, steps: maxSteps }), condDropout: 0 },
-    diffusion: { ...defaultDiffusionConfig(), sampleSteps: c.sampleSteps, guidance: 1 },
+    diffusion: { ...defaultDiffusionConfig(), sampleSteps: c.sampleSteps, guidance: 1, latentScale: 1 },
     model: { hidden: p.hidden, depth: p.depth, heads: p.heads, mlpRatio: p.mlpRatio, patch: [...(resolvedPatch(c) ?? p.patch)] as [number, number, number] },
   };
 }
@@ -87,6 +87,7 @@ export function resolveE2eRecipe(c: Pick<IdOodConfig, 'train' | 'sampleSteps' | 
   validateE2eModel(r.model);
   const diffusion = { ...r.diffusion };
   if (diffusion.guidance === 1) delete diffusion.guidance;
+  if (diffusion.latentScale === 1) delete diffusion.latentScale;
   return { train: withoutRecipeDefaults(r.train), diffusion, model: r.model };
 }
 

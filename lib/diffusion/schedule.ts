@@ -33,7 +33,17 @@ export interface DiffusionConfig {
    * trained with `train.condDropout` > 0. Default 1 (absent): v̂_c alone, one forward pass per step.
    */
   guidance?: number;
+  /**
+   * Extra factor on the frame autoencoder's latents: the model diffuses latents × latentScale (the
+   * conditioning frames too) and sampling divides by it before decoding, so the signal-to-noise
+   * ratio of every timestep is multiplied by latentScale² (Chen 2023, "On the importance of noise
+   * scheduling"). The VAE already scales its latents to unit std. Default 1 (absent).
+   */
+  latentScale?: number;
 }
+
+/** The allowed extra latent scales, [lo, hi] (DiffusionConfig.latentScale). */
+export const LATENT_SCALE_RANGE: readonly [number, number] = [0.05, 20];
 
 /** The allowed classifier-free guidance weights, [lo, hi] (DiffusionConfig.guidance). */
 export const GUIDANCE_RANGE: readonly [number, number] = [0, 20];
@@ -51,6 +61,7 @@ export function validateDiffusionConfig(cfg: DiffusionConfig, prefix = 'diffusio
   if (!(cfg.cosineS >= 0)) fail('cosineS', `must be ≥ 0, got ${cfg.cosineS}`);
   if (cfg.sampler !== 'ddim' && cfg.sampler !== 'ancestral') fail('sampler', `allowed: ddim, ancestral; got '${cfg.sampler}'`);
   if (cfg.guidance !== undefined && !(cfg.guidance >= GUIDANCE_RANGE[0] && cfg.guidance <= GUIDANCE_RANGE[1])) fail('guidance', `must be in [${GUIDANCE_RANGE.join(', ')}], got ${cfg.guidance}`);
+  if (cfg.latentScale !== undefined && !(cfg.latentScale >= LATENT_SCALE_RANGE[0] && cfg.latentScale <= LATENT_SCALE_RANGE[1])) fail('latentScale', `must be in [${LATENT_SCALE_RANGE.join(', ')}], got ${cfg.latentScale}`);
   if (!Number.isInteger(cfg.sampleSteps) || cfg.sampleSteps < 1 || cfg.sampleSteps > cfg.timesteps) {
     fail('sampleSteps', `must be an integer in [1, ${cfg.timesteps}], got ${cfg.sampleSteps}`);
   }

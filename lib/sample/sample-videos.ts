@@ -64,6 +64,7 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
   const bs = Math.max(1, o.batchSize ?? DEFAULT_SAMPLE_BATCH);
   const steps = o.steps ?? o.diffusion.sampleSteps;
   const guidance = o.guidance ?? o.diffusion.guidance ?? 1;
+  const latentScale = o.diffusion.latentScale ?? 1;
   const total = o.conditioning.length;
   const progress = o.progress ? new Progress({ label: `sample ${total} videos × ${steps} steps`, total: total * steps, unit: 'video-steps' }) : null;
   const out: Uint8Array[] = [];
@@ -78,7 +79,8 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
     });
     const frames = tf.tidy(() => {
       const fm = frameMask(lens, T); // (n, T, 1, 1, 1)
-      const cond = tf.mul(ae.encode(framesToTensor(clips, o.frameShape)), fm) as tf.Tensor5D; // zero-padded
+      const z = ae.encode(framesToTensor(clips, o.frameShape)); // (n, T, h, w, c)
+      const cond = tf.mul(latentScale === 1 ? z : tf.mul(z, latentScale), fm) as tf.Tensor5D; // zero-padded
       const mask = spreadFrameMask(fm, latent[1], latent[2]);
       const denoise = guidance === 1
         ? (xt: tf.Tensor5D, t: number) => o.model.apply(params, { xt, cond, mask, t: tf.fill([n], t) as tf.Tensor1D })
@@ -92,7 +94,7 @@ export async function sampleVideos(o: SampleVideosOptions): Promise<Uint8Array[]
         onStep: () => progress?.tick(n),
       });
       const kept = tf.add(tf.mul(x0, tf.sub(1, fm)), cond) as tf.Tensor5D; // given frames where mask = 1
-      return ae.decode(kept);
+      return ae.decode(latentScale === 1 ? kept : (tf.div(kept, latentScale) as tf.Tensor5D));
     });
     out.push(...(await tensorToFrames(frames)));
     frames.dispose();

@@ -220,8 +220,10 @@ export class DiTTrainer {
     const ts = sampleTimesteps(cfg.train, cfg.diffusion.timesteps, idx.length, rt);
     const w = lossWeights(cfg.train, this.schedule, ts);
     const clips = idx.map((i) => this.source.frames(i));
+    const latentScale = cfg.diffusion.latentScale ?? 1;
     return (params: ParamMap) => {
-      const x0 = this.autoencoder.encode(framesToTensor(clips, this.source.frameShape)); // (B, T, H, W, C)
+      const z = this.autoencoder.encode(framesToTensor(clips, this.source.frameShape)); // (B, T, H, W, C)
+      const x0 = latentScale === 1 ? z : (tf.mul(z, latentScale) as tf.Tensor5D);
       const eps = seededNormal(x0.shape, cfg.seed, 'noise', s) as tf.Tensor5D;
       const { alpha, sigma } = coefficients(this.schedule, ts);
       const xt = qSample(x0, eps, alpha, sigma) as tf.Tensor5D;

@@ -37,6 +37,15 @@ describe('bench/e2e-recipe', () => {
     assert.throws(() => resolveE2eRecipe(c, { 'model.width': '2' }), /model\.width/);
     assert.throws(() => resolveE2eRecipe(c, { 'train.lossWeighting': 'p2' }), /allowed: none, min-snr/);
     assert.throws(() => resolveE2eRecipe(c, { 'train.emaDecay': '1.5' }), /train\.emaDecay/);
+    assert.throws(() => resolveE2eRecipe(c, { 'diffusion.latentScale': '0' }), /diffusion\.latentScale: must be in \[0\.05, 20\], got 0/);
+  });
+
+  it('diffusion.latentScale: absent at 1 (the default), listed when changed', () => {
+    assert.equal(resolveE2eRecipe(c, {}).diffusion.latentScale, undefined);
+    assert.equal(resolveE2eRecipe(c, { 'diffusion.latentScale': '1' }).diffusion.latentScale, undefined);
+    const r = resolveE2eRecipe(c, { 'diffusion.latentScale': '2' });
+    assert.equal(r.diffusion.latentScale, 2);
+    assert.deepEqual(recipeChanges(c, r), ['diffusion.latentScale: 1 → 2']);
   });
 
   it('model.* overrides change the architecture over q64 with id-ood\'s latent patch, and are listed', () => {

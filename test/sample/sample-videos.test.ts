@@ -32,6 +32,25 @@ describe('sample/sample-videos', function () {
     tr.dispose();
   });
 
+  it('diffusion.latentScale: the model sees latents × scale (another loss), sampling keeps the given frames and leaks nothing; 1 is the default', async () => {
+    const run = (latentScale?: number) => {
+      const cfg = tinyRun(5, { steps: 3 });
+      return DiTTrainer.create({ config: { ...cfg, diffusion: { ...cfg.diffusion, ...(latentScale === undefined ? {} : { latentScale }) } }, source: tinySource() });
+    };
+    const [plain, one, two] = [run(), run(1), run(2)];
+    const lp = (await plain.train()).losses;
+    assert.deepEqual((await one.train()).losses, lp, 'latentScale 1 is the default');
+    assert.notDeepEqual((await two.train()).losses, lp);
+    const src = tinySource(9);
+    const fb = 8 * 8 * 3;
+    const conditioning = [src.frames(0).slice(0, 2 * fb), src.frames(1).slice(0, 3 * fb)];
+    const before = tf.memory().numTensors;
+    const out = await sampleVideos({ model: two.model, params: two.ema, autoencoder: two.autoencoder, diffusion: { ...two.config.diffusion, sampleSteps: 3 }, conditioning, frameShape: src.frameShape, seed: 3 });
+    assert.equal(tf.memory().numTensors, before);
+    conditioning.forEach((c, i) => assert.deepEqual(out[i].subarray(0, c.length), c, `video ${i} keeps its conditioning frames`));
+    for (const t of [plain, one, two]) t.dispose();
+  });
+
   it('PNG frames round trip (frame-000.png …)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'phylab-png-'));
     const clip = tinySource().frames(0);
