@@ -222,7 +222,9 @@ export async function executeUnits<C>(plan: RunPlan<C>, done: DoneUnits, commit:
     let rescan = false;
     for (const u of units) {
       if (byId.get(u.id)?.done) continue;
-      const cached = pass === 0 && results[u.id] !== undefined && !todo.has(u.id);
+      // found done before the run (cache or shipped copy): on every pass, since a pass that broke off to
+      // look again from the top has not reached the units below it yet
+      const cached = results[u.id] !== undefined && !todo.has(u.id);
       if (cached) {
         const from = shippedFrom.get(u.id);
         if (from !== undefined) byId.set(u.id, { id: u.id, hash: hashes.get(u.id)!, cached: true, shipped: true, done: true, ...shippedMeta(from, hashes.get(u.id)!) });

@@ -162,6 +162,34 @@ describe('experiments/runner', () => {
     assert.deepEqual(r.rows.map((x) => x.value), [110, 14, 19]);
   });
 
+  it('the look from the top never recomputes a shipped unit (a fresh cache, units left for later above them)', async () => {
+    const calls: string[] = [];
+    const out = join(dir, 'out-rescan-shipped');
+    const exp = toy(calls);
+    await runExperiment(exp, { offset: 10 }, { profile: 'smoke', seeds: [3, 4], cacheDir: join(dir, 'cache-ship-a'), outDir: out, silent: true });
+    calls.length = 0;
+    const cacheDir = join(dir, 'cache-ship-b'); // a clean clone's empty cache: seeds 3 and 4 come from out/units
+    const train1 = exp.plan({ offset: 10 }, [1]).find((u) => u.id === 'train/s1')!;
+    const d = join(cacheDir, 'toy', unitHash(train1));
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'lock'), String(process.ppid));
+    const slow: Experiment<{ offset: number }> = {
+      ...exp,
+      plan: (c, seeds) => exp.plan(c, seeds).map((u) => (u.id !== 'train/s2' ? u : {
+        ...u,
+        run: async (ctx) => {
+          writeFileSync(join(d, 'result.json'), JSON.stringify({ sq: 1 }));
+          rmSync(join(d, 'lock'));
+          return u.run(ctx);
+        },
+      })),
+    };
+    const r = await runExperiment(slow, { offset: 10 }, { profile: 'smoke', seeds: [1, 2, 3, 4], cacheDir, outDir: out, silent: true, pollMs: 20 });
+    assert.deepEqual(calls, ['train/s2', 'eval/s1', 'eval/s2'], 'seeds 3 and 4 are shipped: taken, not trained again');
+    assert.ok(r.complete);
+    assert.deepEqual(r.units.filter((u) => u.shipped).map((u) => u.id).sort(), ['eval/s3', 'eval/s4', 'train/s3', 'train/s4']);
+  });
+
   it('a time budget of 0 runs nothing and writes the summary of what is cached', async () => {
     const calls: string[] = [];
     const out = join(dir, 'out-budget0');
