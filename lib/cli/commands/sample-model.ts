@@ -4,14 +4,14 @@
  * ball at the given speed (lib/experiments/models/ask-uniform.ts), print generated vs true velocity,
  * and write a filmstrip PNG and a GIF (truth above, generated below) per query, and answers.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { OptionSpec, ParsedArgs, UsageError } from '../args';
 import { ConfigError } from '../../config/profile';
 import { encodeGif } from '../../render/gif';
 import { truthOverGenerated } from '../../experiments/case-matching/units';
 import { askUniform, ASK_RADIUS, ASK_VELOCITY, checkQuery, UniformAnswer, UniformQuery } from '../../experiments/models/ask-uniform';
-import { listModels, loadModel, RegistryModel } from '../../sample/model-registry';
+import { defaultModelsRoot, listModels, loadModel, RegistryModel } from '../../sample/model-registry';
 import { writeRunInfo } from '../../runtime/provenance';
 import { initDitBackend } from './train';
 
@@ -36,13 +36,31 @@ function velocities(raw: unknown): number[] {
 const sign = (v: number | null, d = 2) => (v === null ? 'none' : `${v >= 0 ? '+' : ''}${v.toFixed(d)}`);
 const bandsText = (b: unknown) => (Array.isArray(b) ? (b as Array<[number, number]>).map(([lo, hi]) => `${lo}–${hi}`).join(', ') : 'n/a');
 
+/** A shipped model's reproduction record (`data/models/<name>.reproduction.json`, scripts/reproduce-id-ood-model.ts): whether re-evaluating it gives its eval unit's numbers exactly. */
+export interface Reproduction {
+  exact: boolean;
+  file: string;
+}
+
+/** The reproduction record beside model `name` in registry `root`, or null when there is none. */
+export function readReproduction(name: string, root: string): Reproduction | null {
+  const file = join(root, `${name}.reproduction.json`);
+  if (!existsSync(file)) return null;
+  return { exact: (JSON.parse(readFileSync(file, 'utf8')) as { exact?: unknown }).exact === true, file: relative(process.cwd(), file) || file };
+}
+
 /** The table printed for the answers. */
-export function answersTable(m: RegistryModel, answers: UniformAnswer[]): string {
+export function answersTable(m: RegistryModel, answers: UniformAnswer[], reproduction: Reproduction | null = null): string {
   const t = m.card.trainedOn;
   const head = `${m.card.name}: ${m.card.description}\n  trained on speeds ${bandsText(t.velocity)} u/s (${String(t.direction)}), radii ${bandsText(t.radius)}; ${m.card.steps} steps, seed ${m.card.seed}; sampled with ${m.card.sampling.steps} DDIM steps`;
   const n = m.card.numbers;
   const ck = m.card.checkpoint;
-  const retrained = ck?.commit && m.card.unit.commit && ck.commit !== m.card.unit.commit ? ` (of the checkpoint trained at commit ${m.card.unit.commit}; this one is a retrain at commit ${ck.commit}, not bit-identical)` : '';
+  const check = reproduction === null
+    ? 'not checked against that evaluation'
+    : reproduction.exact
+      ? `re-evaluated, it gives that evaluation exactly, every video (${reproduction.file})`
+      : `not bit-identical: re-evaluated, it does not give that evaluation exactly (${reproduction.file})`;
+  const retrained = ck?.commit && m.card.unit.commit && ck.commit !== m.card.unit.commit ? ` (of the unit trained at commit ${m.card.unit.commit}; this checkpoint is a retrain at commit ${ck.commit}, ${check})` : '';
   const evalLine = typeof n.id === 'number' ? `\n  its evaluation (shipped summary): ID error ${n.id.toFixed(3)} u/s${typeof n.ood === 'number' ? `, OOD ${n.ood.toFixed(3)} u/s` : ''}${retrained}` : '';
   // case-matching judges the generated ball (intact or broken); id-ood scores a velocity error
   const scored = answers.some((a) => a.velocityError !== null);
@@ -113,7 +131,7 @@ export async function runModelQuery(args: ParsedArgs): Promise<number> {
       answers: answers.map((a, k) => ({ file: files[k], conditionVelocity: a.conditionVelocity, radius: a.radius, generatedVelocity: a.generatedVelocity, truthVelocity: a.truthVelocity, intact: a.intact, minRadiusRatio: a.minRadiusRatio, maxRadiusRatio: a.maxRadiusRatio, velocityError: a.velocityError, velocityInTraining: a.velocityInTraining, radiusInTraining: a.radiusInTraining })),
     }, null, 1) + '\n');
     writeRunInfo(out, { model: name, velocity: queries.map((q) => q.velocity), radius: o.radius ?? null, steps: o.steps ?? null }, seed, { command: 'sample --model' });
-    process.stdout.write(answersTable(m, answers) + '\n');
+    process.stdout.write(answersTable(m, answers, readReproduction(name, defaultModelsRoot())) + '\n');
     process.stdout.write(`filmstrips (truth above, generated below): ${out}/NN-v<velocity>-r<radius>.png and .gif; answers.json\n`);
     return 0;
   } catch (e) {

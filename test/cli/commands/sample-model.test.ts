@@ -29,8 +29,8 @@ describe('cli: phylab sample --model, phylab models', function () {
     const r = phylab(['sample', '--model', 'id-ood/quick/uniform-q128-n16384-s1', '--velocity', '2.5,5.5', '--out', out]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /trained on speeds 1–4 u\/s \(right\), radii 0\.7–1\.4; 15000 steps, seed 1/);
-    assert.match(r.stdout, /its evaluation \(shipped summary\): ID error 0\.096 u\/s, OOD 0\.\d+ u\/s/);
-    assert.match(r.stdout, /this one is a retrain at commit [0-9a-f]+, not bit-identical/);
+    assert.match(r.stdout, /its evaluation \(shipped summary\): ID error 0\.064 u\/s, OOD 0\.570 u\/s/);
+    assert.match(r.stdout, /this checkpoint is a retrain at commit [0-9a-f]+, re-evaluated, it gives that evaluation exactly, every video \(data\/models\/id-ood\/quick\/uniform-q128-n16384-s1\.reproduction\.json\)/);
     assert.match(r.stdout, /error u\/s/);
     assert.match(r.stdout, /2\.50 .* yes\n.*5\.50 .* no \(speed\)/);
     const a = JSON.parse(readFileSync(join(out, 'answers.json'), 'utf8')) as { seed: number; answers: Array<{ truthVelocity: number; velocityError: number | null; intact: boolean | null }> };

@@ -8,9 +8,11 @@ import { resultOf } from '../../../lib/experiments/core/unit-results';
 import { askUniform, queryVideo } from '../../../lib/experiments/models/ask-uniform';
 import { evaluateIdOodModel, exportIdOodModels, headlineCell, idOodModelName, idOodModelNumbers, reproduceIdOodModel, SetReproduction } from '../../../lib/experiments/models/id-ood-models';
 import { defaultModelsRoot, loadModel } from '../../../lib/sample/model-registry';
+import { readShippedUnit } from '../../../lib/experiments/core/shipped-units';
+import { RECIPE_GRID_STEPS, recipeGridDir } from '../../../lib/experiments/id-ood/recipe-grid';
 import { initBackend } from '../../../lib/runtime/backend';
 
-/** The shipped headline model of notebook 01 (uniform, q128, 16384 videos, seed 1). */
+/** The shipped headline model of notebook 01 (uniform, q128, 16384 videos, seed 1), from the recipe grid. */
 const HEADLINE = idOodModelName('quick', { scenario: 'uniform', preset: 'q128', n: 16384, seed: 1 });
 
 describe('experiments/models/id-ood-models', function () {
@@ -22,42 +24,42 @@ describe('experiments/models/id-ood-models', function () {
     assert.deepEqual(headlineCell(defaultIdOodConfig('quick')), { scenario: 'uniform', preset: 'q128', n: 16384, seed: 1 });
   });
 
-  it('the shipped headline model: its card names the unit of run.json and its numbers are the summary\'s', () => {
-    const s = loadSummary('id-ood', 'quick')!;
+  it('the shipped headline model is the recipe grid\'s: its card names the unit of that run\'s run.json and its numbers are its summary\'s', () => {
+    const s = loadSummary('id-ood', 'quick', recipeGridDir())!;
     const u = (s.run.units as Array<{ id: string; hash: string; commit: string }>).find((x) => x.id === 'train/uniform/q128/n16384/s1')!;
     const m = loadModel(HEADLINE);
     try {
+      assert.equal(m.card.results, 'data/results/id-ood/runs/quick-45ac7611b8d2');
       assert.deepEqual([m.card.unit.id, m.card.unit.hash, m.card.unit.commit], [u.id, u.hash, u.commit]);
       const numbers = idOodModelNumbers(s.rows, { scenario: 'uniform', preset: 'q128', n: 16384, seed: 1 });
       assert.deepEqual(m.card.numbers, { ...numbers });
       const idRow = s.rows.find((r) => r.scenario === 'uniform' && r.model === 'q128' && r.dataSize === 16384 && r.seed === 1 && r.set === 'id')!;
       assert.equal(numbers.id, idRow.velocityError);
       assert.deepEqual(m.card.trainedOn.velocity, [[1, 4]]);
-      assert.equal(m.card.steps, 15000);
+      assert.equal(m.card.trainedOn.dataSeed, 1, 'the recipe grid draws each seed\'s training videos');
+      assert.equal(m.card.steps, RECIPE_GRID_STEPS);
+      const train = m.meta.config.train;
+      assert.deepEqual([train.lr, train.lrSchedule, train.warmupSteps, train.minLrRatio], [0.002, 'cosine', 500, 0.05], 'the recipe, its peak scaled to width 128');
     } finally {
       m.model.dispose();
       m.autoencoder.dispose();
     }
   });
 
-  it('the shipped checkpoint is a retrain (declared on its card): re-sampled it gives its own recorded numbers exactly, each set within the shipped seeds\' range', async () => {
-    // The unit was retrained (commit 0246b28) after the summary was computed (commit 5836b12); the
-    // retrain is not bit-identical (its VAE's reconstruction MSE already differs in the 4th digit), so
-    // the summary's per-video numbers are not reproduced: data/models/<model>.reproduction.json.
+  it('the shipped checkpoint (a retrain of its unit, declared on its card) reproduces the shipped evaluation exactly: same seed, same numbers, every video', async () => {
+    // scripts/reproduce-id-ood-model.ts re-ran all four sets (416 videos) into data/models/<model>.reproduction.json;
+    // here: its record says exact, and the first 16 ID videos are re-sampled against the shipped eval unit
     const rep = JSON.parse(readFileSync(join(defaultModelsRoot(), `${HEADLINE}.reproduction.json`), 'utf8')) as { exact: boolean; sets: SetReproduction[] };
-    const s = loadSummary('id-ood', 'quick')!;
+    assert.equal(rep.exact, true);
+    assert.ok(rep.sets.every((x) => x.videosIdentical === x.videos && x.maxVelocityChange === 0));
+    const s = loadSummary('id-ood', 'quick', recipeGridDir())!;
+    const evalRec = (s.run.units as Array<{ id: string; hash: string }>).find((x) => x.id === 'eval/uniform/q128/n16384/s1')!;
+    const recorded = resultOf({ e: readShippedUnit(recipeGridDir(), evalRec.hash)!.result }, 'e', SET_SCORES)!;
     const m = loadModel(HEADLINE);
     try {
       assert.ok(m.card.checkpoint && m.card.checkpoint.commit !== m.card.unit.commit, 'the card says which run wrote the checkpoint');
-      assert.equal(rep.exact, false);
-      const id = await evaluateIdOodModel(m, 'id');
-      const want = rep.sets.find((x) => x.set === 'id')!.reEvaluated;
-      assert.deepEqual([id.error, id.errorMask, id.n, id.nDropped, id.nanCount], [want.velocityError, want.velocityErrorMask, want.n, want.nDropped, want.nanCount], 'same seed, same numbers');
-      for (const x of rep.sets) {
-        const seeds = s.rows.filter((r) => r.scenario === 'uniform' && r.model === 'q128' && r.dataSize === 16384 && r.set === x.set).map((r) => Number(r.velocityError));
-        assert.equal(seeds.length, 3);
-        assert.ok(x.reEvaluated.velocityError >= Math.min(...seeds) && x.reEvaluated.velocityError <= Math.max(...seeds), `${x.set}: ${x.reEvaluated.velocityError} within seeds 1–3 ${seeds}`);
-      }
+      const got = await evaluateIdOodModel(m, 'id', 16);
+      assert.deepEqual(got.videos, recorded.id.videos.slice(0, 16), 'same seed, same numbers');
     } finally {
       m.model.dispose();
       m.autoencoder.dispose();
