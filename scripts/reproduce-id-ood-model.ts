@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBackend, initBackend } from '../lib/runtime/backend';
 import { gitCommit } from '../lib/runtime/provenance';
-import { loadModel, readModelCard } from '../lib/sample/model-registry';
+import { loadModel, readModelCard, reproductionFile } from '../lib/sample/model-registry';
 import { readShippedUnit } from '../lib/experiments/core/shipped-units';
 import { resultOf } from '../lib/experiments/core/unit-results';
 import { SET_SCORES } from '../lib/experiments/id-ood/eval';
@@ -23,7 +23,7 @@ import type { Profile } from '../lib/config/profile';
 
 async function main(): Promise<void> {
   const name = process.argv[2] ?? 'id-ood/quick/uniform-q128-n16384-s1';
-  const out = process.argv[3] ?? join('data', 'models', `${name}.reproduction.json`);
+  const out = process.argv[3] ?? reproductionFile(name);
   const card = readModelCard(name);
   const run = shippedRun('id-ood', card.profile as Profile, card.results);
   const evalId = card.unit.id.replace(/^train\//, 'eval/');

@@ -28,7 +28,6 @@ import { initBackend } from '../runtime/backend';
 import { gitCommit } from '../runtime/provenance';
 import { ditRunConfig } from '../train/run-dit';
 import { sampleFromTrainer } from '../sample/from-trainer';
-import { sampleVideos } from '../sample/sample-videos';
 import { emaDecayAt, updateEma } from '../train/ema';
 import { cloneParams, disposeParams } from '../model/params';
 import { DiTTrainer } from '../train/trainer';
@@ -161,30 +160,33 @@ export const suite: BenchSuite = {
         const point: E2eResult['curve'][number] = { step, error: score(c, 'uniform', ids, gen).error, wallS: offset.wallS + (Date.now() - wall0) / 1000, cpuS: offset.cpuS + cpuSeconds() - cpu0 };
         curve.push(point);
         process.stdout.write(`step ${step}: ID velocity error ${point.error.toFixed(4)} u/s (${(point.error / floor).toFixed(2)}x floor) after ${(point.wallS / 60).toFixed(1)} min wall, ${(point.cpuS / 60).toFixed(1)} CPU-min\n`);
-        if (opts.alsoGuidance?.length) {
-          // extra scores of the same model; their time is taken out of the curve (the baselines move forward)
+        // extra scores of the same model; their time is taken out of the curve (the baselines move forward)
+        const untimed = async (fn: () => Promise<void>) => {
           const w1 = Date.now();
           const c1 = cpuSeconds();
-          point.guided = {};
-          for (const w of opts.alsoGuidance) {
-            const g = await sampleFromTrainer(trainer, cond, { seed: 1001, steps: recipe.diffusion.sampleSteps, guidance: w });
-            point.guided[String(w)] = score(c, 'uniform', ids, g).error;
-          }
-          process.stdout.write(`  guidance ${Object.entries(point.guided).map(([w, e]) => `w=${w}: ${e.toFixed(4)} (${(e / floor).toFixed(2)}x)`).join(', ')}\n`);
+          await fn();
           wall0 += Date.now() - w1;
           cpu0 += cpuSeconds() - c1;
+        };
+        if (opts.alsoGuidance?.length) {
+          await untimed(async () => {
+            const guided: Record<string, number> = (point.guided = {});
+            for (const w of opts.alsoGuidance!) {
+              const g = await sampleFromTrainer(trainer, cond, { seed: 1001, steps: recipe.diffusion.sampleSteps, guidance: w });
+              guided[String(w)] = score(c, 'uniform', ids, g).error;
+            }
+            process.stdout.write(`  guidance ${Object.entries(guided).map(([w, e]) => `w=${w}: ${e.toFixed(4)} (${(e / floor).toFixed(2)}x)`).join(', ')}\n`);
+          });
         }
         if (extraEma.length) {
-          const w1 = Date.now();
-          const c1 = cpuSeconds();
-          point.ema = {};
-          for (const e of extraEma) {
-            const g = await sampleVideos({ model: trainer.model, params: e.params, autoencoder: trainer.autoencoder, diffusion: trainer.config.diffusion, conditioning: cond, frameShape: trainer.source.frameShape, seed: 1001, steps: recipe.diffusion.sampleSteps });
-            point.ema[String(e.decay)] = score(c, 'uniform', ids, g).error;
-          }
-          process.stdout.write(`  EMA ${Object.entries(point.ema).map(([d, e]) => `${d === '0' ? 'raw weights' : d}: ${e.toFixed(4)} (${(e / floor).toFixed(2)}x)`).join(', ')} (recipe's ${recipe.train.emaDecay}: ${point.error.toFixed(4)})\n`);
-          wall0 += Date.now() - w1;
-          cpu0 += cpuSeconds() - c1;
+          await untimed(async () => {
+            const ema: Record<string, number> = (point.ema = {});
+            for (const e of extraEma) {
+              const g = await sampleFromTrainer(trainer, cond, { seed: 1001, steps: recipe.diffusion.sampleSteps, params: e.params });
+              ema[String(e.decay)] = score(c, 'uniform', ids, g).error;
+            }
+            process.stdout.write(`  EMA ${Object.entries(ema).map(([d, e]) => `${d === '0' ? 'raw weights' : d}: ${e.toFixed(4)} (${(e / floor).toFixed(2)}x)`).join(', ')} (recipe's ${recipe.train.emaDecay}: ${point.error.toFixed(4)})\n`);
+          });
         }
         if (point.error <= target) {
           hit = point;

@@ -96,6 +96,9 @@ export type ModelDtype = (typeof MODEL_DTYPES)[number];
 export const weightsFile = (dtype: ModelDtype): string => (dtype === 'float16' ? 'ema.f16.bin' : 'ema.bin');
 
 
+/** Where a shipped model's reproduction record lies (scripts/reproduce-id-ood-model.ts writes it, `phylab sample --model` reads it): `<root>/<name>.reproduction.json`. */
+export const reproductionFile = (name: string, root = defaultModelsRoot()): string => join(root, `${name}.reproduction.json`);
+
 /** Who wrote a checkpoint: the commit of the unit's run, the save date, the TF.js engine label. */
 export interface CheckpointRun {
   commit: string | null;

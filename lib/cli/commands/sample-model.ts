@@ -11,7 +11,7 @@ import { ConfigError } from '../../config/profile';
 import { encodeGif } from '../../render/gif';
 import { truthOverGenerated } from '../../experiments/case-matching/units';
 import { askUniform, ASK_RADIUS, ASK_VELOCITY, checkQuery, UniformAnswer, UniformQuery } from '../../experiments/models/ask-uniform';
-import { defaultModelsRoot, listModels, loadModel, RegistryModel } from '../../sample/model-registry';
+import { defaultModelsRoot, listModels, loadModel, RegistryModel, reproductionFile } from '../../sample/model-registry';
 import { writeRunInfo } from '../../runtime/provenance';
 import { initDitBackend } from './train';
 
@@ -44,7 +44,7 @@ export interface Reproduction {
 
 /** The reproduction record beside model `name` in registry `root`, or null when there is none. */
 export function readReproduction(name: string, root: string): Reproduction | null {
-  const file = join(root, `${name}.reproduction.json`);
+  const file = reproductionFile(name, root);
   if (!existsSync(file)) return null;
   return { exact: (JSON.parse(readFileSync(file, 'utf8')) as { exact?: unknown }).exact === true, file: relative(process.cwd(), file) || file };
 }

@@ -156,14 +156,10 @@ export function generateFrom(loaded: LoadedModel, videos: ReadonlyArray<Conditio
  */
 export async function withTrainedModel<R>(trainDir: string, opts: { condFrames: number; seed: number; steps: number }, fn: (generate: Generator) => Promise<R>): Promise<R> {
   const loaded = loadModelForSampling(join(trainDir, 'checkpoint'));
-  const want = loaded.meta.config.train.steps;
-  if (loaded.meta.step !== want) {
-    // a train unit taken from shipped results has no checkpoint here; one another process is training has a partial one
-    loaded.model.dispose();
-    loaded.autoencoder.dispose();
-    throw new Error(`the checkpoint in ${join(trainDir, 'checkpoint')} is at step ${loaded.meta.step} of ${want}: its train unit has not finished there (another process may be training it); nothing is evaluated from a partial model`);
-  }
   try {
+    const want = loaded.meta.config.train.steps;
+    // a checkpoint another process is still training is partial: never evaluated
+    if (loaded.meta.step !== want) throw new Error(`the checkpoint in ${join(trainDir, 'checkpoint')} is at step ${loaded.meta.step} of ${want}: its train unit has not finished there (another process may be training it); nothing is evaluated from a partial model`);
     return await fn((videos) => generateFrom(loaded, videos, { condFrames: opts.condFrames, noiseSeed: evalNoiseSeed(opts.seed), steps: opts.steps }));
   } finally {
     loaded.model.dispose();

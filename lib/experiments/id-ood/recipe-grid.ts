@@ -103,7 +103,7 @@ export function recipeGridCellsMarkdown(rows: ReadonlyArray<Row>): string {
     const floor = fl.find((x) => x.scenario === c.scenario && x.group === 'id')?.floor ?? null;
     return `| ${c.scenario} | ${c.model} | ${c.dataSize} | ${c.seeds} | ${f3(c.mean)} | ${f3(ciOrNull(c.ci, c.seeds))} | ${f3(ood?.mean)} | ${ood ? f3(ciOrNull(ood.ci, ood.seeds)) : 'n/a'} | ${ood ? (ood.mean / c.mean).toFixed(1) : 'n/a'} | ${floor ? `${(c.mean / floor).toFixed(1)}x` : 'n/a'} |`;
   });
-  return `Cells scored so far (velocity error, ${'`'}velocityError${'`'}; mean over the seeds scored; floor: the parser on the true ID clips):\n\n${head}\n${lines.join('\n')}`;
+  return `Cells scored so far (velocity error, \`velocityError\`; mean over the seeds scored; floor: the parser on the true ID clips):\n\n${head}\n${lines.join('\n')}`;
 }
 
 /** Markdown: the grid's progress per scenario, the cells scored so far, and criterion v2's verdict for each complete scenario. */
