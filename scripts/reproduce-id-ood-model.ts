@@ -10,7 +10,6 @@
  * per set and every video's record. Prints one line per set and writes the comparison.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { currentBackend, initBackend } from '../lib/runtime/backend';
 import { gitCommit } from '../lib/runtime/provenance';
 import { loadModel, readModelCard, reproductionFile } from '../lib/sample/model-registry';

@@ -95,7 +95,6 @@ export type ModelDtype = (typeof MODEL_DTYPES)[number];
 /** The weights file of a dtype. */
 export const weightsFile = (dtype: ModelDtype): string => (dtype === 'float16' ? 'ema.f16.bin' : 'ema.bin');
 
-
 /** Where a shipped model's reproduction record lies (scripts/reproduce-id-ood-model.ts writes it, `phylab sample --model` reads it): `<root>/<name>.reproduction.json`. */
 export const reproductionFile = (name: string, root = defaultModelsRoot()): string => join(root, `${name}.reproduction.json`);
 
