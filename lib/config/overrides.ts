@@ -77,8 +77,10 @@ export function parseValue(key: string, raw: string, current: unknown): unknown 
       } catch {
         parsed = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
       }
-      if (!Array.isArray(parsed)) parsed = [parsed];
       const elem = arr.length > 0 ? arr[0] : undefined;
+      // a list of strings keeps its items text: '--sets=1' is ['1'] as '--sets=1,2' is ['1', '2'] (JSON alone would give [1])
+      if (!Array.isArray(parsed)) parsed = [typeof elem === 'string' ? raw.trim() : parsed];
+      else if (typeof elem === 'string') parsed = parsed.map((p) => (typeof p === 'number' || typeof p === 'boolean' ? String(p) : p));
       return (parsed as unknown[]).map((p, i) => (elem === undefined || typeof p !== 'string' ? p : parseValue(`${key}[${i}]`, p, elem)));
     }
     case 'object':

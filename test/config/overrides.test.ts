@@ -20,6 +20,15 @@ describe('config/overrides', () => {
     assert.equal(base.train.steps, 1000, 'the input is not mutated');
   });
 
+  it('a list of strings keeps its items text, one item or several', () => {
+    const withSets = { sets: ['1', '2', '3'] };
+    assert.deepEqual(applyDotted(withSets, { sets: '1' }).sets, ['1']);
+    assert.deepEqual(applyDotted(withSets, { sets: '1,2' }).sets, ['1', '2']);
+    assert.deepEqual(applyDotted(withSets, { sets: '[1, "2"]' }).sets, ['1', '2']);
+    assert.deepEqual(applyDotted(withSets, { sets: 'true' }).sets, ['true']);
+    assert.deepEqual(applyDotted(base, { 'train.bands': '3' }).train.bands, [3], 'a list of numbers still parses numbers');
+  });
+
   it('names an unknown key and the allowed keys', () => {
     assert.throws(() => applyDotted(base, { 'train.stepz': '5' }), (e: Error) => e instanceof ConfigError && /train\.stepz/.test(e.message) && /steps, lr, ema, bands/.test(e.message));
     assert.throws(() => applyDotted(base, { 'nope.x': '5' }), /allowed at the top level: seed, profile, train, model/);
