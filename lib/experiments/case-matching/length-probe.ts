@@ -47,6 +47,8 @@ export interface InBandPoint {
   error: number;
   floor: number;
   ratio: number;
+  /** Share of the gap conditions generated inside a training band (±0.1 u/s; stats.ts snapStats). */
+  snapShare: number;
 }
 
 export interface LengthProbeReading {
@@ -64,7 +66,7 @@ export function inBandPoint(rows: ReadonlyArray<Row>, steps: number): InBandPoin
   const mine = rows.filter((r) => String(r.trainingSet) === LENGTH_PROBE_SET && Number(r.seed) === LENGTH_PROBE_SEEDS[0]);
   const s = snapStats(mine, (ts) => VELOCITY_GAP_SETS[ts] as Array<[number, number]>)[0];
   if (!s || s.inBandError === null || !s.inBandFloor) return null;
-  return { steps, error: s.inBandError, floor: s.inBandFloor, ratio: s.inBandError / s.inBandFloor };
+  return { steps, error: s.inBandError, floor: s.inBandFloor, ratio: s.inBandError / s.inBandFloor, snapShare: s.snapShare };
 }
 
 /** Both points and the exponent between them (`shortSteps`: the shipped models' training steps). */
@@ -96,5 +98,7 @@ export function lengthProbeMarkdown(r: LengthProbeReading | null): string {
   const extra = r.stepsToWithin === null
     ? 'the error did not fall, so no extrapolation.'
     : r.long.ratio <= IN_BAND_WITHIN ? '' : `if that held, ${IN_BAND_WITHIN}x would need ≈ ${Math.round(r.stepsToWithin / 1000).toLocaleString('en-US')}k steps (an extrapolation from two points, not a measurement).`;
-  return `${head} The shipped model of the same set and seed at ${pt(r.short)}; the error fell as steps^${r.exponent.toFixed(2)} between the two; ${extra}`.trim();
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return `${head} The shipped model of the same set and seed at ${pt(r.short)}; the error fell as steps^${r.exponent.toFixed(2)} between the two; ${extra} ` +
+    `Gap conditions generated inside a training band: ${pct(r.short.snapShare)} at ${r.short.steps.toLocaleString('en-US')} steps, ${pct(r.long.snapShare)} at ${r.long.steps.toLocaleString('en-US')}.`;
 }

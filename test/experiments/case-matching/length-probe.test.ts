@@ -36,6 +36,7 @@ describe('experiments/case-matching/length-probe', () => {
     assert.ok(Math.abs(r.exponent! - exponent) < 1e-12);
     assert.equal(r.stepsToWithin, LENGTH_PROBE_STEPS, 'already within 3x: no extrapolation');
     assert.match(lengthProbeMarkdown(r), /within 3x: \*\*yes\*\*/);
+    assert.match(lengthProbeMarkdown(r), /inside a training band: 0\.0% at 5,000 steps, 0\.0% at 40,000/, 'the gap condition (2.5 → 3.5) lands outside both bands');
   });
 
   it('extrapolates to 3x only when the error falls, and says it is an extrapolation', () => {
