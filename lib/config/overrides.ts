@@ -79,7 +79,7 @@ export function parseValue(key: string, raw: string, current: unknown): unknown 
       }
       const elem = arr.length > 0 ? arr[0] : undefined;
       // a list of strings keeps its items text: '--sets=1' is ['1'] as '--sets=1,2' is ['1', '2'] (JSON alone would give [1])
-      if (!Array.isArray(parsed)) parsed = [typeof elem === 'string' ? raw.trim() : parsed];
+      if (!Array.isArray(parsed)) parsed = [typeof elem === 'string' && typeof parsed !== 'string' ? raw.trim() : parsed];
       else if (typeof elem === 'string') parsed = parsed.map((p) => (typeof p === 'number' || typeof p === 'boolean' ? String(p) : p));
       return (parsed as unknown[]).map((p, i) => (elem === undefined || typeof p !== 'string' ? p : parseValue(`${key}[${i}]`, p, elem)));
     }

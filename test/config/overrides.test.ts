@@ -26,6 +26,7 @@ describe('config/overrides', () => {
     assert.deepEqual(applyDotted(withSets, { sets: '1,2' }).sets, ['1', '2']);
     assert.deepEqual(applyDotted(withSets, { sets: '[1, "2"]' }).sets, ['1', '2']);
     assert.deepEqual(applyDotted(withSets, { sets: 'true' }).sets, ['true']);
+    assert.deepEqual(applyDotted(withSets, { sets: '"a,b"' }).sets, ['a,b'], 'a quoted item stays one item, without its quotes');
     assert.deepEqual(applyDotted(base, { 'train.bands': '3' }).train.bands, [3], 'a list of numbers still parses numbers');
   });
 
