@@ -14,7 +14,7 @@ import type { Row } from '../core/experiment';
 import { defaultResultsDir, hashedResultsDir } from '../core/results-folder';
 import { loadSummary } from '../core/summary-files';
 import { snapStats } from './stats';
-import { defaultVelocityGapConfig, VELOCITY_GAP_SETS, VelocityGapConfig } from './velocity-gap';
+import { defaultVelocityGapConfig, velocityGapBands, VelocityGapConfig } from './velocity-gap';
 
 /** Training steps of the probe model (velocity-gap's quick models train 6000). */
 export const LENGTH_PROBE_STEPS = 40000;
@@ -64,7 +64,7 @@ export interface LengthProbeReading {
 /** The in-band point of set LENGTH_PROBE_SET, seed 1, from velocity-gap rows trained for `steps`. */
 export function inBandPoint(rows: ReadonlyArray<Row>, steps: number): InBandPoint | null {
   const mine = rows.filter((r) => String(r.trainingSet) === LENGTH_PROBE_SET && Number(r.seed) === LENGTH_PROBE_SEEDS[0]);
-  const s = snapStats(mine, (ts) => VELOCITY_GAP_SETS[ts] as Array<[number, number]>)[0];
+  const s = snapStats(mine, velocityGapBands)[0];
   if (!s || s.inBandError === null || !s.inBandFloor) return null;
   return { steps, error: s.inBandError, floor: s.inBandFloor, ratio: s.inBandError / s.inBandFloor, snapShare: s.snapShare };
 }

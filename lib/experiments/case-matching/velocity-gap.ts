@@ -37,6 +37,13 @@ export const VELOCITY_GAP_SETS: Readonly<Record<string, ReadonlyArray<Band>>> = 
   '5': [[1.0, 1.25], [1.875, 2.125], [2.875, 3.125], [3.75, 4.0]],
 };
 
+/** The training bands of set `set` ('1'–'5', as in VELOCITY_GAP_SETS); an unknown set is a ConfigError naming the allowed ones. */
+export function velocityGapBands(set: string): Band[] {
+  const bands = VELOCITY_GAP_SETS[set];
+  if (!bands) throw new ConfigError(`velocity-gap: unknown training set '${set}'; allowed: ${Object.keys(VELOCITY_GAP_SETS).join(', ')}`);
+  return bands.map((b) => [b[0], b[1]]);
+}
+
 /** '[1, 1.25] ∪ [3.75, 4]' */
 export function bandsLabel(bands: ReadonlyArray<Band>): string {
   return bands.map(([lo, hi]) => `[${lo}, ${hi}]`).join(' ∪ ');

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultVelocityGapConfig, experiment, VELOCITY_GAP_SETS } from '../../../lib/experiments/case-matching/velocity-gap';
+import { defaultVelocityGapConfig, experiment, VELOCITY_GAP_SETS, velocityGapBands } from '../../../lib/experiments/case-matching/velocity-gap';
 import { runExperiment } from '../../../lib/experiments/core/runner';
 import { useWasm } from '../../model/helpers';
 
@@ -20,6 +20,14 @@ describe('experiments/velocity-gap', function () {
     assert.deepEqual(vel('train/set5/q64/s2'), [[1.0, 1.25], [1.875, 2.125], [2.875, 3.125], [3.75, 4.0]]);
     assert.equal(Object.keys(VELOCITY_GAP_SETS).length, 5);
     assert.throws(() => experiment.plan({ ...c, trainingSets: ['6'] }, [1]), /trainingSets: unknown set '6'/);
+  });
+
+  it('velocityGapBands gives a set\'s bands as a fresh copy and refuses an unknown set by name', () => {
+    const b = velocityGapBands('4');
+    assert.deepEqual(b, [[1.0, 1.25], [2.375, 2.625], [3.75, 4.0]]);
+    b[0][0] = 9;
+    assert.equal(VELOCITY_GAP_SETS['4'][0][0], 1.0);
+    assert.throws(() => velocityGapBands('6'), /unknown training set '6'; allowed: 1, 2, 3, 4, 5/);
   });
 
   it('paper: DiT-B on the VAE route with 4×2×2 patches (512 tokens); a patch that does not divide the frames is refused by name', () => {
