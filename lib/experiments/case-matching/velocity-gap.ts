@@ -93,7 +93,7 @@ export const experiment: Experiment<VelocityGapConfig> = {
     const vae = caseVae(c, 'case-vae-v1');
     const units: Unit[] = vae ? [vae] : [];
     for (const { set, seed, tag } of cells(c, seeds)) {
-      const data = uniformData(c, 'train', c.dataSize, VELOCITY_GAP_SETS[set].map((b) => [b[0], b[1]] as Band), 'right');
+      const data = uniformData(c, 'train', c.dataSize, velocityGapBands(set), 'right');
       units.push(...caseUnits(c, {
         tag,
         versions: { train: 'velocity-gap-train-v2', eval: 'velocity-gap-eval-v3' },
