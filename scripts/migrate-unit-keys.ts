@@ -27,7 +27,9 @@
  * (data/models/<exp>/<profile>/<model>/card.json) that names a unit by an old hash, including one
  * exported after the results were migrated, gets the planned hash on any later run. With --cache
  * DIR (a unit cache, e.g. DIR = $PHYLAB_CACHE or data/cache/units) it also links, for every
- * experiment and profile, each planned unit missing from the cache to the folder DIR/<exp>/<old
+ * experiment, each unit of its default plans (every profile) and of the runs shipped in
+ * data/results/<exp>/runs/ (e.g. id-ood's constant-lr grid, the quick default when the keys were
+ * migrated) missing from the cache to the folder DIR/<exp>/<old
  * hash> that computed it (found by its unit.json: same id and version, a key that hashes to the
  * folder's name and migrates to the planned key as above, and a result.json or, for a training
  * still under way or stopped, a checkpoint/ to resume from): a relative symlink DIR/<exp>/<new
@@ -48,6 +50,7 @@ import type { Json, Unit } from '../lib/experiments/core/experiment';
 import { experimentNames, getExperiment } from '../lib/experiments/core/registry';
 import { shippedFile, ShippedUnit, writeShippedUnit } from '../lib/experiments/core/shipped-units';
 import { unitHash } from '../lib/experiments/core/unit-cache';
+import { REPO_ROOT } from '../lib/runtime/provenance';
 
 /** Fields every DatasetConfig has (and no other key object has all of). */
 const DATASET_FIELDS = ['scenario', 'split', 'oodLevel', 'oodSide', 'count', 'frames', 'size', 'supersample', 'radius', 'velocity', 'classes', 'holes'];
@@ -162,13 +165,29 @@ interface RunRecord {
 
 const readShipped = (file: string): ShippedUnit => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as ShippedUnit;
 
-/** The renames one results folder needs; throws naming the unit when a shipped file fails a check. */
-export function planMoves(experiment: string, profile: string, outDir: string): { moves: Move[]; units: Map<string, Unit> } {
+/**
+ * The units of the run that wrote a non-default run's folder `outDir` (data/results/<exp>/runs/...): the
+ * config and seeds its run.json records, else the profile's default ones. (A default folder's run.json
+ * may record an older form of the default config; its plan is the default one.)
+ */
+export function runPlan(experiment: string, profile: string, outDir: string): Unit[] {
+  const exp = getExperiment(experiment);
+  if (!exp) throw new Error(`unknown experiment ${experiment}`);
+  const run = JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')) as { config?: unknown; seeds?: number[] };
+  if (run.config !== undefined && Array.isArray(run.seeds)) return exp.plan(run.config, run.seeds);
+  return exp.plan(exp.defaultConfig(profile as Profile), exp.defaultSeeds(profile as Profile));
+}
+
+/**
+ * The renames one results folder needs, against `planned` (default: the profile's default plan; a
+ * non-default run's folder: `runPlan`); throws naming the unit when a shipped file fails a check.
+ */
+export function planMoves(experiment: string, profile: string, outDir: string, planned?: Unit[]): { moves: Move[]; units: Map<string, Unit> } {
   const exp = getExperiment(experiment);
   if (!exp) throw new Error(`unknown experiment ${experiment}`);
   const run = JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')) as { units?: RunRecord[] };
   const records = new Map((run.units ?? []).map((r) => [r.id, r.hash]));
-  const units = exp.plan(exp.defaultConfig(profile as Profile), exp.defaultSeeds(profile as Profile));
+  const units = planned ?? exp.plan(exp.defaultConfig(profile as Profile), exp.defaultSeeds(profile as Profile));
   const moves: Move[] = [];
   for (const u of units) {
     const from = records.get(u.id);
@@ -249,12 +268,14 @@ export function planCards(modelsDir: string, log: MigrationLog): { cards: Array<
       for (const name of readdirSync(dir)) {
         const file = join(dir, name, 'card.json');
         if (!existsSync(file)) continue;
-        const card = JSON.parse(readFileSync(file, 'utf8')) as { unit?: { id?: string; hash?: string } };
+        const card = JSON.parse(readFileSync(file, 'utf8')) as { unit?: { id?: string; hash?: string }; results?: string };
         const id = card.unit?.id;
         const from = card.unit?.hash;
         if (!id || !from) continue;
-        const pk = `${experiment}/${profile}`;
-        if (!plans.has(pk)) plans.set(pk, new Map(exp.plan(exp.defaultConfig(profile), exp.defaultSeeds(profile)).map((u) => [u.id, unitHash(u)])));
+        // the plan of the run the card follows (its `results` folder), else the profile's default plan
+        const runDir = card.results ? join(REPO_ROOT, card.results) : null;
+        const pk = runDir ?? `${experiment}/${profile}`;
+        if (!plans.has(pk)) plans.set(pk, new Map((runDir ? runPlan(experiment, profile, runDir) : exp.plan(exp.defaultConfig(profile), exp.defaultSeeds(profile))).map((u) => [u.id, unitHash(u)])));
         const want = plans.get(pk)!.get(id);
         if (want === undefined || want === from) continue;
         let h = from;
@@ -268,7 +289,7 @@ export function planCards(modelsDir: string, log: MigrationLog): { cards: Array<
 }
 
 /** The cache links `linkCache` would make: [experiment, new hash, old hash, unit id]; `resumes`: the old folder has no result yet, only a checkpoint. */
-export function planCacheLinks(cacheDir: string): Array<{ experiment: string; to: string; from: string; id: string; resumes: boolean }> {
+export function planCacheLinks(cacheDir: string, resultsDir = join(REPO_ROOT, 'data', 'results')): Array<{ experiment: string; to: string; from: string; id: string; resumes: boolean }> {
   const out: Array<{ experiment: string; to: string; from: string; id: string; resumes: boolean }> = [];
   for (const experiment of experimentNames()) {
     const root = join(cacheDir, experiment);
@@ -288,8 +309,14 @@ export function planCacheLinks(cacheDir: string): Array<{ experiment: string; to
     }
     const exp = getExperiment(experiment)!;
     const seen = new Set<string>();
-    for (const profile of ['smoke', 'quick', 'paper'] as const) {
-      for (const u of exp.plan(exp.defaultConfig(profile), exp.defaultSeeds(profile))) {
+    const runsDir = join(resultsDir, experiment, 'runs');
+    const shippedRuns = existsSync(runsDir) ? readdirSync(runsDir).filter((d) => existsSync(join(runsDir, d, 'run.json'))) : [];
+    const plans = [
+      ...(['smoke', 'quick', 'paper'] as const).map((profile) => exp.plan(exp.defaultConfig(profile), exp.defaultSeeds(profile))),
+      ...shippedRuns.map((d) => runPlan(experiment, d.split('-')[0], join(runsDir, d))),
+    ];
+    for (const plan of plans) {
+      for (const u of plan) {
         const to = unitHash(u);
         if (seen.has(to) || existsSync(join(root, to))) continue;
         // a finished folder before one still training

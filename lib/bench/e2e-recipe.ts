@@ -2,7 +2,7 @@
  * The training recipe of the e2e bench (lib/bench/e2e-bench.ts) and its command-line overrides
  * (`--train.lr=2e-3 --train.lrSchedule=cosine --diffusion.sampleSteps=30 --model.depth=8`, issue #17).
  *
- * The base is id-ood's `quick` training settings with the bench's step cap as `train.steps`
+ * The base is id-ood's `quick` training settings before the recipe became their default (constantLrQuickConfig) with the bench's step cap as `train.steps`
  * (so a decaying schedule ends at the cap; `--train.steps=N` moves both), the optional recipe
  * fields filled in at their defaults (train-config.ts), the default diffusion settings with
  * id-ood's sampling steps, and the bench model's architecture (`model.*`: the q64 preset's width,

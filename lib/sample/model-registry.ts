@@ -70,8 +70,8 @@ export interface ModelCard {
   numbersFrom: string;
   /**
    * The shipped run folder (relative to the repository root) whose summary.json and run.json the
-   * numbers and the unit come from, e.g. `data/results/id-ood/runs/quick-45ac7611b8d2` for a
-   * non-default run. Absent on cards written before it existed: `data/results/<experiment>/<profile>`.
+   * numbers and the unit come from, e.g. `data/results/id-ood/runs/quick-7b8c50426c0f` (the collision
+   * probe) for a non-default run. Absent on cards written before it existed: `data/results/<experiment>/<profile>`.
    */
   results?: string;
   /** The experiment's resolved config the model was trained and evaluated with (how to build its conditioning videos). */

@@ -2,10 +2,11 @@ import { strict as assert } from 'node:assert';
 import { ConfigError } from '../../lib/config/profile';
 import { evalSteps } from '../../lib/bench/e2e-bench';
 import { defaultE2eRecipe, recipeChanges, resolveE2eRecipe } from '../../lib/bench/e2e-recipe';
-import { defaultIdOodConfig } from '../../lib/experiments/id-ood/config';
+import { constantLrQuickConfig } from '../../lib/experiments/id-ood/config';
 
 describe('bench/e2e-recipe', () => {
-  const c = defaultIdOodConfig('quick');
+  // the trials' base: id-ood's quick settings before the recipe became their default
+  const c = constantLrQuickConfig();
 
   it('the default recipe is id-ood quick training with the cap as train.steps and no changes', () => {
     const r = resolveE2eRecipe(c, {});

@@ -29,13 +29,15 @@ import { defaultIdOodConfig, resolvedPatch } from '../../lib/experiments/id-ood/
  * to the paper's 512-token grid (an 8×-spatial 4-channel VAE, 4×2×2 patches); attribute-priority's when
  * its paper patch became 4×2×2 (2048 → 512 tokens); direction-flip's, velocity-gap's and collision-holes'
  * when they moved from pixels (97.27M parameters) to the VAE route; template-coverage's when its paper
- * patch became 4×2×2 on a 4-channel VAE (8192 → 2048 tokens).
+ * patch became 4×2×2 on a 4-channel VAE (8192 → 2048 tokens). id-ood's quick changed (from d172ddcd4b1d9ac5,
+ * now constantLrQuickConfig's) when the recipe grid, complete, became its default: its unit keys are the grid's,
+ * computed under the same config as a non-default run.
  */
 const RESOLVED: Record<string, Record<Profile, string>> = {
   'attribute-priority': { smoke: '6ccdac286f4f5323', quick: '9183dd2db9fa0a9c', paper: 'adba43f8c1f707a2' },
   'collision-holes': { smoke: '4c27900b64d9e12f', quick: '78a3c6f009bd4177', paper: '71c75b8339eb36cb' },
   'direction-flip': { smoke: 'e8120ac7cd5084fb', quick: 'a8a89f616e3ea1c1', paper: '26ec856b093fbad6' },
-  'id-ood': { smoke: 'a5c30645098262a2', quick: 'd172ddcd4b1d9ac5', paper: '9b74585e95fd5f69' },
+  'id-ood': { smoke: 'a5c30645098262a2', quick: 'bf67f35ef23a8774', paper: '9b74585e95fd5f69' },
   'template-coverage': { smoke: '08b47116ef691047', quick: '19364efdfc955c90', paper: '55c293b2dd90a152' },
   'velocity-gap': { smoke: '5fc0944544e5e18a', quick: '099ba90bc816b82d', paper: '380211455086b35a' },
 };

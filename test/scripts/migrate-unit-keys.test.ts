@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { configHash } from '../../lib/config/hash';
 import { execFileSync } from 'node:child_process';
@@ -9,23 +9,26 @@ import '../../lib/experiments/all';
 import { getExperiment } from '../../lib/experiments/core/registry';
 import { unitHash } from '../../lib/experiments/core/unit-cache';
 import type { Json, Unit } from '../../lib/experiments/core/experiment';
-import { LOG_NAME, linkCache, migrationMismatch, planMoves, readLog, resolveKey } from '../../scripts/migrate-unit-keys';
+import { constantLrQuickConfig } from '../../lib/experiments/id-ood/config';
+import { constantLrGridDir, RECIPE_GRID_SEEDS } from '../../lib/experiments/id-ood/recipe-grid';
+import { LOG_NAME, linkCache, migrationMismatch, planMoves, readLog, resolveKey, runPlan } from '../../scripts/migrate-unit-keys';
 
 const ROOT = join(__dirname, '..', '..');
 const SHIPPED = ['id-ood', 'direction-flip', 'velocity-gap', 'template-coverage', 'attribute-priority'];
 
 /** Keys of four id-ood quick units as shipped before the second migration (floor, VAE, train and eval of uniform q128 n16384 s1), with their hashes. */
 const LEGACY: Array<{ id: string; version: string; hash: string; key: Json }> = JSON.parse(readFileSync(join(__dirname, 'id-ood-legacy-keys.json'), 'utf8')).units;
-const idOodPlan = (): Map<string, Unit> => {
-  const e = getExperiment('id-ood')!;
-  return new Map(e.plan(e.defaultConfig('quick'), e.defaultSeeds('quick')).map((u) => [u.id, u]));
-};
+/** The plan the legacy keys migrated to: id-ood's quick default when the keys were migrated, the constant-lr grid (shipped in runs/). */
+const idOodPlan = (): Map<string, Unit> => new Map(getExperiment('id-ood')!.plan(constantLrQuickConfig(), [...RECIPE_GRID_SEEDS]).map((u) => [u.id, u]));
+const CONSTANT_LR_DIR = constantLrGridDir();
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const SCRIPT = join(ROOT, 'scripts', 'migrate-unit-keys.ts');
 
 describe('scripts/migrate-unit-keys', () => {
-  it('the shipped results are migrated: no folder needs a rename', () => {
+  it('the shipped results are migrated: no folder needs a rename', function () {
+    this.timeout(60_000);
     for (const exp of SHIPPED) assert.deepEqual(planMoves(exp, 'quick', join(ROOT, 'data', 'results', exp, 'quick')).moves, [], exp);
+    assert.deepEqual(planMoves('id-ood', 'quick', CONSTANT_LR_DIR, runPlan('id-ood', 'quick', CONSTANT_LR_DIR)).moves, [], 'the constant-lr grid (runs/)');
   });
 
   it('renames a unit shipped under its pre-migration key (datasets unresolved) to its planned hash, and refuses one whose key changed otherwise', () => {
@@ -109,7 +112,7 @@ describe('scripts/migrate-unit-keys', () => {
   it('id-ood: renames units shipped under the legacy keys in a results folder (run.json and files), then finds nothing to do', () => {
     const dir = mkdtempSync(join(tmpdir(), 'phylab-migrate-idood-'));
     try {
-      const src = join(ROOT, 'data', 'results', 'id-ood', 'quick');
+      const src = CONSTANT_LR_DIR;
       const units = join(dir, 'units');
       mkdirSync(units, { recursive: true });
       let run = readFileSync(join(src, 'run.json'), 'utf8');
@@ -121,7 +124,7 @@ describe('scripts/migrate-unit-keys', () => {
         run = run.replace(`"hash": "${to}"`, `"hash": "${l.hash}"`);
       }
       writeFileSync(join(dir, 'run.json'), run);
-      const { moves } = planMoves('id-ood', 'quick', dir);
+      const { moves } = planMoves('id-ood', 'quick', dir, [...plan.values()]);
       assert.deepEqual(moves.map((m) => [m.id, m.from, m.to]).sort(), LEGACY.map((l) => [l.id, l.hash, unitHash(plan.get(l.id)!)]).sort());
       assert.deepEqual(readdirSync(units).sort(), LEGACY.map((l) => `${l.hash}.json.gz`).sort(), 'planning changes nothing');
     } finally {
@@ -140,7 +143,7 @@ describe('scripts/migrate-unit-keys', () => {
       const l = LEGACY.find((x) => x.id.startsWith('train/'))!;
       const cardDir = join(dir, 'models', 'id-ood', 'quick', 'uniform-q128-n16384-s1');
       mkdirSync(cardDir, { recursive: true });
-      const card = { format: 'phylab-model-card', version: 1, name: 'id-ood/quick/uniform-q128-n16384-s1', experiment: 'id-ood', profile: 'quick', unit: { id: l.id, hash: l.hash, commit: 'abc', seconds: 1 } };
+      const card = { format: 'phylab-model-card', version: 1, name: 'id-ood/quick/uniform-q128-n16384-s1', experiment: 'id-ood', profile: 'quick', results: relative(ROOT, CONSTANT_LR_DIR), unit: { id: l.id, hash: l.hash, commit: 'abc', seconds: 1 } };
       writeFileSync(join(cardDir, 'card.json'), JSON.stringify(card, null, 1) + '\n');
       // a card with a hash no rename leads from: left as it is
       const other = join(dir, 'models', 'id-ood', 'quick', 'other');
@@ -159,7 +162,8 @@ describe('scripts/migrate-unit-keys', () => {
     }
   });
 
-  it('--cache links id-ood folders computed under the legacy keys: a finished one, and a training still under way (a checkpoint, no result yet)', () => {
+  it('--cache links id-ood folders computed under the legacy keys: a finished one, and a training still under way (a checkpoint, no result yet)', function () {
+    this.timeout(60_000);
     const cache = mkdtempSync(join(tmpdir(), 'phylab-migrate-cache-idood-'));
     try {
       const plan = idOodPlan();

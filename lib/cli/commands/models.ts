@@ -47,7 +47,7 @@ export const command: CommandSpec = {
     { name: 'cells', type: 'list', help: 'export, id-ood: grid cells <scenario>/<preset>/n<size>/s<seed> (default: uniform, the largest preset and size, --seed)' },
     { name: 'dtype', type: 'string', choices: [...MODEL_DTYPES], help: 'export: precision of the stored weights (float16: half the bytes, rounded; the VAE stays float32)', default: 'float32' },
     { name: 'cache', type: 'string', help: 'export: unit cache root holding the checkpoints (default PHYLAB_CACHE or data/cache/units)' },
-    { name: 'results', type: 'string', help: 'export: folder of the shipped run whose summary and run.json the cards follow (default data/results/<experiment>/<profile>; a non-default run\'s folder, e.g. data/results/id-ood/runs/quick-45ac7611b8d2, the id-ood recipe grid)' },
+    { name: 'results', type: 'string', help: 'export: folder of the shipped run whose summary and run.json the cards follow (default data/results/<experiment>/<profile>; a non-default run\'s folder, e.g. data/results/id-ood/runs/quick-8d2f31050458, id-ood\'s constant-lr grid)' },
     { name: 'root', type: 'string', help: 'registry root (default PHYLAB_MODELS or data/models)' },
   ],
   examples: [
@@ -55,7 +55,7 @@ export const command: CommandSpec = {
     'phylab models show direction-flip/quick/set-1-s1',
     'PHYLAB_CACHE=/work/cache phylab models export --experiment direction-flip --profile quick --seed 1',
     'PHYLAB_CACHE=/work/cache phylab models export --experiment id-ood --profile quick --cells uniform/q128/n16384/s1',
-    'PHYLAB_CACHE=/work/cache phylab models export --experiment id-ood --results data/results/id-ood/runs/quick-45ac7611b8d2 --cells uniform/q128/n16384/s2',
+    'PHYLAB_CACHE=/work/cache phylab models export --experiment id-ood --results data/results/id-ood/runs/quick-8d2f31050458 --cells uniform/q128/n16384/s1',
   ],
   async run(args) {
     const [action, name] = args.positionals;

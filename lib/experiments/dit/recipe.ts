@@ -9,8 +9,3 @@ import type { TrainConfig } from '../../train/train-config';
 
 /** The best measured recipe as a patch of a train config (its cosine ends at the config's `steps`). */
 export const BEST_RECIPE: Patch<TrainConfig> = { batchSize: 32, lr: 4e-3, warmupSteps: 500, lrSchedule: 'cosine', minLrRatio: 0.05, emaDecay: 0.999 };
-
-/** `base` with the best measured recipe over `steps` steps (the cosine ends at `steps`). */
-export function bestRecipe(base: TrainConfig, steps: number): TrainConfig {
-  return { ...base, steps, ...(BEST_RECIPE as Partial<TrainConfig>) };
-}

@@ -15,7 +15,7 @@ import { meanCi, pmText } from '../core/intervals';
 import { hashedResultsDir } from '../core/results-folder';
 import { loadSummary } from '../core/summary-files';
 import { BEST_RECIPE } from '../dit/recipe';
-import { defaultIdOodConfig, IdOodConfig } from './config';
+import { constantLrQuickConfig, IdOodConfig } from './config';
 
 /** The models' ID error must be within this factor of the floor of the same clips (issue #17 item 2). */
 export const PROBE_WITHIN = 3;
@@ -26,9 +26,13 @@ export const PROBE_STEPS = 6000;
 /** The probe's clip: 24 px, 12 frames, 15 physics steps (0.15 s) per frame. */
 export const PROBE_CLIP = { size: 24, frames: 12, frameStride: 15 } as const;
 
-/** id-ood's quick config narrowed to the probe: collision only, q64 on 4096 videos, the probe clip, the best recipe. */
+/**
+ * id-ood's quick config as it was when the probe ran (constantLrQuickConfig: one data seed, headline
+ * seeds, no width-scaled rate), narrowed to the probe: collision only, q64 on 4096 videos, the probe
+ * clip, the best recipe.
+ */
 export function collisionProbeConfig(): IdOodConfig {
-  const c = defaultIdOodConfig('quick');
+  const c = constantLrQuickConfig();
   return {
     ...c,
     scenarios: ['collision'],
@@ -44,7 +48,7 @@ export function collisionProbeConfig(): IdOodConfig {
 /** The command that computes (or resumes) the probe. */
 export const PROBE_COMMAND =
   `npx phylab exp id-ood --scenarios=collision --presets=q64 --dataSizes=4096 --size=${PROBE_CLIP.size} --frames=${PROBE_CLIP.frames} ` +
-  `--seeds=${PROBE_SEEDS.join(',')} --train.steps=${PROBE_STEPS} --train.lr=4e-3 --train.warmupSteps=500 --train.lrSchedule=cosine --train.minLrRatio=0.05`;
+  `--seeds=${PROBE_SEEDS.join(',')} --dataPerSeed=false --seedCells=headline --lrWidthRef=null --train.steps=${PROBE_STEPS} --train.lr=4e-3 --train.warmupSteps=500 --train.lrSchedule=cosine --train.minLrRatio=0.05`;
 
 /** The probe's results folder (data/results/id-ood/runs/quick-<hash of its config and seeds>). */
 export function collisionProbeDir(root?: string): string {

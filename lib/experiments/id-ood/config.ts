@@ -12,6 +12,7 @@ import { defaultVaeTrainConfig, VaeTrainConfig } from '../../train/vae-trainer';
 import type { Scenario } from '../../sim/scenes';
 import { STRIDE } from '../../sim/constants';
 import { CLIP_PROFILES, ClipSettings } from '../dit/clip-settings';
+import { BEST_RECIPE } from '../dit/recipe';
 
 /**
  * id-ood's `quick` frame strides (IdOodConfig.frameStride). Collisions get 15: at 30, 71 of 128
@@ -98,6 +99,18 @@ export interface IdOodConfig extends ClipSettings {
   lrWidthRef?: number | null;
 }
 
+/** Training steps of each quick model: 15,000, as before the recipe (same cost per model), now the end of the cosine. */
+export const RECIPE_GRID_STEPS = 15000;
+/** Peak learning rate of the quick recipe at width RECIPE_GRID_WIDTH_REF (the best recipe's, measured on q64: trials t1/t5, t4/t7). */
+export const RECIPE_GRID_LR = 4e-3;
+/**
+ * The quick peak rate scales as RECIPE_GRID_LR × 64 / width: q128 trains at 2e-3. Measured before the grid
+ * ran (e2e trials t14, q128 on the e2e cell, cosine over 15,000 steps): 2e-3 ended at 0.0725 u/s and
+ * 4e-3 at 0.0760, 2e-3 ahead at each of the six evaluations by 2–8%; on q64, 4e-3 was ahead of 2e-3
+ * by 5–12% (t5 vs t1, t7 vs t4).
+ */
+export const RECIPE_GRID_WIDTH_REF = 64;
+
 /** Which cells of the grid get every seed (IdOodConfig.seedCells). */
 export const SEED_CELLS = ['headline', 'all'] as const;
 export type SeedCells = (typeof SEED_CELLS)[number];
@@ -135,6 +148,19 @@ export const ID_OOD_PROFILES: ProfileTable<IdOodConfig> = {
     vae: { model: { ...defaultVaeConfig(), latentChannels: ID_OOD_VAE_CHANNELS }, train: { ...defaultVaeTrainConfig('quick'), steps: ID_OOD_VAE_STEPS } },
     patch: null,
   },
+  /**
+   * quick: the recipe grid (issue #17 item 3, lib/experiments/id-ood/recipe-grid.ts), the default since
+   * it was complete: the best measured recipe (lib/experiments/dit/recipe.ts: 500 warm-up steps, cosine
+   * to 0.05·lr) over RECIPE_GRID_STEPS with the peak rate scaled by width, every cell on every seed, each
+   * seed drawing its training videos. Before, quick trained at a constant lr 1e-3 with 3 seeds on the
+   * headline cells only and one data seed (constantLrQuickConfig: criterion v1's grid).
+   */
+  quick: {
+    train: { ...BEST_RECIPE, lr: RECIPE_GRID_LR, steps: RECIPE_GRID_STEPS },
+    dataPerSeed: true,
+    seedCells: 'all',
+    lrWidthRef: RECIPE_GRID_WIDTH_REF,
+  },
   smoke: {
     presets: [...PROFILE_PRESETS.smoke],
     dataSizes: [16, 32],
@@ -169,6 +195,16 @@ export const ID_OOD_PROFILES: ProfileTable<IdOodConfig> = {
 
 export function defaultIdOodConfig(profile: Profile): IdOodConfig {
   return resolveProfile(ID_OOD_PROFILES, profile, CLIP_PROFILES);
+}
+
+/**
+ * id-ood's quick config before the recipe grid became its default: the shared clip settings' training
+ * (constant lr 1e-3, 15,000 steps), seeds 1–3 on the headline cells only, every seed on `dataSeed`'s
+ * videos. Its shipped results (criterion v1's grid) are in data/results/id-ood/runs/quick-<hash>; the
+ * collision probe and the e2e bench are measured against it.
+ */
+export function constantLrQuickConfig(): IdOodConfig {
+  return resolveProfile<IdOodConfig>({ ...ID_OOD_PROFILES, quick: undefined }, 'quick', CLIP_PROFILES);
 }
 
 /** Dataset config of a scenario split at the experiment's clip size (`level`: OOD level). */

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { applyDotted } from '../../../lib/config/overrides';
 import { defaultIdOodConfig } from '../../../lib/experiments/id-ood/config';
-import { collisionProbeConfig, collisionProbeMarkdown, PROBE_COMMAND, PROBE_SEEDS, readCollisionProbe } from '../../../lib/experiments/id-ood/collision-probe';
+import { experiment } from '../../../lib/experiments/id-ood/experiment';
+import { applyExperimentOverrides } from '../../../lib/experiments/core/optional-settings';
+import { collisionProbeConfig, collisionProbeDir, collisionProbeMarkdown, PROBE_COMMAND, PROBE_SEEDS, readCollisionProbe } from '../../../lib/experiments/id-ood/collision-probe';
 import type { Row } from '../../../lib/experiments/core/experiment';
 
 const gt = (e: number): Row => ({ scenario: 'collision', model: 'gt', dataSize: null, seed: null, split: 'gt', set: 'id', velocityError: e });
@@ -9,10 +10,12 @@ const vae = (e: number): Row => ({ scenario: 'collision', model: 'vae', dataSize
 const model = (seed: number, e: number): Row => ({ scenario: 'collision', model: 'q64', dataSize: 4096, seed, split: 'id', set: 'id', velocityError: e });
 
 describe('experiments/id-ood/collision-probe', () => {
-  it('its command line, applied to the quick config, builds exactly the probe config', () => {
+  it('its command line, applied to the quick config, builds exactly the probe config, whose folder holds the shipped probe', () => {
     const pairs = Object.fromEntries([...PROBE_COMMAND.matchAll(/--([\w.]+)=(\S+)/g)].filter((m) => m[1] !== 'seeds').map((m) => [m[1], m[2]]));
-    assert.deepEqual(applyDotted(defaultIdOodConfig('quick'), pairs), collisionProbeConfig());
+    assert.deepEqual(applyExperimentOverrides(experiment, defaultIdOodConfig('quick'), pairs), collisionProbeConfig());
     assert.match(PROBE_COMMAND, new RegExp(`--seeds=${PROBE_SEEDS.join(',')}`));
+    // the probe ran before the recipe grid became the quick default: same config, same folder
+    assert.match(collisionProbeDir(), /id-ood\/runs\/quick-7b8c50426c0f$/);
   });
 
   it('criterion: 3 seeds, mean ID error within 3x the floor; fewer seeds incomplete', () => {

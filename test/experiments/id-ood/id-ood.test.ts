@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataConfig, defaultIdOodConfig, evalSets, experiment, resolvedPatch, SetScore } from '../../../lib/experiments/id-ood/experiment';
+import { constantLrQuickConfig, dataConfig, defaultIdOodConfig, evalSets, experiment, resolvedPatch, SetScore } from '../../../lib/experiments/id-ood/experiment';
 import { speedResponseFigure, speedResponses } from '../../../lib/experiments/id-ood/report';
 import { loadUnitResults, runExperiment } from '../../../lib/experiments/core/runner';
 import { initBackend } from '../../../lib/runtime/backend';
@@ -60,8 +60,8 @@ describe('experiments/id-ood (smoke)', function () {
     assert.ok(speedResponseFigure(resp).data.length > 2);
   });
 
-  it('quick plan: priority order, per-scenario strides in the keys and datasets, 15000 steps', () => {
-    const c = defaultIdOodConfig('quick');
+  it('quick plan (the constant-lr grid: headline seeds): priority order, per-scenario strides in the keys and datasets, 15000 steps', () => {
+    const c = constantLrQuickConfig();
     assert.equal(c.train.steps, 15000);
     assert.deepEqual(c.frameStride, { uniform: 30, collision: 15, parabola: 30 });
     const units = experiment.plan(c, [1, 2, 3]);

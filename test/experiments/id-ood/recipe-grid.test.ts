@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { experiment, defaultIdOodConfig, dataConfig, trainDataSeed } from '../../../lib/experiments/id-ood/experiment';
+import { constantLrQuickConfig, RECIPE_GRID_STEPS } from '../../../lib/experiments/id-ood/config';
 import { applyExperimentOverrides } from '../../../lib/experiments/core/optional-settings';
-import { RECIPE_GRID_COMMAND, RECIPE_GRID_SEEDS, RECIPE_GRID_STEPS, recipeGridConfig, recipeGridDir, recipeGridMarkdown, recipeGridProgress } from '../../../lib/experiments/id-ood/recipe-grid';
-import { runConfigHash } from '../../../lib/experiments/core/results-folder';
+import { CONSTANT_LR_GRID_COMMAND, constantLrGridDir, RECIPE_GRID_COMMAND, RECIPE_GRID_SEEDS, recipeGridMarkdown, recipeGridProgress } from '../../../lib/experiments/id-ood/recipe-grid';
+import { defaultResultsDir, hashedResultsDir, runConfigHash } from '../../../lib/experiments/core/results-folder';
 import { makeVideo } from '../../../lib/data/make-video';
 import { ConfigError } from '../../../lib/config/profile';
 import type { Row } from '../../../lib/experiments/core/experiment';
@@ -10,21 +11,33 @@ import type { Row } from '../../../lib/experiments/core/experiment';
 const pairsOf = (cmd: string) => Object.fromEntries([...cmd.matchAll(/--([\w.]+)=(\S+)/g)].filter((m) => m[1] !== 'seeds').map((m) => [m[1], m[2]]));
 
 describe('experiments/id-ood/recipe-grid', () => {
-  it('its command line, applied to the quick config, builds exactly the grid config', () => {
-    assert.deepEqual(applyExperimentOverrides(experiment, defaultIdOodConfig('quick'), pairsOf(RECIPE_GRID_COMMAND)), recipeGridConfig());
-    assert.match(RECIPE_GRID_COMMAND, new RegExp(`--seeds=${RECIPE_GRID_SEEDS.join(',')}`));
-    const t = recipeGridConfig().train;
-    assert.equal(t.steps, RECIPE_GRID_STEPS);
-    assert.equal(t.lrSchedule, 'cosine');
-    assert.match(recipeGridDir(), /id-ood\/runs\/quick-[0-9a-f]{12}$/);
+  it('is id-ood\'s default quick run, in the folder it was computed in before (same config, seeds and unit keys)', () => {
+    const c = defaultIdOodConfig('quick');
+    assert.deepEqual(experiment.defaultSeeds('quick'), [...RECIPE_GRID_SEEDS]);
+    assert.equal(RECIPE_GRID_COMMAND, 'npx phylab exp id-ood');
+    assert.equal(c.train.steps, RECIPE_GRID_STEPS);
+    assert.equal(c.train.lrSchedule, 'cosine');
+    assert.deepEqual([c.dataPerSeed, c.seedCells, c.lrWidthRef], [true, 'all', 64]);
+    // the hash that named the grid's folder while it ran as a non-default run
+    assert.match(hashedResultsDir('id-ood', 'quick', c, RECIPE_GRID_SEEDS), /id-ood\/runs\/quick-45ac7611b8d2$/);
+    assert.match(defaultResultsDir('id-ood', 'quick'), /id-ood\/quick$/);
   });
 
-  it('optional settings: absent from the default config and its hash, dropped again at their default, typed and checked', () => {
-    const base = defaultIdOodConfig('quick');
+  it('the constant-lr grid (criterion v1\'s): its command line, applied to the quick default, builds exactly its config; its folder holds its shipped results', () => {
+    const pairs = Object.fromEntries([...CONSTANT_LR_GRID_COMMAND.matchAll(/--([\w.]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+    assert.deepEqual(applyExperimentOverrides(experiment, defaultIdOodConfig('quick'), pairs), constantLrQuickConfig());
+    assert.match(constantLrGridDir(), /id-ood\/runs\/quick-8d2f31050458$/);
+    assert.equal(constantLrQuickConfig().train.lrSchedule, 'constant');
+  });
+
+  it('optional settings: absent from the constant-lr config and its hash, dropped at their default (also where the profile sets them), typed and checked', () => {
+    const base = constantLrQuickConfig();
     assert.ok(!('dataPerSeed' in base) && !('seedCells' in base));
     const same = applyExperimentOverrides(experiment, base, { dataPerSeed: 'false', seedCells: 'headline' });
     assert.deepEqual(same, base);
     assert.equal(runConfigHash(same, [1, 2, 3]), runConfigHash(base, [1, 2, 3]));
+    const off = applyExperimentOverrides(experiment, defaultIdOodConfig('quick'), { dataPerSeed: 'false' });
+    assert.ok(!('dataPerSeed' in off), 'at the value its absence means, the key is left out');
     assert.throws(() => applyExperimentOverrides(experiment, base, { seedCells: 'some' }), (e: Error) => e instanceof ConfigError && /seedCells.*allowed: headline, all/.test(e.message));
     assert.throws(() => applyExperimentOverrides(experiment, base, { dataPerSeed: 'yes' }), (e: Error) => e instanceof ConfigError && /dataPerSeed.*true or false/.test(e.message));
     assert.throws(() => applyExperimentOverrides(experiment, base, { dataPerSed: 'true' }), /unknown config key 'dataPerSed'/);
@@ -34,7 +47,7 @@ describe('experiments/id-ood/recipe-grid', () => {
   });
 
   it('plans every cell on every seed, scenario by scenario and seed by seed, each seed on its own training videos', () => {
-    const c = recipeGridConfig();
+    const c = defaultIdOodConfig('quick');
     const trains = experiment.plan(c, [...RECIPE_GRID_SEEDS]).filter((u) => u.id.startsWith('train/'));
     assert.equal(trains.length, 3 * 2 * 4 * 3);
     assert.deepEqual(trains.slice(0, 8).map((u) => u.id), ['q64', 'q128'].flatMap((p) => [256, 1024, 4096, 16384].map((n) => `train/uniform/${p}/n${n}/s1`)));
@@ -44,8 +57,8 @@ describe('experiments/id-ood/recipe-grid', () => {
     const lrOf = (id: string) => ((trains.find((u) => u.id === id)!.key as { train: { lr: number } }).train.lr);
     assert.equal(lrOf('train/uniform/q64/n256/s1'), 0.004);
     assert.equal(lrOf('train/uniform/q128/n256/s1'), 0.002);
-    // the default quick plan keeps the shared data seed and the headline seeds
-    const def = experiment.plan(defaultIdOodConfig('quick'), [1, 2, 3]).filter((u) => u.id.startsWith('train/'));
+    // the constant-lr plan keeps the shared data seed and the headline seeds
+    const def = experiment.plan(constantLrQuickConfig(), [1, 2, 3]).filter((u) => u.id.startsWith('train/'));
     assert.equal(def.length, 36);
     assert.ok(def.every((u) => (u.key as { dataSeed: number }).dataSeed === 0));
   });

@@ -9,7 +9,8 @@ import { askUniform, queryVideo } from '../../../lib/experiments/models/ask-unif
 import { evaluateIdOodModel, exportIdOodModels, headlineCell, idOodModelName, idOodModelNumbers, reproduceIdOodModel, SetReproduction } from '../../../lib/experiments/models/id-ood-models';
 import { defaultModelsRoot, loadModel } from '../../../lib/sample/model-registry';
 import { readShippedUnit } from '../../../lib/experiments/core/shipped-units';
-import { RECIPE_GRID_STEPS, recipeGridDir } from '../../../lib/experiments/id-ood/recipe-grid';
+import { RECIPE_GRID_STEPS } from '../../../lib/experiments/id-ood/config';
+import { defaultResultsDir } from '../../../lib/experiments/core/results-folder';
 import { initBackend } from '../../../lib/runtime/backend';
 
 /** The shipped headline model of notebook 01 (uniform, q128, 16384 videos, seed 1), from the recipe grid. */
@@ -24,12 +25,12 @@ describe('experiments/models/id-ood-models', function () {
     assert.deepEqual(headlineCell(defaultIdOodConfig('quick')), { scenario: 'uniform', preset: 'q128', n: 16384, seed: 1 });
   });
 
-  it('the shipped headline model is the recipe grid\'s: its card names the unit of that run\'s run.json and its numbers are its summary\'s', () => {
-    const s = loadSummary('id-ood', 'quick', recipeGridDir())!;
+  it('the shipped headline model is the recipe grid\'s (id-ood\'s quick default): its card names the unit of that run\'s run.json and its numbers are its summary\'s', () => {
+    const s = loadSummary('id-ood', 'quick', defaultResultsDir('id-ood', 'quick'))!;
     const u = (s.run.units as Array<{ id: string; hash: string; commit: string }>).find((x) => x.id === 'train/uniform/q128/n16384/s1')!;
     const m = loadModel(HEADLINE);
     try {
-      assert.equal(m.card.results, 'data/results/id-ood/runs/quick-45ac7611b8d2');
+      assert.equal(m.card.results, 'data/results/id-ood/quick');
       assert.deepEqual([m.card.unit.id, m.card.unit.hash, m.card.unit.commit], [u.id, u.hash, u.commit]);
       const numbers = idOodModelNumbers(s.rows, { scenario: 'uniform', preset: 'q128', n: 16384, seed: 1 });
       assert.deepEqual(m.card.numbers, { ...numbers });
@@ -52,9 +53,9 @@ describe('experiments/models/id-ood-models', function () {
     const rep = JSON.parse(readFileSync(join(defaultModelsRoot(), `${HEADLINE}.reproduction.json`), 'utf8')) as { exact: boolean; sets: SetReproduction[] };
     assert.equal(rep.exact, true);
     assert.ok(rep.sets.every((x) => x.videosIdentical === x.videos && x.maxVelocityChange === 0));
-    const s = loadSummary('id-ood', 'quick', recipeGridDir())!;
+    const s = loadSummary('id-ood', 'quick', defaultResultsDir('id-ood', 'quick'))!;
     const evalRec = (s.run.units as Array<{ id: string; hash: string }>).find((x) => x.id === 'eval/uniform/q128/n16384/s1')!;
-    const recorded = resultOf({ e: readShippedUnit(recipeGridDir(), evalRec.hash)!.result }, 'e', SET_SCORES)!;
+    const recorded = resultOf({ e: readShippedUnit(defaultResultsDir('id-ood', 'quick'), evalRec.hash)!.result }, 'e', SET_SCORES)!;
     const m = loadModel(HEADLINE);
     try {
       assert.ok(m.card.checkpoint && m.card.checkpoint.commit !== m.card.unit.commit, 'the card says which run wrote the checkpoint');
