@@ -48,6 +48,9 @@ async function main(): Promise<void> {
       unit: card.unit,
       commit: gitCommit(),
       backend: currentBackend()?.label ?? null,
+      // the matmul library and the core OpenBLAS picked on this machine: float rounding, so exactness, can depend on it
+      blas: currentBackend()?.matmul?.blas ?? null,
+      date: new Date().toISOString(),
       checkpointEngine: m.meta.engine ?? null,
       seconds: Math.round((Date.now() - t0) / 1000),
       sets,

@@ -36,17 +36,37 @@ function velocities(raw: unknown): number[] {
 const sign = (v: number | null, d = 2) => (v === null ? 'none' : `${v >= 0 ? '+' : ''}${v.toFixed(d)}`);
 const bandsText = (b: unknown) => (Array.isArray(b) ? (b as Array<[number, number]>).map(([lo, hi]) => `${lo}–${hi}`).join(', ') : 'n/a');
 
-/** A shipped model's reproduction record (`data/models/<name>.reproduction.json`, scripts/reproduce-id-ood-model.ts): whether re-evaluating it gives its eval unit's numbers exactly. */
+/** A shipped model's reproduction record (`data/models/<name>.reproduction.json`, scripts/reproduce-id-ood-model.ts): whether re-evaluating it gives its eval unit's numbers exactly, and if not, how many videos do and by how much the others differ. */
 export interface Reproduction {
   exact: boolean;
   file: string;
+  /** Videos re-evaluated over all sets, and how many gave exactly the recorded numbers. */
+  videos: number;
+  identical: number;
+  /** The largest per-video change of the parsed velocity (u/s) over all sets. */
+  maxVelocityChange: number;
 }
 
 /** The reproduction record beside model `name` in registry `root`, or null when there is none. */
 export function readReproduction(name: string, root: string): Reproduction | null {
   const file = reproductionFile(name, root);
   if (!existsSync(file)) return null;
-  return { exact: (JSON.parse(readFileSync(file, 'utf8')) as { exact?: unknown }).exact === true, file: relative(process.cwd(), file) || file };
+  const rec = JSON.parse(readFileSync(file, 'utf8')) as { exact?: unknown; sets?: Array<{ videos?: number; videosIdentical?: number; maxVelocityChange?: number }> };
+  const sets = Array.isArray(rec.sets) ? rec.sets : [];
+  return {
+    exact: rec.exact === true,
+    file: relative(process.cwd(), file) || file,
+    videos: sets.reduce((a, x) => a + (x.videos ?? 0), 0),
+    identical: sets.reduce((a, x) => a + (x.videosIdentical ?? 0), 0),
+    maxVelocityChange: sets.reduce((a, x) => Math.max(a, x.maxVelocityChange ?? 0), 0),
+  };
+}
+
+/** What a reproduction record found, as the answers table's header says it. */
+export function reproductionText(r: Reproduction | null): string {
+  if (r === null) return 'not checked against that evaluation';
+  if (r.exact) return `re-evaluated, it gives that evaluation exactly, every video (${r.file})`;
+  return `not bit-identical: re-evaluated, ${r.identical} of ${r.videos} videos give that evaluation exactly, the others differ by at most ${r.maxVelocityChange.toFixed(4)} u/s (${r.file})`;
 }
 
 /** The table printed for the answers. */
@@ -55,11 +75,7 @@ export function answersTable(m: RegistryModel, answers: UniformAnswer[], reprodu
   const head = `${m.card.name}: ${m.card.description}\n  trained on speeds ${bandsText(t.velocity)} u/s (${String(t.direction)}), radii ${bandsText(t.radius)}; ${m.card.steps} steps, seed ${m.card.seed}; sampled with ${m.card.sampling.steps} DDIM steps`;
   const n = m.card.numbers;
   const ck = m.card.checkpoint;
-  const check = reproduction === null
-    ? 'not checked against that evaluation'
-    : reproduction.exact
-      ? `re-evaluated, it gives that evaluation exactly, every video (${reproduction.file})`
-      : `not bit-identical: re-evaluated, it does not give that evaluation exactly (${reproduction.file})`;
+  const check = reproductionText(reproduction);
   const retrained = ck?.commit && m.card.unit.commit && ck.commit !== m.card.unit.commit ? ` (of the unit trained at commit ${m.card.unit.commit}; this checkpoint is a retrain at commit ${ck.commit}, ${check})` : '';
   const evalLine = typeof n.id === 'number' ? `\n  its evaluation (shipped summary): ID error ${n.id.toFixed(3)} u/s${typeof n.ood === 'number' ? `, OOD ${n.ood.toFixed(3)} u/s` : ''}${retrained}` : '';
   // case-matching judges the generated ball (intact or broken); id-ood scores a velocity error

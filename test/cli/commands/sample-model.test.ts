@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { phylab } from './run-phylab';
+import { reproductionText } from '../../../lib/cli/commands/sample-model';
 
 describe('cli: phylab sample --model, phylab models', function () {
   this.timeout(120_000);
@@ -30,7 +31,7 @@ describe('cli: phylab sample --model, phylab models', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /trained on speeds 1–4 u\/s \(right\), radii 0\.7–1\.4; 15000 steps, seed 1/);
     assert.match(r.stdout, /its evaluation \(shipped summary\): ID error 0\.064 u\/s, OOD 0\.570 u\/s/);
-    assert.match(r.stdout, /this checkpoint is a retrain at commit [0-9a-f]+, re-evaluated, it gives that evaluation exactly, every video \(data\/models\/id-ood\/quick\/uniform-q128-n16384-s1\.reproduction\.json\)/);
+    assert.match(r.stdout, /this checkpoint is a retrain at commit [0-9a-f]+, (re-evaluated, it gives that evaluation exactly, every video|not bit-identical: re-evaluated, 4\d\d of 416 videos give that evaluation exactly, the others differ by at most 0\.000\d u\/s) \(data\/models\/id-ood\/quick\/uniform-q128-n16384-s1\.reproduction\.json\)/);
     assert.match(r.stdout, /error u\/s/);
     assert.match(r.stdout, /2\.50 .* yes\n.*5\.50 .* no \(speed\)/);
     const a = JSON.parse(readFileSync(join(out, 'answers.json'), 'utf8')) as { seed: number; answers: Array<{ truthVelocity: number; velocityError: number | null; intact: boolean | null }> };
@@ -38,6 +39,14 @@ describe('cli: phylab sample --model, phylab models', function () {
     assert.ok(Math.abs(a.answers[1].truthVelocity - 5.5) < 0.3, `the parser reads the true clip: ${a.answers[1].truthVelocity}`);
     assert.equal(a.answers[1].intact, null);
     assert.ok(a.answers.every((x) => x.velocityError === null || x.velocityError >= 0));
+  });
+
+  it('says what a reproduction record found: not checked, exact, or how many videos are bit-identical and how far the others moved', () => {
+    assert.equal(reproductionText(null), 'not checked against that evaluation');
+    const base = { file: 'r.json', videos: 416, identical: 416, maxVelocityChange: 0 };
+    assert.equal(reproductionText({ ...base, exact: true }), 're-evaluated, it gives that evaluation exactly, every video (r.json)');
+    assert.equal(reproductionText({ ...base, exact: false, identical: 414, maxVelocityChange: 0.0002 }),
+      'not bit-identical: re-evaluated, 414 of 416 videos give that evaluation exactly, the others differ by at most 0.0002 u/s (r.json)');
   });
 
   it('clear errors: out-of-range velocity or radius, unknown model, --velocity without --model', () => {

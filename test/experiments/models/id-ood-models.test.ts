@@ -47,12 +47,18 @@ describe('experiments/models/id-ood-models', function () {
     }
   });
 
-  it('the shipped checkpoint (a retrain of its unit, declared on its card) reproduces the shipped evaluation exactly: same seed, same numbers, every video', async () => {
+  it('the shipped checkpoint (a retrain of its unit, declared on its card) reproduces the shipped evaluation: live, the first 16 ID videos exactly; its record, every set within 0.001 u/s', async () => {
     // scripts/reproduce-id-ood-model.ts re-ran all four sets (416 videos) into data/models/<model>.reproduction.json;
-    // here: its record says exact, and the first 16 ID videos are re-sampled against the shipped eval unit
-    const rep = JSON.parse(readFileSync(join(defaultModelsRoot(), `${HEADLINE}.reproduction.json`), 'utf8')) as { exact: boolean; sets: SetReproduction[] };
-    assert.equal(rep.exact, true);
-    assert.ok(rep.sets.every((x) => x.videosIdentical === x.videos && x.maxVelocityChange === 0));
+    // bit-identity there depends on the machine's float rounding (the record names its BLAS core): 416 of 416 on
+    // 2026-12-06, 414 of 416 (2 videos off by 0.0002 u/s, the same with that day's code) on 2026-12-07's machine
+    const rep = JSON.parse(readFileSync(join(defaultModelsRoot(), `${HEADLINE}.reproduction.json`), 'utf8')) as { exact: boolean; what: string; sets: SetReproduction[] };
+    assert.match(rep.what, /shipped in data\/results\/id-ood\/quick /, 'against the eval unit in the default results folder');
+    assert.deepEqual(rep.sets.map((x) => x.videos), [128, 96, 96, 96]);
+    for (const x of rep.sets) {
+      assert.ok(x.maxVelocityChange <= 1e-3, `${x.set}: a video's velocity moved by ${x.maxVelocityChange} u/s`);
+      assert.ok(Math.abs(x.reEvaluated.velocityError - x.summary.velocityError) < 1e-4, `${x.set}: set error moved`);
+    }
+    assert.equal(rep.exact, rep.sets.every((x) => x.videosIdentical === x.videos));
     const s = loadSummary('id-ood', 'quick', defaultResultsDir('id-ood', 'quick'))!;
     const evalRec = (s.run.units as Array<{ id: string; hash: string }>).find((x) => x.id === 'eval/uniform/q128/n16384/s1')!;
     const recorded = resultOf({ e: readShippedUnit(defaultResultsDir('id-ood', 'quick'), evalRec.hash)!.result }, 'e', SET_SCORES)!;
