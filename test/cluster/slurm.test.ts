@@ -172,7 +172,7 @@ describe('cluster: Slurm job arrays on a real single-node cluster', function () 
     const emitDir = join(dir, 'q-emit');
     const sub = phylab(['id-ood', '--profile', 'quick', '--cache', join(dir, 'q-cache'), '--out', out, '--emit', 'slurm', '--emit-dir', emitDir, '--gpus-per-task', '0', '--submit']);
     assert.equal(sub.status, 0, sub.stderr);
-    assert.match(sub.stdout, /78 units: 78 done, 0 running elsewhere \(not scheduled again\), 0 to schedule/);
+    assert.match(sub.stdout, /150 units: 150 done, 0 running elsewhere \(not scheduled again\), 0 to schedule/);
     const jobs = jobsOf(emitDir);
     assert.deepEqual(jobs.map((j) => j.what), ['collect']);
     const t0 = t();

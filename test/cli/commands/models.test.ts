@@ -25,8 +25,8 @@ describe('cli: phylab models export', function () {
         [['models', 'export', '--experiment', 'id-ood', '--cells', 'uniform/q128/n16384/s1', '--cache', join(dir, 'empty'), '--root', root], /no checkpoint of train\/uniform\/q128\/n16384\/s1 at .*empty/],
         [['models', 'export', '--experiment', 'id-ood', '--results', join(dir, 'nowhere'), '--root', root], /--results: no run.json in '.*nowhere'/],
         [['models', 'export', '--experiment', 'id-ood', '--results', 'data/results/direction-flip/quick', '--root', root], /run.json is a run of direction-flip, not id-ood/],
-        [['models', 'export', '--experiment', 'id-ood', '--profile', 'smoke', '--results', 'data/results/id-ood/runs/quick-45ac7611b8d2', '--root', root], /is a quick run, not smoke: pass its profile/],
-        [['models', 'export', '--experiment', 'id-ood', '--results', 'data/results/id-ood/runs/quick-45ac7611b8d2', '--cells', 'uniform/q128/n16384/s2', '--cache', join(dir, 'empty'), '--root', root], /no checkpoint of train\/uniform\/q128\/n16384\/s2 at .*empty/],
+        [['models', 'export', '--experiment', 'id-ood', '--profile', 'smoke', '--results', 'data/results/id-ood/runs/quick-8d2f31050458', '--root', root], /is a quick run, not smoke: pass its profile/],
+        [['models', 'export', '--experiment', 'id-ood', '--results', 'data/results/id-ood/runs/quick-8d2f31050458', '--cells', 'uniform/q128/n16384/s2', '--cache', join(dir, 'empty'), '--root', root], /no checkpoint of train\/uniform\/q128\/n16384\/s2 at .*empty/],
       ];
       for (const [args, re] of cases) {
         const r = phylab(args);
