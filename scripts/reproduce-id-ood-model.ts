@@ -41,15 +41,16 @@ async function main(): Promise<void> {
       process.stdout.write(`${name} ${s.set}: summary ${s.summary.velocityError.toFixed(4)} u/s, re-evaluated ${s.reEvaluated.velocityError.toFixed(4)} u/s; ${s.videosIdentical}/${s.videos} videos identical; max per-video |Δ error| ${s.maxErrorChange.toFixed(4)}, |Δ velocity| ${s.maxVelocityChange.toFixed(4)} u/s\n`);
     }
     const exact = sets.every((s) => s.videosIdentical === s.videos);
+    const backend = currentBackend();
     writeFileSync(out, JSON.stringify({
       what: `the shipped model ${name} re-evaluated on id-ood's evaluation sets (same videos, noise seed ${card.sampling.seed}, ${card.sampling.steps} DDIM steps, batch ${card.sampling.batchSize}) against its eval unit ${evalId} (${rec.hash}) shipped in ${run.where} (scripts/reproduce-id-ood-model.ts)`,
       exact,
       checkpoint: card.checkpoint ?? null,
       unit: card.unit,
       commit: gitCommit(),
-      backend: currentBackend()?.label ?? null,
+      backend: backend?.label ?? null,
       // the matmul library and the core OpenBLAS picked on this machine: float rounding, so exactness, can depend on it
-      blas: currentBackend()?.matmul?.blas ?? null,
+      blas: backend?.matmul?.blas ?? null,
       date: new Date().toISOString(),
       checkpointEngine: m.meta.engine ?? null,
       seconds: Math.round((Date.now() - t0) / 1000),
